@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Switchyard.Cli.Output;
+
+namespace Switchyard.Cli.Commands;
+
+/// <summary><c>yard send</c>, <c>yard events</c>, <c>yard event</c>.</summary>
+internal static class EventCommands
+{
+    public static Command Send()
+    {
+        var name = new Argument<string>("name") { Description = "Event name, e.g. demo/hello" };
+        var data = new Option<string?>("--data", "-d") { Description = "Event data as a JSON object" };
+        var id = new Option<string?>("--id") { Description = "Idempotency id (repeats within 24 h are stored once)" };
+        var command = new Command("send", "Send an event to the bus") { name, data, id };
+        command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "send", async (client, output) =>
+        {
+            JsonObject payload;
+            try
+            {
+                payload = new JsonObject { ["name"] = pr.GetValue(name), ["data"] = ParseData(pr.GetValue(data)) };
+            }
+            catch (JsonException ex)
+            {
+                throw new CliException("invalid_data", $"--data is not valid JSON: {ex.Message}", "pass a JSON object, e.g. -d '{\"x\":1}'");
+            }
+            if (pr.GetValue(id) is { } eventId) payload["id"] = eventId;
+            var ids = await client.SendEventsAsync(payload, ct);
+            var first = ids.FirstOrDefault() ?? "";
+            return output.Success("send", new JsonObject { ["ids"] = new JsonArray(ids.Select(i => (JsonNode)i).ToArray()), ["name"] = pr.GetValue(name) },
+                c => c.MarkupLine($"sent [bold]{Markup.Escape(pr.GetValue(name)!)}[/] id [green]{Markup.Escape(first)}[/]"),
+                new NextAction($"yard event {first}", "see the event and the runs it started"));
+        }));
+        return command;
+    }
+
+    private static JsonObject ParseData(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return [];
+        return JsonNode.Parse(text) as JsonObject ?? throw new CliException("invalid_data", "--data must be a JSON object", "wrap values in an object, e.g. -d '{\"x\":1}'");
+    }
+
+    public static Command List()
+    {
+        var prefix = new Option<string?>("--prefix") { Description = "Only names starting with this" };
+        var hours = new Option<double?>("--hours") { Description = "Only events from the last N hours" };
+        var count = new Option<int?>("--count", "-n") { Description = "How many (default 50, max 1000)" };
+        var command = new Command("events", "List recent events, newest first") { prefix, hours, count };
+        command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "events", async (client, output) =>
+        {
+            var query = Query(("prefix", pr.GetValue(prefix)), ("hours", pr.GetValue(hours)?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("count", pr.GetValue(count)?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var result = await client.GetAsync("/v1/events" + query, ct);
+            var events = result["events"]!.AsArray();
+            return output.Success("events", result, c =>
+            {
+                var table = Format.Table("id", "name", "received", "source", "data");
+                foreach (var e in events) table.AddRow(Markup.Escape(e!["id"]!.GetValue<string>()), Markup.Escape(e["name"]!.GetValue<string>()), Format.Time(e["receivedAt"]), Format.Text(e["source"]), Format.Text(e["data"], 50));
+                c.Write(table);
+                c.MarkupLine($"[grey]{events.Count} event(s)[/]");
+            }, events.Count > 0 ? [new NextAction($"yard event {events[0]!["id"]}", "inspect the newest event")] : [new NextAction("yard send demo/hello -d '{\"name\":\"Ada\"}'", "send an event")]);
+        }));
+        return command;
+    }
+
+    public static Command Show()
+    {
+        var id = new Argument<string>("id") { Description = "Event id" };
+        var command = new Command("event", "Show one event, the runs it started and every function it matched or skipped") { id };
+        command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "event", async (client, output) =>
+        {
+            var result = await client.GetAsync($"/v1/events/{Uri.EscapeDataString(pr.GetValue(id)!)}", ct);
+            var e = result["event"]!;
+            var runs = result["runs"]!.AsArray();
+            var decisions = result["decisions"]!.AsArray();
+            return output.Success("event", result, c =>
+            {
+                c.MarkupLine($"[bold]{Markup.Escape(e["name"]!.GetValue<string>())}[/]  id {Markup.Escape(e["id"]!.GetValue<string>())}  received {Format.Time(e["receivedAt"])}  source {Format.Text(e["source"])}");
+                c.WriteLine(e["data"]?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "{}");
+                if (runs.Count > 0)
+                {
+                    var table = Format.Table("run", "function", "status", "started", "duration");
+                    foreach (var r in runs) table.AddRow(Markup.Escape(r!["id"]!.GetValue<string>()), Markup.Escape(r["functionId"]!.GetValue<string>()), Format.Status(r["status"]?.GetValue<string>()), Format.Time(r["startedAt"]), Format.Duration(r["durationMs"]));
+                    c.Write(table);
+                }
+                var skipped = decisions.Where(d => d!["outcome"]!.GetValue<string>() != "matched").ToList();
+                foreach (var d in skipped) c.MarkupLine($"[yellow]not run[/] {Markup.Escape(d!["functionId"]!.GetValue<string>())}: {Markup.Escape(d["reason"]!.GetValue<string>())}");
+                if (runs.Count == 0 && skipped.Count == 0) c.MarkupLine("[grey]no function is triggered by this event name[/]");
+            }, runs.Select(r => new NextAction($"yard run {r!["id"]}", "see the run's step timeline")).Take(3).ToArray());
+        }));
+        return command;
+    }
+
+    internal static string Query(params (string Key, string? Value)[] pairs)
+    {
+        var parts = pairs.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return parts.Count == 0 ? "" : "?" + string.Join("&", parts);
+    }
+}

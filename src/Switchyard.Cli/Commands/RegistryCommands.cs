@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Switchyard.Cli.Output;
+
+namespace Switchyard.Cli.Commands;
+
+/// <summary><c>yard apps</c>, <c>yard functions</c>, <c>yard sync</c>, <c>yard pause</c>.</summary>
+internal static class RegistryCommands
+{
+    public static Command Apps()
+    {
+        var command = new Command("apps", "List synced apps: URL, SDK, last sync, function count");
+        command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "apps", async (client, output) =>
+        {
+            var result = await client.GetAsync("/v1/apps", ct);
+            var apps = result["apps"]!.AsArray();
+            return output.Success("apps", result, c =>
+            {
+                var table = Format.Table("app", "url", "sdk", "functions", "last sync");
+                foreach (var a in apps) table.AddRow(Markup.Escape(a!["id"]!.GetValue<string>()), Markup.Escape(a["url"]!.GetValue<string>()), Format.Text(a["sdk"]), a["functionCount"]!.ToString(), Format.Time(a["syncedAt"]));
+                c.Write(table);
+            }, apps.Count == 0 ? [new NextAction("yard sync http://127.0.0.1:3939/api/switchyard", "sync an app")] : [new NextAction("yard functions", "list their functions")]);
+        }));
+        return command;
+    }
+
+    public static Command Functions()
+    {
+        var command = new Command("functions", "List registered functions: owning app, triggers, state");
+        command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "functions", async (client, output) =>
+        {
+            var result = await client.GetAsync("/v1/functions", ct);
+            var functions = result["functions"]!.AsArray();
+            return output.Success("functions", result, c =>
+            {
+                var table = Format.Table("function", "app", "triggers", "attempts", "state");
+                foreach (var f in functions)
+                {
+                    var triggers = string.Join(", ", f!["triggers"]!.AsArray().Select(t => t!["event"]?.GetValue<string>() is { } e
+                        ? e + (t["expression"] is { } x ? $" if {x}" : "") : "cron " + t["cron"]));
+                    var state = (f["paused"]!.GetValue<bool>() ? "[yellow]paused[/]" : "active") + (f["conflict"]!.GetValue<bool>() ? $" [red]conflict (owner {Markup.Escape(f["owner"]?.GetValue<string>() ?? "")})[/]" : "");
+                    table.AddRow(Markup.Escape(f["id"]!.GetValue<string>()), Markup.Escape(f["appId"]!.GetValue<string>()), Markup.Escape(triggers), f["maxAttempts"]!.ToString(), state);
+                }
+                c.Write(table);
+            });
+        }));
+        return command;
+    }
+
+    public static Command Sync()
+    {
+        var url = new Argument<string>("url") { Description = "The app's serve URL, e.g. http://127.0.0.1:3939/api/switchyard" };
+        var command = new Command("sync", "Ask an app to register its functions (PUT to its URL)") { url };
+        command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "sync", async (client, output) =>
+        {
+            var result = await client.PostAsync("/v1/apps/sync", new { url = pr.GetValue(url) }, ct);
+            return output.Success("sync", result, c =>
+                c.MarkupLine($"synced [bold]{Markup.Escape(result["app"]?["id"]?.GetValue<string>() ?? pr.GetValue(url)!)}[/]: {Markup.Escape(result["message"]?.GetValue<string>() ?? "ok")}{(result["modified"]?.GetValue<bool>() == true ? " (functions changed)" : "")}"),
+                new NextAction("yard functions", "see the registered functions"));
+        }));
+        return command;
+    }
+
+    public static Command Pause()
+    {
+        var id = new Argument<string>("function") { Description = "Function id" };
+        var resume = new Option<bool>("--resume") { Description = "Resume instead of pausing" };
+        var command = new Command("pause", "Pause a function (new events start no runs) or resume it") { id, resume };
+        command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "pause", async (client, output) =>
+        {
+            var verb = pr.GetValue(resume) ? "resume" : "pause";
+            var result = await client.PostAsync($"/v1/functions/{Uri.EscapeDataString(pr.GetValue(id)!)}/{verb}", null, ct);
+            return output.Success("pause", result, c => c.MarkupLine($"{Markup.Escape(pr.GetValue(id)!)} {(verb == "pause" ? "paused" : "resumed")}"));
+        }));
+        return command;
+    }
+}

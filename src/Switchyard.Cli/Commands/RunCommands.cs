@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Switchyard.Cli.Output;
+
+namespace Switchyard.Cli.Commands;
+
+/// <summary><c>yard runs</c>, <c>yard run</c>, <c>yard cancel</c>.</summary>
+internal static class RunCommands
+{
+    public static Command List()
+    {
+        var status = new Option<string?>("--status") { Description = "Queued, Running, Completed, Failed or Cancelled" };
+        var function = new Option<string?>("--function") { Description = "Function id" };
+        var hours = new Option<double?>("--hours") { Description = "Only runs from the last N hours" };
+        var count = new Option<int?>("--count", "-n") { Description = "How many (default 50, max 1000)" };
+        var command = new Command("runs", "List runs, newest first") { status, function, hours, count };
+        command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "runs", async (client, output) =>
+        {
+            var query = EventCommands.Query(("status", pr.GetValue(status)), ("function", pr.GetValue(function)),
+                ("hours", pr.GetValue(hours)?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("count", pr.GetValue(count)?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var result = await client.GetAsync("/v1/runs" + query, ct);
+            var runs = result["runs"]!.AsArray();
+            return output.Success("runs", result, c =>
+            {
+                var table = Format.Table("run", "function", "status", "created", "duration", "event");
+                foreach (var r in runs) table.AddRow(Markup.Escape(r!["id"]!.GetValue<string>()), Markup.Escape(r["functionId"]!.GetValue<string>()), Format.Status(r["status"]?.GetValue<string>()), Format.Time(r["createdAt"]), Format.Duration(r["durationMs"]), Format.Text(r["eventId"], 30));
+                c.Write(table);
+            }, runs.Count > 0 ? [new NextAction($"yard run {runs[0]!["id"]}", "see the newest run's timeline")] : []);
+        }));
+        return command;
+    }
+
+    public static Command Show()
+    {
+        var id = new Argument<string>("id") { Description = "Run id" };
+        var command = new Command("run", "Show a run's step timeline: steps, attempts, durations, outputs and errors") { id };
+        command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "run", async (client, output) =>
+        {
+            var result = await client.GetAsync($"/v1/runs/{Uri.EscapeDataString(pr.GetValue(id)!)}", ct);
+            var run = result["run"]!;
+            var history = result["history"]!.AsArray();
+            return output.Success("run", result, c =>
+            {
+                c.MarkupLine($"[bold]{Markup.Escape(run["functionId"]!.GetValue<string>())}[/]  run {Markup.Escape(run["id"]!.GetValue<string>())}  {Format.Status(run["status"]?.GetValue<string>())}  event {Format.Text(run["eventId"])}");
+                var table = Format.Table("time", "what", "step", "op", "attempt", "duration", "detail");
+                foreach (var h in history)
+                    table.AddRow(Format.Time(h!["at"]), Markup.Escape(h["kind"]!.GetValue<string>()), Format.Text(h["stepName"] ?? h["stepHash"], 24), Format.Text(h["op"]),
+                        h["attempt"]!.ToString(), Format.Duration(h["durationMs"]), Format.Text(h["detail"], 60));
+                c.Write(table);
+                if (run["output"] is { } o) c.MarkupLine($"output: {Format.Text(o, 200)}");
+                if (run["error"] is { } e) c.MarkupLine($"[red]error:[/] {Format.Text(e, 200)}");
+            }, run["status"]?.GetValue<string>() is "Queued" or "Running" ? [new NextAction($"yard cancel {run["id"]}", "cancel this run")] : []);
+        }));
+        return command;
+    }
+
+    public static Command Cancel()
+    {
+        var id = new Argument<string>("run") { Description = "Run id" };
+        var command = new Command("cancel", "Cancel a queued or running run") { id };
+        command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "cancel", async (client, output) =>
+        {
+            var result = await client.PostAsync($"/v1/runs/{Uri.EscapeDataString(pr.GetValue(id)!)}/cancel", null, ct);
+            return output.Success("cancel", result, c => c.MarkupLine($"run {Markup.Escape(pr.GetValue(id)!)} [yellow]cancelled[/]"),
+                new NextAction($"yard run {pr.GetValue(id)}", "see its timeline"));
+        }));
+        return command;
+    }
+}

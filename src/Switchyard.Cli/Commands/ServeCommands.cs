@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Hosting;
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using Switchyard.Cli.Output;
+using Switchyard.Server;
+using Switchyard.Server.Storage;
+
+namespace Switchyard.Cli.Commands;
+
+/// <summary><c>yard dev</c> and <c>yard server</c>: run the bus in this process until Ctrl-C or SIGTERM.</summary>
+internal static class ServeCommands
+{
+    public static Command Dev() => Build("dev", "Run the bus server in dev mode (SQLite under ./.yard, no keys needed)", dev: true);
+
+    public static Command Server() => Build("server", "Run the bus server (keys required unless --dev)", dev: false);
+
+    private static Command Build(string name, string description, bool dev)
+    {
+        var host = new Option<string?>("--host") { Description = "Interface to listen on (default 127.0.0.1)" };
+        var port = new Option<int?>("--port", "-p") { Description = "Port (default 8288)" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Store directory (default ./.yard)" };
+        var store = new Option<string?>("--store") { Description = "sqlite (default) or sqlite:PATH" };
+        var app = new Option<string[]>("--app") { Description = "App URL to sync at start (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var eventKey = new Option<string[]>("--event-key") { Description = "Accepted event key (repeatable)" };
+        var signingKey = new Option<string?>("--signing-key") { Description = "Signing key shared with apps" };
+        var apiToken = new Option<string?>("--api-token") { Description = "REST API bearer token" };
+        var devFlag = new Option<bool>("--dev") { Description = "Dev mode: no keys, no signing" };
+        var command = new Command(name, description) { host, port, dataDir, store, app, eventKey, signingKey, apiToken };
+        if (!dev) command.Options.Add(devFlag);
+        command.SetAction(async (pr, ct) =>
+        {
+            var output = CliGlobals.Output(pr);
+            var flags = new Dictionary<string, string?>
+            {
+                ["Host"] = pr.GetValue(host),
+                ["Port"] = pr.GetValue(port)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["DataDir"] = pr.GetValue(dataDir),
+                ["Store"] = pr.GetValue(store),
+                ["SigningKey"] = pr.GetValue(signingKey),
+                ["ApiToken"] = pr.GetValue(apiToken),
+            };
+            if (pr.GetValue(app) is { Length: > 0 } apps) flags["Apps"] = string.Join(",", apps);
+            if (pr.GetValue(eventKey) is { Length: > 0 } keys) flags["EventKeys"] = string.Join(",", keys);
+            if (dev || pr.GetValue(devFlag)) flags["Dev"] = "true";
+            Server.Configuration.ServerOptions options;
+            try
+            {
+                options = CliGlobals.LoadConfiguration(pr, flags).Options;
+            }
+            catch (InvalidDataException ex)
+            {
+                return output.Failure(name, new CliException("invalid_config", ex.Message, "fix yard.toml or the SWITCHYARD_* variables; `yard config` shows the effective values"));
+            }
+            Microsoft.AspNetCore.Builder.WebApplication web;
+            try
+            {
+                web = SwitchyardServer.Build(options);
+            }
+            catch (InvalidOperationException ex)
+            {
+                return output.Failure(name, new CliException("insecure_config", ex.Message.Split('\n')[0], string.Join(" ", ex.Message.Split('\n').Skip(1)).Trim()));
+            }
+            await using (web)
+            {
+                try
+                {
+                    await SwitchyardServer.StartAsync(web, ct);
+                }
+                catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+                {
+                    return output.Failure(name, new CliException("port_in_use", $"port {options.Port} on {options.Host} is already in use",
+                        $"stop the other process (`yard ports {options.Port}` once available, or `ss -ltnp 'sport = :{options.Port}'`) or pass --port"));
+                }
+                var storeInfo = web.Services.GetRequiredService<IStore>();
+                var url = SwitchyardServer.Addresses(web).FirstOrDefault() ?? options.ClientUrl.ToString();
+                if (output.Json)
+                {
+                    Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+                    {
+                        ok = true, command = name,
+                        result = new { url, mode = options.Dev ? "dev" : "production", store = new { kind = storeInfo.Kind, location = storeInfo.Location }, apps = options.AppList },
+                        next_actions = Array.Empty<object>(),
+                    }));
+                }
+                else
+                {
+                    AnsiConsole.MarkupLine($"[bold]Switchyard[/] {(options.Dev ? "[yellow]dev[/] " : "")}server listening on [link]{url}[/]");
+                    AnsiConsole.MarkupLine($"  store   {storeInfo.Kind} {Markup.Escape(storeInfo.Location)}");
+                    AnsiConsole.MarkupLine($"  events  POST {url.TrimEnd('/')}/e/<event-key>");
+                    AnsiConsole.MarkupLine($"  health  GET  {url.TrimEnd('/')}/health");
+                    foreach (var a in options.AppList) AnsiConsole.MarkupLine($"  app     {Markup.Escape(a)} (synced at start{(options.Dev ? ", re-synced every " + options.ResyncInterval.TotalSeconds + " s" : "")})");
+                    AnsiConsole.MarkupLine("[grey]Ctrl-C to stop.[/]");
+                }
+                try
+                {
+                    await web.WaitForShutdownAsync(ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl-C: fall through to a clean stop.
+                }
+                await web.StopAsync(CancellationToken.None);
+            }
+            return 0;
+        });
+        return command;
+    }
+}

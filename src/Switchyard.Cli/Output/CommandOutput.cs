@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+
+namespace Switchyard.Cli.Output;
+
+/// <summary>Writes a command's result: a human rendering on a terminal, or exactly one JSON envelope
+/// <c>{ok, command, result, error?, fix?, next_actions}</c> with <c>--json</c> or when stdout is not a terminal.</summary>
+public sealed class CommandOutput(bool json)
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>True when the envelope is written instead of the human rendering.</summary>
+    public bool Json { get; } = json;
+
+    /// <summary>The console for human output.</summary>
+    public IAnsiConsole Console { get; } = AnsiConsole.Console;
+
+    /// <summary>Reports success and returns the exit code 0.</summary>
+    public int Success(string command, JsonNode? result, Action<IAnsiConsole> render, params NextAction[] next)
+    {
+        if (Json) Write(new JsonObject { ["ok"] = true, ["command"] = command, ["result"] = result?.DeepClone(), ["next_actions"] = Actions(next) });
+        else
+        {
+            render(Console);
+            if (next.Length > 0)
+            {
+                Console.WriteLine();
+                foreach (var n in next) Console.MarkupLine($"[grey]→ {Markup.Escape(n.Command)}  ({Markup.Escape(n.Description)})[/]");
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>Reports a failure and returns the exit code 1.</summary>
+    public int Failure(string command, CliException error, params NextAction[] next)
+    {
+        if (Json)
+        {
+            var envelope = new JsonObject
+            {
+                ["ok"] = false, ["command"] = command, ["result"] = null,
+                ["error"] = new JsonObject { ["code"] = error.Code, ["message"] = error.Message },
+            };
+            if (error.Fix is not null) envelope["fix"] = error.Fix;
+            envelope["next_actions"] = Actions(next);
+            Write(envelope);
+        }
+        else
+        {
+            var line = $"error: {error.Message}" + (error.Fix is null ? "" : $" — fix: {error.Fix}");
+            System.Console.Error.WriteLine(line);
+        }
+        return 1;
+    }
+
+    private static JsonArray Actions(NextAction[] next) =>
+        new(next.Select(n => (JsonNode)new JsonObject { ["command"] = n.Command, ["description"] = n.Description }).ToArray());
+
+    private static void Write(JsonObject envelope) => System.Console.Out.WriteLine(envelope.ToJsonString(Indented));
+}

@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Switchyard.Cli;
+using Switchyard.Cli.Commands;
+
+var root = new RootCommand("yard — run and operate Switchyard, the self-hosted event bus with durable functions")
+{
+    ServeCommands.Dev(),
+    ServeCommands.Server(),
+    EventCommands.Send(),
+    EventCommands.List(),
+    EventCommands.Show(),
+    RegistryCommands.Apps(),
+    RegistryCommands.Functions(),
+    RegistryCommands.Sync(),
+    RegistryCommands.Pause(),
+    RunCommands.List(),
+    RunCommands.Show(),
+    RunCommands.Cancel(),
+    ConfigCommand.Build(),
+};
+root.Options.Add(CliGlobals.Json);
+root.Options.Add(CliGlobals.Server);
+root.Options.Add(CliGlobals.Config);
+return await root.Parse(args).InvokeAsync();

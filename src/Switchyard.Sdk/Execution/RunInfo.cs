@@ -1,0 +1,14 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace Switchyard.Sdk.Execution;
+
+/// <summary>What a function run sees of one call, before its events are typed.</summary>
+internal sealed record RunInfo(
+    JsonObject Event,
+    IReadOnlyList<JsonNode?> Events,
+    string RunId,
+    int Attempt,
+    StepTools Step,
+    ILogger Logger,
+    CancellationToken CancellationToken);

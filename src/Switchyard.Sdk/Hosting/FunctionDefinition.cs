@@ -1,0 +1,44 @@
+using Switchyard.Protocol.Events;
+using Switchyard.Protocol.Functions;
+
+namespace Switchyard.Sdk.Hosting;
+
+/// <summary>A configured function: its class and its config with the SDK-local id (the composite id and the call
+/// URL are only known once the app id and serve URL are).</summary>
+internal sealed record FunctionDefinition(Type Type, FunctionConfig Config, int? Retries)
+{
+    public string LocalId => Config.Id;
+
+    public bool HasCron => Config.Triggers.Any(t => t.Cron is not null);
+
+    public static string CompositeId(string appId, string localId) => $"{appId}-{localId}";
+
+    /// <summary>The config as registered: composite id and the single <c>step</c> entry pointing at the serve URL.</summary>
+    public FunctionConfig ToConfig(string appId, string serveUrl)
+    {
+        var id = CompositeId(appId, LocalId);
+        var separator = serveUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+        var step = new StepConfig
+        {
+            Runtime = new StepRuntime { Url = $"{serveUrl}{separator}fnId={Uri.EscapeDataString(id)}&stepId=step" },
+            Retries = Retries is { } r ? new RetryConfig { Attempts = r } : null,
+        };
+        return Config with { Id = id, Steps = new Dictionary<string, StepConfig> { ["step"] = step } };
+    }
+
+    /// <summary>Whether a run may carry an event of this name: it must match a trigger (exactly or by a
+    /// <c>prefix*</c> wildcard), unless it is an event the server itself starts runs with.</summary>
+    public bool Accepts(string? eventName)
+    {
+        if (eventName is InternalEvents.FunctionInvoked or InternalEvents.FunctionFailed) return true;
+        if (eventName == InternalEvents.ScheduledTimer && HasCron) return true;
+        if (eventName is null) return false;
+        foreach (var trigger in Config.Triggers)
+        {
+            if (trigger.Event is not { } pattern) continue;
+            if (pattern == eventName) return true;
+            if (pattern.EndsWith('*') && eventName.StartsWith(pattern[..^1], StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace Switchyard.Sdk;
+
+/// <summary>Settings of a Switchyard app: who it is, where the server is, and where its functions are served.</summary>
+public sealed class SwitchyardOptions
+{
+    /// <summary>The app id. Function ids are registered as <c>&lt;AppId&gt;-&lt;function id&gt;</c>. Required.</summary>
+    public string AppId { get; set; } = "";
+
+    /// <summary>Base URL of the Switchyard server (registration and events). Defaults to <c>http://127.0.0.1:8288</c>.</summary>
+    public Uri ServerUrl { get; set; } = new("http://127.0.0.1:8288");
+
+    /// <summary>Event key used in <c>POST /e/{key}</c>; <c>NO_EVENT_KEY_SET</c> is sent when empty (dev mode).</summary>
+    public string? EventKey { get; set; }
+
+    /// <summary>Path the functions are served at by <c>MapSwitchyard</c>. Defaults to <c>/api/switchyard</c>.</summary>
+    public string ServePath { get; set; } = "/api/switchyard";
+
+    /// <summary>Public origin (<c>scheme://host:port</c>) the server should call back, when it differs from what the
+    /// sync request shows (proxies, containers). <see cref="ServePath"/> is appended to it.</summary>
+    public Uri? ServeOrigin { get; set; }
+
+    /// <summary>How long a call asking for one step by hash may replay before it answers "step not found".
+    /// Fixed at 10 s by the protocol; settable here only so tests need not wait.</summary>
+    internal TimeSpan StepNotFoundTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>JSON settings for event data, step results and function results.</summary>
+    internal static JsonSerializerOptions Json => JsonSerializerOptions.Web;
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Switchyard.Sdk.Hosting;
+
+namespace Switchyard.Sdk;
+
+/// <summary>Registers Switchyard in dependency injection.</summary>
+public static class SwitchyardServiceCollectionExtensions
+{
+    /// <summary>Registers the Switchyard SDK (<see cref="SwitchyardClient"/> and the serve endpoint's services).
+    /// Add functions on the returned builder and serve them with <c>app.MapSwitchyard()</c>.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the app id, server URL and other <see cref="SwitchyardOptions"/>.</param>
+    public static SwitchyardBuilder AddSwitchyard(this IServiceCollection services, Action<SwitchyardOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.Configure(configure);
+        services.AddHttpClient(SwitchyardClient.HttpClientName);
+        services.TryAddSingleton<SwitchyardClient>();
+        services.TryAddSingleton<FunctionRegistry>();
+        services.TryAddSingleton<RequestVerifier>();
+        services.TryAddSingleton<AppSync>();
+        services.TryAddSingleton<ServeEndpoint>();
+        return new SwitchyardBuilder(services);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Switchyard.Server.Configuration;
+using Switchyard.Server.Events;
+
+namespace Switchyard.Server.Api;
+
+/// <summary><c>POST /e/{eventKey}</c>: the Inngest-compatible Event API. Answers <c>{"ids":[…],"status":200}</c>
+/// only after the events are durably committed.</summary>
+public static class EventApi
+{
+    /// <summary>Maps the endpoint.</summary>
+    public static void MapEventApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/e/{eventKey}", HandleAsync);
+    }
+
+    private static async Task<IResult> HandleAsync(string eventKey, HttpContext http, EventIngest ingest, ServerOptions options, CancellationToken ct)
+    {
+        if (!options.Dev && !IsKnownKey(eventKey, options.EventKeyList))
+            return new ApiError(401, "unauthorized", "event key not recognized: use a key from SWITCHYARD_EVENT_KEYS").ToResult();
+        var (body, tooLarge) = await ReadBodyAsync(http.Request, options.MaxBodyBytes, ct);
+        if (tooLarge)
+            return new ApiError(413, "body_too_large", $"body is larger than {options.MaxBodyBytes} bytes (max_body_bytes)").ToResult();
+        var (events, error) = EventParser.Parse(body, options.MaxEventsPerRequest);
+        if (error is not null) return error.ToResult();
+        var ids = await ingest.IngestAsync(events!, "api", ct);
+        return Results.Json(new { ids, status = 200 });
+    }
+
+    /// <summary>Constant-time membership test, so response timing does not reveal key prefixes.</summary>
+    internal static bool IsKnownKey(string candidate, IReadOnlyList<string> keys)
+    {
+        var c = Encoding.UTF8.GetBytes(candidate);
+        var found = false;
+        foreach (var key in keys) found |= CryptographicOperations.FixedTimeEquals(c, Encoding.UTF8.GetBytes(key));
+        return found;
+    }
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes; reports a larger body without reading all of it.</summary>
+    internal static async Task<(byte[] Body, bool TooLarge)> ReadBodyAsync(HttpRequest request, long limit, CancellationToken ct)
+    {
+        if (request.ContentLength > limit) return ([], true);
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(ct);
+            if (result.Buffer.Length > limit)
+            {
+                reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                return ([], true);
+            }
+            if (result.IsCompleted)
+            {
+                var bytes = result.Buffer.ToArray();
+                reader.AdvanceTo(result.Buffer.End);
+                return (bytes, false);
+            }
+            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Switchyard.Protocol;
+using Switchyard.Protocol.Functions;
+using Switchyard.Server.Configuration;
+using Switchyard.Server.Registry;
+
+namespace Switchyard.Server.Api;
+
+/// <summary><c>POST /fn/register</c>: apps announce their functions. Replies carry a <c>status</c> field because the
+/// Inngest SDKs answer their sync PUT with it.</summary>
+public static class RegisterApi
+{
+    /// <summary>Maps the endpoint.</summary>
+    public static void MapRegisterApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/fn/register", HandleAsync);
+    }
+
+    private static async Task<IResult> HandleAsync(HttpContext http, AppRegistration registration, ServerOptions options, CancellationToken ct)
+    {
+        if (!options.Dev && !IsSigningKeyBearer(http.Request.Headers.Authorization.ToString(), options))
+            return Fail(401, "unauthorized: the Authorization bearer must be the app's signing key or its hash");
+        var (body, tooLarge) = await EventApi.ReadBodyAsync(http.Request, 16 * 1024 * 1024, ct);
+        if (tooLarge) return Fail(413, "registration larger than 16 MiB");
+        RegisterRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<RegisterRequest>(body, ProtocolJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            return Fail(400, $"registration is not valid JSON: {ex.Message}");
+        }
+        if (request is null) return Fail(400, "registration body is empty");
+        var (outcome, error) = await registration.RegisterAsync(request, ct);
+        if (error is not null) return Fail(error.Status, error.Message);
+        return Results.Json(new { ok = true, modified = outcome!.Modified, app_id = outcome.AppId, removed = outcome.Removed, status = 200 });
+    }
+
+    private static IResult Fail(int status, string message) =>
+        Results.Json(new { status, error = message, code = status == 401 ? "unauthorized" : "invalid_registration" }, statusCode: status);
+
+    /// <summary>Accepts the signing key itself or <c>signkey-&lt;env&gt;-&lt;sha256 of the key's bytes&gt;</c>, the form
+    /// the SDKs send, for the current and the fallback key; compared in constant time.</summary>
+    internal static bool IsSigningKeyBearer(string authorization, ServerOptions options)
+    {
+        const string prefix = "Bearer ";
+        if (!authorization.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return false;
+        var presented = Encoding.UTF8.GetBytes(authorization[prefix.Length..].Trim());
+        var ok = false;
+        foreach (var key in new[] { options.SigningKey, options.SigningKeyFallback })
+        {
+            if (string.IsNullOrWhiteSpace(key)) continue;
+            ok |= CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(key));
+            ok |= CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(HashSigningKey(key)));
+        }
+        return ok;
+    }
+
+    /// <summary><c>signkey-test-abab…</c> → <c>signkey-test-&lt;hex sha256 of the hex-decoded key&gt;</c>.</summary>
+    internal static string HashSigningKey(string key)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(key, @"^(signkey-\w+-)?(.*)$");
+        var prefix = match.Groups[1].Value;
+        var hex = match.Groups[2].Value;
+        byte[] bytes;
+        try { bytes = Convert.FromHexString(hex); }
+        catch (FormatException) { bytes = Encoding.UTF8.GetBytes(hex); }
+        return prefix + Convert.ToHexStringLower(SHA256.HashData(bytes));
+    }
+}

@@ -1,0 +1,161 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Switchyard.Server.Configuration;
+using Switchyard.Server.Registry;
+using Switchyard.Server.Runs;
+using Switchyard.Server.Storage;
+
+namespace Switchyard.Server.Api;
+
+/// <summary>The REST API under <c>/v1/</c>, which the CLI and dashboard use exclusively. Outside dev mode every call
+/// needs <c>Authorization: Bearer &lt;api token&gt;</c>.</summary>
+public static class RestApi
+{
+    /// <summary>Largest page size.</summary>
+    public const int MaxCount = 1000;
+
+    /// <summary>Maps <c>/v1/*</c> and <c>/health</c>.</summary>
+    public static void MapRestApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health", Health);
+        var v1 = app.MapGroup("/v1").AddEndpointFilter(RequireToken);
+        v1.MapGet("/events", ListEvents);
+        v1.MapGet("/events/{id}", GetEvent);
+        v1.MapGet("/apps", ListApps);
+        v1.MapPost("/apps/sync", SyncApp);
+        v1.MapGet("/functions", ListFunctions);
+        v1.MapPost("/functions/{id}/pause", (string id, IStore store, FunctionRegistry registry, CancellationToken ct) => SetPaused(id, true, store, registry, ct));
+        v1.MapPost("/functions/{id}/resume", (string id, IStore store, FunctionRegistry registry, CancellationToken ct) => SetPaused(id, false, store, registry, ct));
+        v1.MapGet("/runs", ListRuns);
+        v1.MapGet("/runs/{id}", GetRun);
+        v1.MapPost("/runs/{id}/cancel", CancelRun);
+    }
+
+    private static readonly string Version =
+        typeof(RestApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    private static readonly DateTimeOffset StartedAt = DateTimeOffset.UtcNow;
+
+    private static IResult Health(IStore store, ServerOptions options) => Results.Json(new
+    {
+        status = "ok",
+        version = Version,
+        store = new { kind = store.Kind, location = store.Location },
+        mode = options.Dev ? "dev" : "production",
+        uptimeSeconds = Math.Round((DateTimeOffset.UtcNow - StartedAt).TotalSeconds, 1),
+    });
+
+    private static async ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var options = context.HttpContext.RequestServices.GetService(typeof(ServerOptions)) as ServerOptions;
+        if (options is { Dev: false })
+        {
+            var header = context.HttpContext.Request.Headers.Authorization.ToString();
+            var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
+            if (string.IsNullOrEmpty(options.ApiToken) ||
+                !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(options.ApiToken)))
+                return new ApiError(401, "unauthorized", "missing or wrong API token: send Authorization: Bearer $SWITCHYARD_API_TOKEN").ToResult();
+        }
+        return await next(context);
+    }
+
+    private static (int Count, ApiError? Error) CountParam(int? count, int fallback) => count switch
+    {
+        null => (fallback, null),
+        < 1 or > MaxCount => (0, ApiError.BadRequest("invalid_count", $"count must be between 1 and {MaxCount}")),
+        _ => (count.Value, null),
+    };
+
+    private static (long? Since, ApiError? Error) HoursParam(double? hours) => hours switch
+    {
+        null => (null, null),
+        <= 0 => (null, ApiError.BadRequest("invalid_hours", "hours must be positive")),
+        _ => (DateTimeOffset.UtcNow.AddHours(-Math.Min(hours.Value, 24 * 365 * 10)).ToUnixTimeMilliseconds(), null),
+    };
+
+    private static async Task<IResult> ListEvents(string? prefix, double? hours, int? count, IStore store, CancellationToken ct)
+    {
+        var (n, countError) = CountParam(count, 50);
+        if (countError is not null) return countError.ToResult();
+        var (since, hoursError) = HoursParam(hours);
+        if (hoursError is not null) return hoursError.ToResult();
+        var events = await store.Reader.ListEventsAsync(string.IsNullOrEmpty(prefix) ? null : prefix, since, n, ct);
+        return Results.Json(new { events = events.Select(ApiViews.Event) });
+    }
+
+    private static async Task<IResult> GetEvent(string id, IStore store, CancellationToken ct)
+    {
+        var e = await store.Reader.GetEventAsync(id, ct);
+        if (e is null) return ApiError.NotFound($"no event with id '{id}'").ToResult();
+        var runs = await store.Reader.RunsForEventAsync(e.Seq, ct);
+        var decisions = await store.Reader.DecisionsForEventAsync(e.Seq, ct);
+        return Results.Json(new { @event = ApiViews.Event(e), runs = runs.Select(ApiViews.Run), decisions = decisions.Select(ApiViews.Decision) });
+    }
+
+    private static IResult ListApps(FunctionRegistry registry)
+    {
+        var snapshot = registry.Current;
+        return Results.Json(new { apps = snapshot.Apps.Select(a => ApiViews.App(a, snapshot)) });
+    }
+
+    private static async Task<IResult> SyncApp(SyncRequest? request, AppSync sync, FunctionRegistry registry, CancellationToken ct)
+    {
+        if (request is null || string.IsNullOrWhiteSpace(request.Url)) return ApiError.BadRequest("invalid_url", "url is required").ToResult();
+        var result = await sync.SyncAsync(request.Url, ct);
+        if (!result.Ok) return new ApiError(result.Status is >= 400 and < 600 ? (result.Status == 400 ? 400 : 502) : 502, "sync_failed", result.Message).ToResult();
+        var snapshot = registry.Current;
+        var app = snapshot.Apps.FirstOrDefault(a => string.Equals(a.Url.TrimEnd('/'), request.Url.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
+        return Results.Json(new { ok = true, message = result.Message, modified = result.Modified, app = app is null ? null : ApiViews.App(app, snapshot) });
+    }
+
+    private static IResult ListFunctions(FunctionRegistry registry)
+    {
+        var snapshot = registry.Current;
+        return Results.Json(new { functions = snapshot.Functions.Select(f => ApiViews.Function(f, snapshot)) });
+    }
+
+    private static async Task<IResult> SetPaused(string id, bool paused, IStore store, FunctionRegistry registry, CancellationToken ct)
+    {
+        var found = await store.WriteAsync(tx => tx.SetPaused(id, paused), ct);
+        if (!found) return ApiError.NotFound($"no function with id '{id}'").ToResult();
+        await registry.ReloadAsync(ct);
+        return Results.Json(new { id, paused });
+    }
+
+    private static async Task<IResult> ListRuns(string? status, string? function, double? hours, int? count, IStore store, CancellationToken ct)
+    {
+        var (n, countError) = CountParam(count, 50);
+        if (countError is not null) return countError.ToResult();
+        var (since, hoursError) = HoursParam(hours);
+        if (hoursError is not null) return hoursError.ToResult();
+        string? normalized = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            normalized = RunStatus.All.FirstOrDefault(s => s.Equals(status, StringComparison.OrdinalIgnoreCase));
+            if (normalized is null) return ApiError.BadRequest("invalid_status", $"status must be one of {string.Join(", ", RunStatus.All)}").ToResult();
+        }
+        var runs = await store.Reader.ListRunsAsync(normalized, string.IsNullOrEmpty(function) ? null : function, since, n, ct);
+        return Results.Json(new { runs = runs.Select(ApiViews.Run) });
+    }
+
+    private static async Task<IResult> GetRun(string id, IStore store, CancellationToken ct)
+    {
+        var run = await store.Reader.GetRunAsync(id, ct);
+        if (run is null) return ApiError.NotFound($"no run with id '{id}'").ToResult();
+        var steps = await store.Reader.GetStepsAsync(id, ct);
+        var history = await store.Reader.GetHistoryAsync(id, ct);
+        return Results.Json(new { run = ApiViews.Run(run), steps = steps.Select(ApiViews.Step), history = history.Select(ApiViews.History) });
+    }
+
+    private static async Task<IResult> CancelRun(string id, RunCanceller canceller, CancellationToken ct)
+    {
+        var (run, error) = await canceller.CancelAsync(id, "cancelled by operator", ct);
+        return error is not null ? error.ToResult() : Results.Json(new { run = ApiViews.Run(run!) });
+    }
+
+    private sealed record SyncRequest(string? Url);
+}

@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using Switchyard.Server.Configuration;
+using Switchyard.Server.Runs;
+using Switchyard.Server.Storage;
+using Switchyard.Server.Triggers;
+
+namespace Switchyard.Server.Events;
+
+/// <summary>The one path every event takes into the bus (Event API, steps, internal events): assign ids and
+/// timestamps, match triggers, then in one durable transaction store the event (unless its id was seen within the
+/// dedup window), record every decision, start the matched runs and resume the runs waiting for it.</summary>
+public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunStarter starter, ServerOptions options)
+{
+    /// <summary>Hook run inside the transaction for each newly stored event (waits, cancellation rules).</summary>
+    public Action<IStoreTransaction, StoredEvent, JsonObject>? OnStored { get; set; }
+
+    /// <summary>Ingests events; the returned ids are durable when the task completes. Duplicates keep their id.</summary>
+    public async Task<IReadOnlyList<string>> IngestAsync(IReadOnlyList<IncomingEvent> events, string source, CancellationToken cancellationToken)
+    {
+        var prepared = Prepare(events, source);
+        return await store.WriteAsync(tx => Apply(tx, prepared), cancellationToken);
+    }
+
+    /// <summary>Ingests events inside a caller's transaction (events emitted by the engine itself).</summary>
+    public IReadOnlyList<string> IngestInTransaction(IStoreTransaction tx, IReadOnlyList<IncomingEvent> events, string source) =>
+        Apply(tx, Prepare(events, source));
+
+    private List<Prepared> Prepare(IReadOnlyList<IncomingEvent> events, string source)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var prepared = new List<Prepared>(events.Count);
+        foreach (var e in events)
+        {
+            var id = e.Id ?? Ulid.NewUlid().ToString();
+            var json = new JsonObject
+            {
+                ["name"] = e.Name,
+                ["data"] = e.Data,
+                ["id"] = id,
+                ["ts"] = e.Ts ?? now,
+            };
+            if (e.User is not null) json["user"] = e.User;
+            if (e.V is not null) json["v"] = e.V;
+            var matches = matcher.Match(e.Name, json);
+            prepared.Add(new Prepared(new StoredEvent(0, id, e.Name, json.ToJsonString(), e.Ts ?? now, now, source), json, matches));
+        }
+        return prepared;
+    }
+
+    private string[] Apply(IStoreTransaction tx, List<Prepared> prepared)
+    {
+        var ids = new string[prepared.Count];
+        var since = tx.Now - (long)options.DedupWindow.TotalMilliseconds;
+        for (var i = 0; i < prepared.Count; i++)
+        {
+            var p = prepared[i];
+            ids[i] = p.Event.Id;
+            if (tx.EventSeenSince(p.Event.Id, since)) continue;
+            var stored = p.Event with { ReceivedAt = tx.Now };
+            stored = stored with { Seq = tx.InsertEvent(stored) };
+            foreach (var match in p.Matches)
+            {
+                string? runId = null;
+                if (match.Matched) runId = starter.Start(tx, stored, match.Function, match.Reason).Id;
+                tx.InsertDecision(new Decision(stored.Id, stored.Seq, match.Function.Id, match.Outcome, match.Reason, runId, tx.Now));
+            }
+            OnStored?.Invoke(tx, stored, p.Json);
+        }
+        return ids;
+    }
+
+    private sealed record Prepared(StoredEvent Event, JsonObject Json, IReadOnlyList<TriggerMatch> Matches);
+}

@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Switchyard.Protocol.Calls;
+using Switchyard.Server.Configuration;
+using Switchyard.Server.Registry;
+using Switchyard.Server.Runs;
+using Switchyard.Server.Storage;
+
+namespace Switchyard.Server.Execution;
+
+/// <summary>Runs one due queue item: fires a timer, or loads the run's state, calls the owning app and applies
+/// the answer atomically. Nothing here holds a thread while a run sleeps or waits: those are rows.</summary>
+public sealed class Executor(
+    IStore store, FunctionRegistry registry, AppClient client, ResponseApplier applier, RunFinisher finisher,
+    ServerOptions options, ILogger<Executor> logger)
+{
+    /// <summary>Processes <paramref name="item"/>.</summary>
+    public async Task ExecuteAsync(QueueItem item, CancellationToken cancellationToken)
+    {
+        switch (item.Kind)
+        {
+            case QueueItemKind.Sleep:
+                await store.WriteAsync(tx => { applier.WakeSleep(tx, item); return 0; }, cancellationToken);
+                return;
+            case QueueItemKind.WaitTimeout:
+                await store.WriteAsync(tx => { applier.TimeOutWait(tx, item); return 0; }, cancellationToken);
+                return;
+            case QueueItemKind.Call:
+                await CallAsync(item, cancellationToken);
+                return;
+            default:
+                logger.LogError("unknown queue item kind {Kind} ({Id}); dropping it", item.Kind, item.Id);
+                await store.WriteAsync(tx => tx.Dequeue(item.Id), cancellationToken);
+                return;
+        }
+    }
+
+    private async Task CallAsync(QueueItem item, CancellationToken cancellationToken)
+    {
+        var run = await store.Reader.GetRunAsync(item.RunId, cancellationToken);
+        if (run is null || RunStatus.IsTerminal(run.Status))
+        {
+            await store.WriteAsync(tx => tx.Dequeue(item.Id), cancellationToken);
+            return;
+        }
+        var fn = registry.Current.Function(run.FunctionId);
+        var url = fn?.Config.Step?.Runtime.Url;
+        if (fn is null || url is null)
+        {
+            await store.WriteAsync(tx =>
+            {
+                if (!tx.Dequeue(item.Id)) return 0;
+                var current = tx.GetRun(item.RunId);
+                if (current is not null && !RunStatus.IsTerminal(current.Status))
+                    finisher.Fail(tx, current, AppClient.Error("FunctionNotFound",
+                        $"function '{run.FunctionId}' is no longer registered by any app; sync the app that serves it (yard sync <url>)"));
+                return 0;
+            }, cancellationToken);
+            return;
+        }
+
+        var triggerEvent = await store.Reader.GetEventBySeqAsync(run.EventSeq, cancellationToken);
+        var steps = await store.Reader.GetStepsAsync(run.Id, cancellationToken);
+        // Events committed after this point are seen by a wait this call may register (lookback).
+        var watermark = await store.Reader.LastEventSeqAsync(cancellationToken);
+        var eventJson = triggerEvent is null ? new JsonObject() : JsonNode.Parse(triggerEvent.Body)!.AsObject();
+        var stepMap = new JsonObject();
+        foreach (var s in steps) stepMap[s.Hash] = JsonNode.Parse(s.Value);
+        var request = new CallRequest
+        {
+            Event = eventJson,
+            Events = [eventJson.DeepClone()],
+            Steps = stepMap,
+            Version = run.Version,
+            Ctx = new CallContext
+            {
+                RunId = run.Id,
+                Attempt = item.Attempt,
+                MaxAttempts = fn.Config.MaxAttempts,
+                DisableImmediateExecution = run.ForcePlan,
+                Stack = new StackInfo { Stack = steps.Select(s => s.Hash).ToList(), Current = steps.Count },
+                StepId = item.StepId,
+            },
+        };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.CallTimeout);
+        var outcome = await client.CallAsync(url, item.StepId, run.Id, request, options.Dev, timeout.Token);
+        cancellationToken.ThrowIfCancellationRequested();
+        await store.WriteAsync(tx => { applier.Apply(tx, item, outcome, watermark, fn.Config.MaxAttempts); return 0; }, cancellationToken);
+    }
+}

@@ -1,0 +1,8 @@
+namespace Switchyard.Server.Execution;
+
+/// <summary>Learns about queue items once they are committed, so they run when due without polling the store.</summary>
+public interface IWorkScheduler
+{
+    /// <summary>Called after commit for each new or rescheduled item.</summary>
+    void Schedule(QueueItem item);
+}

@@ -1,0 +1,81 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Switchyard.Protocol;
+using Switchyard.Protocol.Functions;
+using Switchyard.Server.Api;
+using Switchyard.Server.Expressions;
+using Switchyard.Server.Storage;
+
+namespace Switchyard.Server.Registry;
+
+/// <summary>Handles <c>POST /fn/register</c>: validates an app's registration and makes its function set the
+/// app's whole set. Functions the app no longer has disappear; other apps' functions are never touched.</summary>
+public sealed class AppRegistration(IStore store, FunctionRegistry registry, ExpressionEvaluator expressions)
+{
+    /// <summary>Result of a registration.</summary>
+    public sealed record Outcome(bool Modified, string AppId, IReadOnlyList<string> Removed);
+
+    /// <summary>Validates and stores a registration.</summary>
+    public async Task<(Outcome? Outcome, ApiError? Error)> RegisterAsync(RegisterRequest request, CancellationToken cancellationToken)
+    {
+        var error = Validate(request);
+        if (error is not null) return (null, error);
+        var url = StripDeployId(request.Url);
+        var checksum = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request with { DeployId = null, Url = url }, ProtocolJson.Options))));
+        var functions = request.Functions.Select(f => f with
+        {
+            Steps = f.Steps.ToDictionary(kv => kv.Key, kv => kv.Value with { Runtime = kv.Value.Runtime with { Url = StripDeployId(kv.Value.Runtime.Url) } }),
+        }).ToList();
+        var outcome = await store.WriteAsync(tx =>
+        {
+            var existing = registry.Current.App(request.AppName);
+            if (existing is not null && existing.Checksum == checksum)
+            {
+                tx.UpsertApp(existing with { SyncedAt = tx.Now });
+                return new Outcome(false, request.AppName, []);
+            }
+            tx.UpsertApp(new AppRecord(request.AppName, url, request.Sdk, request.Framework, checksum, tx.Now, existing?.CreatedAt ?? tx.Now, functions.Count));
+            var removed = tx.ReplaceFunctions(request.AppName, functions.Select(f => new FunctionRecord(f.Id, request.AppName, f, false, tx.Now)).ToList());
+            return new Outcome(true, request.AppName, removed);
+        }, cancellationToken);
+        await registry.ReloadAsync(cancellationToken);
+        return (outcome, null);
+    }
+
+    private ApiError? Validate(RegisterRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.AppName)) return ApiError.BadRequest("invalid_app", "appName is required");
+        if (request.AppName.Length > 256) return ApiError.BadRequest("invalid_app", "appName is longer than 256 characters");
+        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out _)) return ApiError.BadRequest("invalid_url", "url must be an absolute URL");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < request.Functions.Count; i++)
+        {
+            var f = request.Functions[i];
+            var at = $"functions[{i}]";
+            if (string.IsNullOrWhiteSpace(f.Id)) return ApiError.BadRequest("invalid_function", $"{at}.id is required");
+            if (!seen.Add(f.Id)) return ApiError.BadRequest("invalid_function", $"{at}.id '{f.Id}' is registered twice");
+            if (f.Step is null || !Uri.TryCreate(f.Step.Runtime.Url, UriKind.Absolute, out _))
+                return ApiError.BadRequest("invalid_function", $"{at}.steps.step.runtime.url of '{f.Id}' must be an absolute URL");
+            for (var t = 0; t < f.Triggers.Count; t++)
+            {
+                var trigger = f.Triggers[t];
+                if (string.IsNullOrWhiteSpace(trigger.Event) && string.IsNullOrWhiteSpace(trigger.Cron))
+                    return ApiError.BadRequest("invalid_trigger", $"{at}.triggers[{t}] of '{f.Id}' needs an event or a cron");
+                if (!string.IsNullOrWhiteSpace(trigger.Expression) && !expressions.TryCompile(trigger.Expression, out var why))
+                    return ApiError.BadRequest("invalid_expression", $"{at}.triggers[{t}].expression of '{f.Id}' does not parse: {why}");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>SDKs leave <c>?deployId=</c> in URLs after a deploy-triggered sync; it must not be stored.</summary>
+    internal static string StripDeployId(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Query)) return url;
+        var kept = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Where(p => !p.StartsWith("deployId=", StringComparison.Ordinal)).ToList();
+        var builder = new UriBuilder(uri) { Query = string.Join("&", kept) };
+        return builder.Uri.ToString();
+    }
+}

@@ -1,0 +1,15 @@
+using Switchyard.Protocol.Functions;
+
+namespace Switchyard.Server.Registry;
+
+/// <summary>A registered function and the app that owns it.</summary>
+/// <param name="Id">Composite id <c>&lt;app&gt;-&lt;fn&gt;</c>.</param>
+/// <param name="AppId">Owning app.</param>
+/// <param name="Config">The configuration as registered.</param>
+/// <param name="Paused">Paused functions get no new runs.</param>
+/// <param name="UpdatedAt">Last registration, Unix ms.</param>
+public sealed record FunctionRecord(string Id, string AppId, FunctionConfig Config, bool Paused, long UpdatedAt)
+{
+    /// <summary>Display name.</summary>
+    public string Name => Config.Name ?? Id;
+}

@@ -1,0 +1,36 @@
+namespace Switchyard.Server.Runs;
+
+/// <summary>One run of a function.</summary>
+/// <param name="Id">Run id (ULID).</param>
+/// <param name="FunctionId">Composite function id.</param>
+/// <param name="AppId">App that owned the function when the run started.</param>
+/// <param name="EventId">Id of the triggering event.</param>
+/// <param name="EventSeq">Store order of the triggering event.</param>
+/// <param name="Status">See <see cref="RunStatus"/>.</param>
+/// <param name="CreatedAt">Unix ms.</param>
+/// <param name="StartedAt">First call, Unix ms.</param>
+/// <param name="EndedAt">Terminal state reached, Unix ms.</param>
+/// <param name="Output">Result JSON when completed.</param>
+/// <param name="Error">Error JSON when failed or cancelled.</param>
+/// <param name="Version">Protocol version the SDK answered with (-1 until known).</param>
+/// <param name="ForcePlan">Parallel mode: later calls get <c>disable_immediate_execution</c>.</param>
+/// <param name="Pending">Hashes of parallel steps not finished yet.</param>
+/// <param name="ParentRunId">Invoking run, for invoked runs.</param>
+/// <param name="ParentStep">Hashed step of the parent that awaits this run.</param>
+public sealed record RunRecord(
+    string Id,
+    string FunctionId,
+    string AppId,
+    string EventId,
+    long EventSeq,
+    string Status,
+    long CreatedAt,
+    long? StartedAt,
+    long? EndedAt,
+    string? Output,
+    string? Error,
+    int Version,
+    bool ForcePlan,
+    IReadOnlyList<string> Pending,
+    string? ParentRunId,
+    string? ParentStep);

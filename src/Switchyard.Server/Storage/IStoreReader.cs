@@ -1,0 +1,43 @@
+using Switchyard.Server.Events;
+using Switchyard.Server.Execution;
+using Switchyard.Server.Registry;
+using Switchyard.Server.Runs;
+using Switchyard.Server.Triggers;
+
+namespace Switchyard.Server.Storage;
+
+/// <summary>Read-side queries; they see committed data only and never block writers.</summary>
+public interface IStoreReader
+{
+    /// <summary>Newest events first, optionally by name prefix and minimum receive time.</summary>
+    Task<IReadOnlyList<StoredEvent>> ListEventsAsync(string? namePrefix, long? sinceMs, int count, CancellationToken cancellationToken);
+    /// <summary>The newest event with this id.</summary>
+    Task<StoredEvent?> GetEventAsync(string id, CancellationToken cancellationToken);
+    /// <summary>The event with this sequence number.</summary>
+    Task<StoredEvent?> GetEventBySeqAsync(long seq, CancellationToken cancellationToken);
+    /// <summary>Highest event sequence number committed so far.</summary>
+    Task<long> LastEventSeqAsync(CancellationToken cancellationToken);
+    /// <summary>Number of stored events.</summary>
+    Task<long> CountEventsAsync(CancellationToken cancellationToken);
+
+    /// <summary>All apps.</summary>
+    Task<IReadOnlyList<AppRecord>> ListAppsAsync(CancellationToken cancellationToken);
+    /// <summary>All functions.</summary>
+    Task<IReadOnlyList<FunctionRecord>> ListFunctionsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Newest runs first with optional filters.</summary>
+    Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? status, string? functionId, long? sinceMs, int count, CancellationToken cancellationToken);
+    /// <summary>One run.</summary>
+    Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken);
+    /// <summary>Runs started by an event.</summary>
+    Task<IReadOnlyList<RunRecord>> RunsForEventAsync(long eventSeq, CancellationToken cancellationToken);
+    /// <summary>Memoized steps of a run in completion order.</summary>
+    Task<IReadOnlyList<MemoizedStep>> GetStepsAsync(string runId, CancellationToken cancellationToken);
+    /// <summary>A run's history, oldest first.</summary>
+    Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string runId, CancellationToken cancellationToken);
+    /// <summary>Trigger decisions for an event.</summary>
+    Task<IReadOnlyList<Decision>> DecisionsForEventAsync(long eventSeq, CancellationToken cancellationToken);
+
+    /// <summary>Every queue item (loaded once at start by the scheduler).</summary>
+    Task<IReadOnlyList<QueueItem>> LoadQueueAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,74 @@
+using Switchyard.Server.Events;
+using Switchyard.Server.Execution;
+using Switchyard.Server.Registry;
+using Switchyard.Server.Runs;
+using Switchyard.Server.Triggers;
+
+namespace Switchyard.Server.Storage;
+
+/// <summary>Primitive writes and the reads they depend on, inside one transaction. Engine logic is written once
+/// against this interface and runs unchanged on every store.</summary>
+public interface IStoreTransaction
+{
+    /// <summary>Current time, Unix ms, fixed for the transaction's callers.</summary>
+    long Now { get; }
+
+    /// <summary>Registers an action to run after the transaction commits durably.</summary>
+    void OnCommitted(Action action);
+
+    // Events
+    /// <summary>True when an event with this id was received at or after <paramref name="sinceMs"/>.</summary>
+    bool EventSeenSince(string id, long sinceMs);
+    /// <summary>Stores an event and returns its sequence number.</summary>
+    long InsertEvent(StoredEvent stored);
+    /// <summary>Events named <paramref name="name"/> stored after <paramref name="afterSeq"/>, oldest first.</summary>
+    IReadOnlyList<StoredEvent> EventsAfter(string name, long afterSeq, int limit);
+    /// <summary>Highest event sequence number so far.</summary>
+    long LastEventSeq();
+    /// <summary>The event with this sequence number.</summary>
+    StoredEvent? EventBySeq(long seq);
+
+    // Registry
+    /// <summary>Inserts or replaces an app.</summary>
+    void UpsertApp(AppRecord app);
+    /// <summary>Makes <paramref name="functions"/> the app's whole function set and returns the ids removed.</summary>
+    IReadOnlyList<string> ReplaceFunctions(string appId, IReadOnlyList<FunctionRecord> functions);
+    /// <summary>Sets a function's paused flag; false when it does not exist.</summary>
+    bool SetPaused(string functionId, bool paused);
+
+    // Runs
+    /// <summary>Inserts a run.</summary>
+    void InsertRun(RunRecord run);
+    /// <summary>Reads a run.</summary>
+    RunRecord? GetRun(string runId);
+    /// <summary>Replaces a run's mutable fields.</summary>
+    void UpdateRun(RunRecord run);
+    /// <summary>Memoizes a step value; false (and nothing written) when the step already has one.</summary>
+    bool InsertStep(string runId, string hash, string? name, string valueJson);
+    /// <summary>Appends to a run's history.</summary>
+    void AppendHistory(HistoryEntry entry);
+    /// <summary>Records a trigger decision.</summary>
+    void InsertDecision(Decision decision);
+
+    // Queue
+    /// <summary>Adds a queue item; a no-op when one with the same id exists.</summary>
+    void Enqueue(QueueItem item);
+    /// <summary>Removes a queue item; false when it was already gone (the work was applied before).</summary>
+    bool Dequeue(string itemId);
+    /// <summary>Removes all queue items of a run and returns their ids.</summary>
+    IReadOnlyList<string> DequeueRun(string runId);
+
+    // Waits
+    /// <summary>Adds a wait.</summary>
+    void InsertWait(WaitRecord wait);
+    /// <summary>Open event waits for an event name.</summary>
+    IReadOnlyList<WaitRecord> WaitsForEvent(string eventName);
+    /// <summary>Open invoke waits for a child run.</summary>
+    WaitRecord? WaitForChild(string childRunId);
+    /// <summary>Reads a wait.</summary>
+    WaitRecord? GetWait(string waitId);
+    /// <summary>Removes a wait; false when it was already gone.</summary>
+    bool DeleteWait(string waitId);
+    /// <summary>Removes all waits of a run.</summary>
+    void DeleteWaits(string runId);
+}

@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Switchyard.Server.Api;
+using Switchyard.Server.Configuration;
+using Switchyard.Server.Events;
+using Switchyard.Server.Execution;
+using Switchyard.Server.Expressions;
+using Switchyard.Server.Registry;
+using Switchyard.Server.Runs;
+using Switchyard.Server.Storage;
+using Switchyard.Server.Storage.Sqlite;
+using Switchyard.Server.Triggers;
+
+namespace Switchyard.Server;
+
+/// <summary>Composes the bus server: store, registry, engine and HTTP endpoints, on Kestrel.</summary>
+public static class SwitchyardServer
+{
+    /// <summary>Builds the server for <paramref name="options"/>. Call <see cref="StartAsync"/> to initialize the
+    /// store and start listening.</summary>
+    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        var problems = options.SecurityProblems();
+        if (problems.Count > 0)
+            throw new InvalidOperationException("refusing to start outside dev mode without security settings:\n  - " + string.Join("\n  - ", problems) + "\n(or run with --dev for local development)");
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = options.Dev ? "Development" : "Production" });
+        builder.Logging.ClearProviders();
+        if (configureLogging is not null) configureLogging(builder.Logging);
+        else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = Math.Max(options.MaxBodyBytes, 16 * 1024 * 1024) + 1;
+            k.AddServerHeader = false;
+        });
+        builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
+
+        var s = builder.Services;
+        s.AddSingleton(options);
+        s.AddSingleton<IStore>(sp => new SqliteStore(options.SqlitePath, sp.GetRequiredService<ILogger<SqliteStore>>()));
+        s.AddHttpClient("apps", c => c.Timeout = options.CallTimeout + TimeSpan.FromSeconds(5))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 1024 });
+        s.AddSingleton<ExpressionEvaluator>();
+        s.AddSingleton<FunctionRegistry>();
+        s.AddSingleton<TriggerMatcher>();
+        s.AddSingleton<AppRegistration>();
+        s.AddSingleton<AppSync>();
+        s.AddSingleton<LocalScheduler>();
+        s.AddSingleton<IWorkScheduler>(sp => sp.GetRequiredService<LocalScheduler>());
+        s.AddSingleton<WorkQueue>();
+        s.AddSingleton<RunStarter>();
+        s.AddSingleton<RunAdvancer>();
+        s.AddSingleton<EventIngest>();
+        s.AddSingleton<RunFinisher>();
+        s.AddSingleton<RunCanceller>();
+        s.AddSingleton<WaitResolver>();
+        s.AddSingleton<RetryPolicy>();
+        s.AddSingleton<AppClient>();
+        s.AddSingleton<ResponseApplier>();
+        s.AddSingleton<Executor>();
+        s.AddHostedService(sp => sp.GetRequiredService<LocalScheduler>());
+        s.AddHostedService<AppResync>();
+
+        var app = builder.Build();
+        app.MapEventApi();
+        app.MapRegisterApi();
+        app.MapRestApi();
+        app.MapFallback(() => new ApiError(StatusCodes.Status404NotFound, "not_found", "no such endpoint; see /v1/ and /e/{eventKey}").ToResult());
+        return app;
+    }
+
+    /// <summary>Initializes the store and registry, then starts listening. Events are accepted only after this
+    /// returns, so <c>/health</c> answering means the server accepts events.</summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        var store = app.Services.GetRequiredService<IStore>();
+        await store.InitializeAsync(cancellationToken);
+        await app.Services.GetRequiredService<FunctionRegistry>().ReloadAsync(cancellationToken);
+        var ingest = app.Services.GetRequiredService<EventIngest>();
+        var waits = app.Services.GetRequiredService<WaitResolver>();
+        ingest.OnStored = waits.OnEvent;
+        await app.StartAsync(cancellationToken);
+    }
+
+    /// <summary>The addresses the server listens on (resolves port 0).</summary>
+    public static IReadOnlyList<string> Addresses(WebApplication app) =>
+        app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+}
