@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchyard.Protocol;
@@ -79,7 +78,7 @@ public sealed class StepTools
     /// <param name="id">Step id, unique within the run.</param>
     /// <param name="until">When to wake up.</param>
     public Task SleepUntil(string id, DateTimeOffset until) =>
-        _call.Step<object?>(id, _ => null, (hash, index) => new PlannedStep(hash, id, index, OpCode.Sleep, IsoInstant(until), null, null));
+        _call.Step<object?>(id, _ => null, (hash, index) => new PlannedStep(hash, id, index, OpCode.Sleep, IsoInstant.Format(until), null, null));
 
     /// <summary>Waits for an event; returns it, or <c>null</c> when the timeout passes first.</summary>
     /// <param name="id">Step id, unique within the run.</param>
@@ -144,7 +143,4 @@ public sealed class StepTools
     }
 
     private static T Read<T>(JsonNode? data) => data is null ? default! : data.Deserialize<T>(SwitchyardOptions.Json)!;
-
-    private static string IsoInstant(DateTimeOffset instant) =>
-        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -46,7 +46,7 @@ internal static class EventCommands
     {
         var prefix = new Option<string?>("--prefix") { Description = "Only names starting with this" };
         var hours = new Option<double?>("--hours") { Description = "Only events from the last N hours" };
-        var count = new Option<int?>("--count", "-n") { Description = "How many (default 50, max 1000)" };
+        var count = new Option<int?>("--count", "-n") { Description = "How many (default 50, max 10000)" };
         var command = new Command("events", "List recent events, newest first") { prefix, hours, count };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "events", async (client, output) =>
         {

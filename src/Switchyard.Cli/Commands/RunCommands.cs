@@ -13,7 +13,7 @@ internal static class RunCommands
         var status = new Option<string?>("--status") { Description = "Queued, Running, Completed, Failed or Cancelled" };
         var function = new Option<string?>("--function") { Description = "Function id" };
         var hours = new Option<double?>("--hours") { Description = "Only runs from the last N hours" };
-        var count = new Option<int?>("--count", "-n") { Description = "How many (default 50, max 1000)" };
+        var count = new Option<int?>("--count", "-n") { Description = "How many (default 50, max 10000)" };
         var command = new Command("runs", "List runs, newest first") { status, function, hours, count };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "runs", async (client, output) =>
         {

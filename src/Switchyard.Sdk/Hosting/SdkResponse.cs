@@ -49,7 +49,7 @@ internal sealed record SdkResponse(int Status, JsonNode? Body)
     /// <summary>The <c>retry-after</c> value an exception asks for: whole seconds, or an ISO instant.</summary>
     public static string? RetryAfterValue(Exception e) => e switch
     {
-        RetryAfterException { RetryAt: { } at } => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        RetryAfterException { RetryAt: { } at } => IsoInstant.Format(at),
         RetryAfterException { Delay: { } delay } => Math.Max(1, (long)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture),
         _ => null,
     };

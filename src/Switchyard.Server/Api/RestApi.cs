@@ -16,7 +16,7 @@ namespace Switchyard.Server.Api;
 public static class RestApi
 {
     /// <summary>Largest page size.</summary>
-    public const int MaxCount = 1000;
+    public const int MaxCount = 10_000;
 
     /// <summary>Maps <c>/v1/*</c> and <c>/health</c>.</summary>
     public static void MapRestApi(this IEndpointRouteBuilder app)

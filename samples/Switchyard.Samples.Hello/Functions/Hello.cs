@@ -1,0 +1,20 @@
+using Switchyard.Sdk;
+
+namespace Switchyard.Samples.Hello.Functions;
+
+/// <summary>Event data of <c>demo/hello</c>.</summary>
+public sealed record HelloRequested(string? Name);
+
+/// <summary><c>demo/hello</c>: one step greeting <c>event.data.name</c>.</summary>
+public sealed class Hello : SwitchyardFunction<HelloRequested>
+{
+    /// <inheritdoc />
+    public override void Configure(FunctionBuilder function) => function.Id("hello").Name("Hello").OnEvent("demo/hello");
+
+    /// <inheritdoc />
+    public override async Task<object?> RunAsync(FunctionContext<HelloRequested> context)
+    {
+        var greeting = await context.Step.Run("greet", () => $"Hello, {context.Event.Data.Name ?? "world"}!");
+        return new { greeting };
+    }
+}

@@ -1,0 +1,23 @@
+using Switchyard.Sdk;
+
+namespace Switchyard.Samples.Hello.Functions;
+
+/// <summary>Data the parent invokes the child with.</summary>
+public sealed record ChildInput(int Value);
+
+/// <summary>What the child returns to its invoker.</summary>
+public sealed record ChildResult(int Doubled);
+
+/// <summary>Meant to be invoked by <see cref="InvokeParent"/>; <c>demo/child</c> also starts it directly.</summary>
+public sealed class InvokeChild : SwitchyardFunction<ChildInput>
+{
+    /// <inheritdoc />
+    public override void Configure(FunctionBuilder function) => function.Id("invoke-child").Name("Invoke child").OnEvent("demo/child");
+
+    /// <inheritdoc />
+    public override async Task<object?> RunAsync(FunctionContext<ChildInput> context)
+    {
+        var doubled = await context.Step.Run("double", () => context.Event.Data.Value * 2);
+        return new ChildResult(doubled);
+    }
+}
