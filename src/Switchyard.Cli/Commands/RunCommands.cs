@@ -43,10 +43,10 @@ internal static class RunCommands
             return output.Success("run", result, c =>
             {
                 c.MarkupLine($"[bold]{Markup.Escape(run["functionId"]!.GetValue<string>())}[/]  run {Markup.Escape(run["id"]!.GetValue<string>())}  {Format.Status(run["status"]?.GetValue<string>())}  event {Format.Text(run["eventId"])}");
-                var table = Format.Table("time", "what", "step", "op", "attempt", "duration", "detail");
+                var table = Format.Table("time", "what", "step", "try", "took", "detail");
                 foreach (var h in history)
-                    table.AddRow(Format.Time(h!["at"]), Markup.Escape(h["kind"]!.GetValue<string>()), Format.Text(h["stepName"] ?? h["stepHash"], 24), Format.Text(h["op"]),
-                        h["attempt"]!.ToString(), Format.Duration(h["durationMs"]), Format.Text(h["detail"], 60));
+                    table.AddRow(Format.Clock(h!["at"]), Markup.Escape(h["kind"]!.GetValue<string>()), Format.Text(h["stepName"] ?? h["stepHash"], 20),
+                        ((h["attempt"]?.GetValue<int>() ?? 0) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), Format.Duration(h["durationMs"]), Format.Text(h["detail"], 48));
                 c.Write(table);
                 if (run["output"] is { } o) c.MarkupLine($"output: {Format.Text(o, 200)}");
                 if (run["error"] is { } e) c.MarkupLine($"[red]error:[/] {Format.Text(e, 200)}");

@@ -10,6 +10,9 @@ internal static class Format
     public static string Time(JsonNode? unixMs) => unixMs is null ? "" :
         DateTimeOffset.FromUnixTimeMilliseconds(unixMs.GetValue<long>()).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
+    public static string Clock(JsonNode? unixMs) => unixMs is null ? "" :
+        DateTimeOffset.FromUnixTimeMilliseconds(unixMs.GetValue<long>()).ToLocalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+
     public static string Duration(JsonNode? ms)
     {
         if (ms is null) return "";
