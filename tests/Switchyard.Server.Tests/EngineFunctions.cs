@@ -143,3 +143,39 @@ public sealed class EarlyBird(SwitchyardClient client) : SwitchyardFunction<Json
         return new { got = approved?.Data["id"]?.GetValue<string>() };
     }
 }
+
+public sealed class ThreeSteps(Probe probe) : SwitchyardFunction<JsonObject>
+{
+    public override void Configure(FunctionBuilder f) => f.Id("three-steps").OnEvent("crash/run");
+
+    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
+    {
+        var n = ctx.Event.Data["n"]!.GetValue<int>();
+        var a = await ctx.Step.Run("a", () => { probe.Hit($"{n}:a"); return n; });
+        var b = await ctx.Step.Run("b", () => { probe.Hit($"{n}:b"); return n * 2; });
+        var c = await ctx.Step.Run("c", () => { probe.Hit($"{n}:c"); return n * 3; });
+        return a + b + c;
+    }
+}
+
+/// <summary>Its step blocks on the first attempt until the test kills the app; later attempts succeed.</summary>
+public sealed class Hangs(Probe probe, HangGate gate) : SwitchyardFunction<JsonObject>
+{
+    public override void Configure(FunctionBuilder f) => f.Id("hangs").OnEvent("crash/app");
+
+    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) =>
+        await ctx.Step.Run("slow", async () =>
+        {
+            if (probe.Hit("slow") == 1)
+            {
+                gate.Entered.TrySetResult();
+                await Task.Delay(Timeout.Infinite, ctx.CancellationToken);
+            }
+            return "done";
+        });
+}
+
+public sealed class HangGate
+{
+    public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -21,16 +21,19 @@ public sealed class TestApp : IAsyncDisposable
     public Uri ServeUrl { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestApp> StartAsync(TestServer server, string appId, Action<SwitchyardBuilder> functions, Action<IServiceCollection>? services = null)
+    public static Task<TestApp> StartAsync(TestServer server, string appId, Action<SwitchyardBuilder> functions, Action<IServiceCollection>? services = null) =>
+        StartAsync(server.Url, appId, functions, services);
+
+    public static async Task<TestApp> StartAsync(Uri serverUrl, string appId, Action<SwitchyardBuilder> functions, Action<IServiceCollection>? services = null, int port = 0, bool sync = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         services?.Invoke(builder.Services);
         var sdk = builder.Services.AddSwitchyard(o =>
         {
             o.AppId = appId;
-            o.ServerUrl = server.Url;
+            o.ServerUrl = serverUrl;
         });
         functions(sdk);
         var app = builder.Build();
@@ -38,9 +41,20 @@ public sealed class TestApp : IAsyncDisposable
         await app.StartAsync();
         var baseUrl = SwitchyardServer.Addresses(app).First();
         var serveUrl = new Uri(new Uri(baseUrl), "/api/switchyard");
-        using var response = await server.Http.PostAsJsonAsync("/v1/apps/sync", new { url = serveUrl.ToString() });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        if (sync)
+        {
+            using var http = new HttpClient { BaseAddress = serverUrl };
+            using var response = await http.PostAsJsonAsync("/v1/apps/sync", new { url = serveUrl.ToString() });
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
         return new TestApp(app, serveUrl);
+    }
+
+    /// <summary>Stops without waiting for in-flight calls: their connections are cut, as when a process dies.</summary>
+    public async Task KillAsync()
+    {
+        await _app.StopAsync(new CancellationToken(canceled: true));
+        await _app.DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()
