@@ -1,0 +1,144 @@
+// Load and resource benchmarks against a real `yard dev` process. Run with bench/run.sh; results go to bench/RESULTS.md.
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Switchyard.Bench;
+using Switchyard.Sdk;
+
+var which = args.FirstOrDefault() ?? "all";
+var yardDll = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../src/Switchyard.Cli/bin/Release/net10.0/yard.dll"));
+if (!File.Exists(yardDll)) throw new InvalidOperationException($"build the CLI in Release first: {yardDll}");
+
+if (which is "all" or "ingest") await Ingest();
+if (which is "all" or "sleepers") await Sleepers(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
+return;
+
+async Task Ingest()
+{
+    using var yard = await Yard.StartAsync(yardDll);
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = yard.Url };
+    foreach (var (senders, batch) in new[] { (32, 1), (8, 100) })
+    {
+        var stop = DateTime.UtcNow.AddSeconds(10);
+        long acked = 0;
+        var latencies = new List<double>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, senders), new ParallelOptions { MaxDegreeOfParallelism = senders }, async (s, ct) =>
+        {
+            var local = new List<double>();
+            var body = batch == 1 ? (object)new { name = "bench/ingest", data = new { s } } : Enumerable.Range(0, batch).Select(i => new { name = "bench/ingest", data = new { s, i } }).ToArray();
+            while (DateTime.UtcNow < stop)
+            {
+                var t = Stopwatch.GetTimestamp();
+                using var r = await http.PostAsJsonAsync("/e/bench", body, ct);
+                r.EnsureSuccessStatusCode();
+                local.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                Interlocked.Add(ref acked, batch);
+            }
+            lock (latencies) latencies.AddRange(local);
+        });
+        latencies.Sort();
+        Console.WriteLine($"ingest: {senders} senders x batches of {batch}: {acked / 10.0:F0} events/s durable; request p50 {latencies[latencies.Count / 2]:F2} ms, p99 {latencies[(int)(latencies.Count * 0.99)]:F2} ms; server RSS {yard.RssMb():F0} MB");
+    }
+}
+
+async Task Sleepers(int count)
+{
+    using var yard = await Yard.StartAsync(yardDll);
+    var called = 0;
+    var builder = WebApplication.CreateSlimBuilder();
+    builder.WebHost.UseUrls("http://127.0.0.1:0");
+    builder.Logging.ClearProviders();
+    builder.Services.AddSingleton(new Counter(() => Interlocked.Increment(ref called)));
+    builder.Services.AddSwitchyard(o => { o.AppId = "bench"; o.ServerUrl = yard.Url; }).AddFunction<Sleeper>();
+    await using var app = builder.Build();
+    app.MapSwitchyard();
+    await app.StartAsync();
+    var serve = new Uri(new Uri(app.Urls.First()), "/api/switchyard");
+    using var http = new HttpClient { BaseAddress = yard.Url, Timeout = TimeSpan.FromMinutes(5) };
+    (await http.PostAsJsonAsync("/v1/apps/sync", new { url = serve.ToString() })).EnsureSuccessStatusCode();
+    var before = yard.RssMb();
+    var threadsBefore = yard.Threads();
+    var t = Stopwatch.StartNew();
+    for (var sent = 0; sent < count; sent += 500)
+        (await http.PostAsJsonAsync("/e/bench", Enumerable.Range(sent, Math.Min(500, count - sent)).Select(i => new { name = "bench/sleep", data = new { i } }))).EnsureSuccessStatusCode();
+    while (Volatile.Read(ref called) < count) await Task.Delay(100);
+    // The sleep op is applied after the call returns; give the writer a moment to commit the last ones.
+    while (true)
+    {
+        var running = (await http.GetFromJsonAsync<JsonObject>("/v1/runs?status=Running&count=10000"))!["runs"]!.AsArray().Count;
+        if (running >= Math.Min(count, 10_000)) break;
+        await Task.Delay(200);
+    }
+    Console.WriteLine($"sleepers: {count} runs asleep (1 h) after {t.Elapsed.TotalSeconds:F1} s; server RSS {before:F0} → {yard.RssMb():F0} MB, threads {threadsBefore} → {yard.Threads()}");
+}
+
+namespace Switchyard.Bench
+{
+    internal sealed record Counter(Action Hit);
+
+    internal sealed class Sleeper(Counter counter) : SwitchyardFunction<JsonObject>
+    {
+        public override void Configure(FunctionBuilder function) => function.Id("sleeper").OnEvent("bench/sleep");
+
+        public override async Task<object?> RunAsync(FunctionContext<JsonObject> context)
+        {
+            counter.Hit();
+            await context.Step.Sleep("nap", TimeSpan.FromHours(1));
+            return null;
+        }
+    }
+
+    internal sealed class Yard : IDisposable
+    {
+        private readonly Process _process;
+        private readonly string _dir;
+
+        private Yard(Process process, Uri url, string dir)
+        {
+            _process = process;
+            Url = url;
+            _dir = dir;
+        }
+
+        public Uri Url { get; }
+
+        public static async Task<Yard> StartAsync(string dll)
+        {
+            using var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            var port = ((IPEndPoint)l.LocalEndpoint).Port;
+            l.Stop();
+            var dir = Directory.CreateTempSubdirectory("yard-bench-").FullName;
+            var psi = new ProcessStartInfo("dotnet", [dll, "dev", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dir])
+            { RedirectStandardOutput = true, RedirectStandardError = true };
+            var p = Process.Start(psi)!;
+            p.BeginOutputReadLine();
+            p.BeginErrorReadLine();
+            var yard = new Yard(p, new Uri($"http://127.0.0.1:{port}"), dir);
+            using var http = new HttpClient();
+            for (var i = 0; i < 300; i++)
+            {
+                try { if ((await http.GetAsync(new Uri(yard.Url, "/health"))).IsSuccessStatusCode) return yard; }
+                catch (HttpRequestException) { }
+                await Task.Delay(100);
+            }
+            throw new TimeoutException("yard did not start");
+        }
+
+        public double RssMb() => Status("VmRSS:") / 1024.0;
+        public long Threads() => Status("Threads:");
+
+        private long Status(string key) =>
+            long.Parse(File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(key, StringComparison.Ordinal))
+                .Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+
+        public void Dispose()
+        {
+            _process.Kill(true);
+            _process.WaitForExit();
+            Directory.Delete(_dir, true);
+        }
+    }
+}
