@@ -13,7 +13,59 @@ if (!File.Exists(yardDll)) throw new InvalidOperationException($"build the CLI i
 
 if (which is "all" or "ingest") await Ingest();
 if (which is "all" or "sleepers") await Sleepers(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
+if (which is "all" or "crash") await Crash(args.Length > 1 && which == "crash" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2_000);
 return;
+
+async Task Crash(int count)
+{
+    var dir = Directory.CreateTempSubdirectory("yard-crash-").FullName;
+    var port = Yard.FreePort();
+    var yard = await Yard.StartAsync(yardDll, dir, port);
+    var executions = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+    var builder = WebApplication.CreateSlimBuilder();
+    builder.WebHost.UseUrls("http://127.0.0.1:0");
+    builder.Logging.ClearProviders();
+    builder.Services.AddSingleton(executions);
+    builder.Services.AddSwitchyard(o => { o.AppId = "crash"; o.ServerUrl = yard.Url; }).AddFunction<ThreeSteps>();
+    await using var app = builder.Build();
+    app.MapSwitchyard();
+    await app.StartAsync();
+    var serve = new Uri(new Uri(app.Urls.First()), "/api/switchyard");
+    using var http = new HttpClient { BaseAddress = yard.Url, Timeout = TimeSpan.FromMinutes(5) };
+    (await http.PostAsJsonAsync("/v1/apps/sync", new { url = serve.ToString() })).EnsureSuccessStatusCode();
+    var acked = new HashSet<string>();
+    var kills = 0;
+    for (var sent = 0; sent < count; sent += 100)
+    {
+        try
+        {
+            var r = await http.PostAsJsonAsync("/e/bench", Enumerable.Range(sent, Math.Min(100, count - sent)).Select(i => new { name = "crash/run", data = new { n = i } }));
+            foreach (var id in (await r.Content.ReadFromJsonAsync<JsonObject>())!["ids"]!.AsArray()) acked.Add(id!.GetValue<string>());
+        }
+        catch (HttpRequestException) { sent -= 100; }
+        if (sent > 0 && sent % (count / 3 / 100 * 100 + 100) == 0 && kills < 2)
+        {
+            await Task.Delay(Random.Shared.Next(50, 400));
+            yard.Kill();
+            kills++;
+            yard = await Yard.StartAsync(yardDll, dir, port);
+        }
+    }
+    var t = Stopwatch.StartNew();
+    while (true)
+    {
+        var runs = (await http.GetFromJsonAsync<JsonObject>("/v1/runs?function=crash-three-steps&count=10000"))!["runs"]!.AsArray();
+        var done = runs.Count(r => r!["status"]!.GetValue<string>() == "Completed");
+        if (done == count) break;
+        if (t.Elapsed > TimeSpan.FromMinutes(5)) throw new TimeoutException($"{done}/{count} completed");
+        await Task.Delay(500);
+    }
+    var events = (await http.GetFromJsonAsync<JsonObject>("/v1/events?prefix=crash/run&count=10000"))!["events"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()).ToHashSet();
+    var reexecuted = executions.Count(kv => kv.Value > 1);
+    Console.WriteLine($"crash: {count} runs, server kill -9 x{kills} mid-load: {count} completed, {acked.Count} acknowledged events all stored: {acked.IsSubsetOf(events)}; " +
+        $"{reexecuted} step executions repeated after a kill (at-least-once), each step memoized once");
+    yard.Dispose();
+}
 
 async Task Ingest()
 {
@@ -90,6 +142,20 @@ namespace Switchyard.Bench
         }
     }
 
+    internal sealed class ThreeSteps(System.Collections.Concurrent.ConcurrentDictionary<string, int> executions) : SwitchyardFunction<JsonObject>
+    {
+        public override void Configure(FunctionBuilder function) => function.Id("three-steps").OnEvent("crash/run");
+
+        public override async Task<object?> RunAsync(FunctionContext<JsonObject> context)
+        {
+            var n = context.Event.Data["n"]!.GetValue<int>();
+            var total = 0;
+            foreach (var step in new[] { "a", "b", "c" })
+                total += await context.Step.Run(step, () => { executions.AddOrUpdate($"{n}:{step}", 1, (_, v) => v + 1); return n; });
+            return total;
+        }
+    }
+
     internal sealed class Yard : IDisposable
     {
         private readonly Process _process;
@@ -104,13 +170,23 @@ namespace Switchyard.Bench
 
         public Uri Url { get; }
 
-        public static async Task<Yard> StartAsync(string dll)
+        public static int FreePort()
         {
             using var l = new TcpListener(IPAddress.Loopback, 0);
             l.Start();
-            var port = ((IPEndPoint)l.LocalEndpoint).Port;
-            l.Stop();
-            var dir = Directory.CreateTempSubdirectory("yard-bench-").FullName;
+            return ((IPEndPoint)l.LocalEndpoint).Port;
+        }
+
+        public void Kill()
+        {
+            _process.Kill(true);
+            _process.WaitForExit();
+        }
+
+        public static async Task<Yard> StartAsync(string dll, string? dataDir = null, int? fixedPort = null)
+        {
+            var port = fixedPort ?? FreePort();
+            var dir = dataDir ?? Directory.CreateTempSubdirectory("yard-bench-").FullName;
             var psi = new ProcessStartInfo("dotnet", [dll, "dev", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dir])
             { RedirectStandardOutput = true, RedirectStandardError = true };
             var p = Process.Start(psi)!;
