@@ -16,23 +16,32 @@ if (which is "all" or "sleepers") await Sleepers(args.Length > 1 ? int.Parse(arg
 if (which is "all" or "crash") await Crash(args.Length > 1 && which == "crash" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2_000);
 return;
 
+// An SDK app serving one function, synced to the server.
+static async Task<WebApplication> StartAppAsync<TFunction>(Yard yard, string appId, Action<IServiceCollection> services)
+    where TFunction : SwitchyardFunction
+{
+    var builder = WebApplication.CreateSlimBuilder();
+    builder.WebHost.UseUrls("http://127.0.0.1:0");
+    builder.Logging.ClearProviders();
+    services(builder.Services);
+    builder.Services.AddSwitchyard(o => { o.AppId = appId; o.ServerUrl = yard.Url; }).AddFunction<TFunction>();
+    var app = builder.Build();
+    app.MapSwitchyard();
+    await app.StartAsync();
+    var serve = new Uri(new Uri(app.Urls.First()), "/api/switchyard");
+    using var http = new HttpClient { BaseAddress = yard.Url };
+    (await http.PostAsJsonAsync("/v1/apps/sync", new { url = serve.ToString() })).EnsureSuccessStatusCode();
+    return app;
+}
+
 async Task Crash(int count)
 {
     var dir = Directory.CreateTempSubdirectory("yard-crash-").FullName;
     var port = Yard.FreePort();
     var yard = await Yard.StartAsync(yardDll, dir, port);
     var executions = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
-    var builder = WebApplication.CreateSlimBuilder();
-    builder.WebHost.UseUrls("http://127.0.0.1:0");
-    builder.Logging.ClearProviders();
-    builder.Services.AddSingleton(executions);
-    builder.Services.AddSwitchyard(o => { o.AppId = "crash"; o.ServerUrl = yard.Url; }).AddFunction<ThreeSteps>();
-    await using var app = builder.Build();
-    app.MapSwitchyard();
-    await app.StartAsync();
-    var serve = new Uri(new Uri(app.Urls.First()), "/api/switchyard");
+    await using var app = await StartAppAsync<ThreeSteps>(yard, "crash", s => s.AddSingleton(executions));
     using var http = new HttpClient { BaseAddress = yard.Url, Timeout = TimeSpan.FromMinutes(5) };
-    (await http.PostAsJsonAsync("/v1/apps/sync", new { url = serve.ToString() })).EnsureSuccessStatusCode();
     var acked = new HashSet<string>();
     var kills = 0;
     for (var sent = 0; sent < count; sent += 100)
@@ -99,17 +108,8 @@ async Task Sleepers(int count)
 {
     using var yard = await Yard.StartAsync(yardDll);
     var called = 0;
-    var builder = WebApplication.CreateSlimBuilder();
-    builder.WebHost.UseUrls("http://127.0.0.1:0");
-    builder.Logging.ClearProviders();
-    builder.Services.AddSingleton(new Counter(() => Interlocked.Increment(ref called)));
-    builder.Services.AddSwitchyard(o => { o.AppId = "bench"; o.ServerUrl = yard.Url; }).AddFunction<Sleeper>();
-    await using var app = builder.Build();
-    app.MapSwitchyard();
-    await app.StartAsync();
-    var serve = new Uri(new Uri(app.Urls.First()), "/api/switchyard");
+    await using var app = await StartAppAsync<Sleeper>(yard, "bench", s => s.AddSingleton(new Counter(() => Interlocked.Increment(ref called))));
     using var http = new HttpClient { BaseAddress = yard.Url, Timeout = TimeSpan.FromMinutes(5) };
-    (await http.PostAsJsonAsync("/v1/apps/sync", new { url = serve.ToString() })).EnsureSuccessStatusCode();
     var before = yard.RssMb();
     var threadsBefore = yard.Threads();
     var t = Stopwatch.StartNew();
