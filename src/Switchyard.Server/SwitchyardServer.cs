@@ -82,9 +82,6 @@ public static class SwitchyardServer
         var store = app.Services.GetRequiredService<IStore>();
         await store.InitializeAsync(cancellationToken);
         await app.Services.GetRequiredService<FunctionRegistry>().ReloadAsync(cancellationToken);
-        var ingest = app.Services.GetRequiredService<EventIngest>();
-        var waits = app.Services.GetRequiredService<WaitResolver>();
-        ingest.OnStored = waits.OnEvent;
         await app.StartAsync(cancellationToken);
     }
 

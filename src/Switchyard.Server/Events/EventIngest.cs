@@ -9,11 +9,8 @@ namespace Switchyard.Server.Events;
 /// <summary>The one path every event takes into the bus (Event API, steps, internal events): assign ids and
 /// timestamps, match triggers, then in one durable transaction store the event (unless its id was seen within the
 /// dedup window), record every decision, start the matched runs and resume the runs waiting for it.</summary>
-public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunStarter starter, ServerOptions options)
+public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunStarter starter, WaitResolver waits, ServerOptions options)
 {
-    /// <summary>Hook run inside the transaction for each newly stored event (waits, cancellation rules).</summary>
-    public Action<IStoreTransaction, StoredEvent, JsonObject>? OnStored { get; set; }
-
     /// <summary>Ingests events; the returned ids are durable when the task completes. Duplicates keep their id.</summary>
     public async Task<IReadOnlyList<string>> IngestAsync(IReadOnlyList<IncomingEvent> events, string source, CancellationToken cancellationToken)
     {
@@ -64,7 +61,7 @@ public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunStarter
                 if (match.Matched) runId = starter.Start(tx, stored, match.Function, match.Reason).Id;
                 tx.InsertDecision(new Decision(stored.Id, stored.Seq, match.Function.Id, match.Outcome, match.Reason, runId, tx.Now));
             }
-            OnStored?.Invoke(tx, stored, p.Json);
+            waits.OnEvent(tx, stored, p.Json);
         }
         return ids;
     }

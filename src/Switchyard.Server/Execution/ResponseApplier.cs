@@ -42,7 +42,7 @@ public sealed class ResponseApplier(
                 finisher.Complete(tx, run, c.Result);
                 break;
             case CallOutcome.Failed f:
-                RetryOrFail(tx, run, item, f.Error, f.NoRetry, f.RetryAfter, maxAttempts, stepError: false);
+                RetryOrFail(tx, run, item, f.Error, f.NoRetry, f.RetryAfter, maxAttempts);
                 break;
             case CallOutcome.Ops o:
                 ApplyOps(tx, run, item, o, watermark, maxAttempts);
@@ -55,7 +55,7 @@ public sealed class ResponseApplier(
         var ops = outcome.Items.Where(o => !OpCode.IsLazy(o.Code)).ToList();
         if (ops.Count == 0)
         {
-            RetryOrFail(tx, run, item, AppClient.Error("ProtocolError", "the SDK answered 206 with no ops"), false, null, maxAttempts, stepError: false);
+            RetryOrFail(tx, run, item, AppClient.Error("ProtocolError", "the SDK answered 206 with no ops"), false, null, maxAttempts);
             return;
         }
         if (ops.FirstOrDefault(o => o.Code == OpCode.RunComplete) is { } complete)
@@ -68,7 +68,7 @@ public sealed class ResponseApplier(
             var op = ops[0];
             if (op.Id == StepId.Complete && op.Code is OpCode.StepError or OpCode.StepFailed)
             {
-                RetryOrFail(tx, run, item, op.Error ?? AppClient.Error("Error", "function failed"), outcome.NoRetry || op.Code == OpCode.StepFailed, outcome.RetryAfter, maxAttempts, stepError: false);
+                RetryOrFail(tx, run, item, op.Error ?? AppClient.Error("Error", "function failed"), outcome.NoRetry || op.Code == OpCode.StepFailed, outcome.RetryAfter, maxAttempts);
                 return;
             }
             ApplyStepResult(tx, run, item, op, outcome, maxAttempts);
@@ -140,7 +140,7 @@ public sealed class ResponseApplier(
         }
     }
 
-    private void RetryOrFail(IStoreTransaction tx, RunRecord run, QueueItem item, JsonNode error, bool noRetry, TimeSpan? retryAfter, int maxAttempts, bool stepError)
+    private void RetryOrFail(IStoreTransaction tx, RunRecord run, QueueItem item, JsonNode error, bool noRetry, TimeSpan? retryAfter, int maxAttempts)
     {
         if (!noRetry && item.Attempt + 1 < maxAttempts)
         {
@@ -149,7 +149,6 @@ public sealed class ResponseApplier(
             ScheduleRetry(tx, run, item, retryAfter);
             return;
         }
-        _ = stepError;
         finisher.Fail(tx, run, error);
     }
 
