@@ -135,6 +135,14 @@ public sealed class EventApiTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         using (var register = await secure.Http.PostAsJsonAsync("/fn/register", new { appName = "x", url = "http://127.0.0.1:1/api" }))
             Assert.Equal(HttpStatusCode.Unauthorized, register.StatusCode);
+        // The SDKs present signkey-<env>-<sha256 of the key bytes>.
+        var hashed = Api.RegisterApi.HashSigningKey(secure.Options.SigningKey);
+        Assert.StartsWith("signkey-test-", hashed, StringComparison.Ordinal);
+        Assert.NotEqual(secure.Options.SigningKey, hashed);
+        using var signed = new HttpRequestMessage(HttpMethod.Post, "/fn/register") { Content = JsonContent.Create(new { appName = "x", url = "http://127.0.0.1:1/api" }) };
+        signed.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", hashed);
+        using (var accepted = await secure.Http.SendAsync(signed))
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
     }
 
     [Fact]

@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -22,7 +20,7 @@ public static class EventApi
 
     private static async Task<IResult> HandleAsync(string eventKey, HttpContext http, EventIngest ingest, ServerOptions options, CancellationToken ct)
     {
-        if (!options.Dev && !IsKnownKey(eventKey, options.EventKeyList))
+        if (!options.Dev && !Credential.MatchesAny(eventKey, options.EventKeyList))
             return new ApiError(401, "unauthorized", "event key not recognized: use a key from SWITCHYARD_EVENT_KEYS").ToResult();
         var (body, tooLarge) = await ReadBodyAsync(http.Request, options.MaxBodyBytes, ct);
         if (tooLarge)
@@ -31,15 +29,6 @@ public static class EventApi
         if (error is not null) return error.ToResult();
         var ids = await ingest.IngestAsync(events!, "api", ct);
         return Results.Json(new { ids, status = 200 });
-    }
-
-    /// <summary>Constant-time membership test, so response timing does not reveal key prefixes.</summary>
-    internal static bool IsKnownKey(string candidate, IReadOnlyList<string> keys)
-    {
-        var c = Encoding.UTF8.GetBytes(candidate);
-        var found = false;
-        foreach (var key in keys) found |= CryptographicOperations.FixedTimeEquals(c, Encoding.UTF8.GetBytes(key));
-        return found;
     }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; reports a larger body without reading all of it.</summary>

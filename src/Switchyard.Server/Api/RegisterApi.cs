@@ -49,17 +49,8 @@ public static class RegisterApi
     /// the SDKs send, for the current and the fallback key; compared in constant time.</summary>
     internal static bool IsSigningKeyBearer(string authorization, ServerOptions options)
     {
-        const string prefix = "Bearer ";
-        if (!authorization.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return false;
-        var presented = Encoding.UTF8.GetBytes(authorization[prefix.Length..].Trim());
-        var ok = false;
-        foreach (var key in new[] { options.SigningKey, options.SigningKeyFallback })
-        {
-            if (string.IsNullOrWhiteSpace(key)) continue;
-            ok |= CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(key));
-            ok |= CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(HashSigningKey(key)));
-        }
-        return ok;
+        var keys = new[] { options.SigningKey, options.SigningKeyFallback }.Where(k => !string.IsNullOrWhiteSpace(k)).ToList();
+        return Credential.MatchesAny(Credential.Bearer(authorization), keys.Concat(keys.Select(HashSigningKey)));
     }
 
     /// <summary><c>signkey-test-abab…</c> → <c>signkey-test-&lt;hex sha256 of the hex-decoded key&gt;</c>.</summary>

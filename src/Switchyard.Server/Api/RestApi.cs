@@ -1,6 +1,4 @@
 using System.Reflection;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -54,10 +52,8 @@ public static class RestApi
         var options = context.HttpContext.RequestServices.GetService(typeof(ServerOptions)) as ServerOptions;
         if (options is { Dev: false })
         {
-            var header = context.HttpContext.Request.Headers.Authorization.ToString();
-            var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
-            if (string.IsNullOrEmpty(options.ApiToken) ||
-                !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(options.ApiToken)))
+            var presented = Credential.Bearer(context.HttpContext.Request.Headers.Authorization.ToString());
+            if (!Credential.MatchesAny(presented, [options.ApiToken]))
                 return new ApiError(401, "unauthorized", "missing or wrong API token: send Authorization: Bearer $SWITCHYARD_API_TOKEN").ToResult();
         }
         return await next(context);
