@@ -38,6 +38,9 @@ public interface IStoreReader
     /// <summary>Trigger decisions for an event.</summary>
     Task<IReadOnlyList<Decision>> DecisionsForEventAsync(long eventSeq, CancellationToken cancellationToken);
 
+    /// <summary>Live key-value entries of a namespace.</summary>
+    Task<IReadOnlyList<(string Key, string Value, long? ExpiresAt)>> KvListAsync(string ns, CancellationToken cancellationToken);
+
     /// <summary>Every queue item (loaded once at start by the scheduler).</summary>
     Task<IReadOnlyList<QueueItem>> LoadQueueAsync(CancellationToken cancellationToken);
 }

@@ -28,6 +28,18 @@ public interface IStoreTransaction
     /// <summary>The event with this sequence number.</summary>
     StoredEvent? EventBySeq(long seq);
 
+    // Key-value state (flow-control buckets, idempotency keys, subscriptions). Expired entries read as absent.
+    /// <summary>The value under (<paramref name="ns"/>, <paramref name="key"/>), or null when absent or expired.</summary>
+    string? KvGet(string ns, string key);
+    /// <summary>Sets a value; <paramref name="expiresAt"/> (Unix ms) makes it vanish after that time.</summary>
+    void KvPut(string ns, string key, string value, long? expiresAt);
+    /// <summary>Removes a value; false when it was absent.</summary>
+    bool KvDelete(string ns, string key);
+    /// <summary>Live entries of a namespace, by key.</summary>
+    IReadOnlyList<(string Key, string Value, long? ExpiresAt)> KvList(string ns);
+    /// <summary>Deletes expired entries; returns how many.</summary>
+    int KvPrune();
+
     // Registry
     /// <summary>Inserts or replaces an app.</summary>
     void UpsertApp(AppRecord app);

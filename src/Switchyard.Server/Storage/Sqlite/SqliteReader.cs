@@ -59,6 +59,10 @@ internal sealed class SqliteReader(string connectionString) : IStoreReader
     public Task<IReadOnlyList<Decision>> DecisionsForEventAsync(long eventSeq, CancellationToken ct) =>
         QueryAsync($"SELECT {SqliteRows.DecisionColumns} FROM decisions WHERE event_seq = $p0 ORDER BY seq", SqliteRows.Decision, ct, eventSeq);
 
+    public Task<IReadOnlyList<(string Key, string Value, long? ExpiresAt)>> KvListAsync(string ns, CancellationToken ct) =>
+        QueryAsync("SELECT key, value, expires_at FROM kv WHERE ns = $p0 AND (expires_at IS NULL OR expires_at > $p1) ORDER BY key",
+            r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), ct, ns, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+
     public Task<IReadOnlyList<QueueItem>> LoadQueueAsync(CancellationToken ct) =>
         QueryAsync($"SELECT {SqliteRows.QueueColumns} FROM queue ORDER BY due_at", SqliteRows.Queue, ct);
 

@@ -119,6 +119,16 @@ internal static class SqliteSchema
         CREATE INDEX ix_decisions_event ON decisions(event_seq);
         CREATE INDEX ix_decisions_function ON decisions(function_id, seq);
         """,
+        """
+        CREATE TABLE kv(
+            ns TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            expires_at INTEGER,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY(ns, key));
+        CREATE INDEX ix_kv_expires ON kv(expires_at);
+        """,
     ];
 
     /// <summary>Brings the database to the newest version.</summary>

@@ -49,6 +49,23 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
     public StoredEvent? EventBySeq(long seq) =>
         Query($"SELECT {SqliteRows.EventColumns} FROM events WHERE seq = $p0", SqliteRows.Event, seq).FirstOrDefault();
 
+    // Key-value state
+
+    public string? KvGet(string ns, string key) =>
+        Command("SELECT value FROM kv WHERE ns = $p0 AND key = $p1 AND (expires_at IS NULL OR expires_at > $p2)", ns, key, Now).ExecuteScalar() as string;
+
+    public void KvPut(string ns, string key, string value, long? expiresAt) => Command(
+        "INSERT OR REPLACE INTO kv(ns, key, value, expires_at, updated_at) VALUES ($p0, $p1, $p2, $p3, $p4)",
+        ns, key, value, expiresAt, Now).ExecuteNonQuery();
+
+    public bool KvDelete(string ns, string key) => Command("DELETE FROM kv WHERE ns = $p0 AND key = $p1", ns, key).ExecuteNonQuery() > 0;
+
+    public IReadOnlyList<(string Key, string Value, long? ExpiresAt)> KvList(string ns) => Query(
+        "SELECT key, value, expires_at FROM kv WHERE ns = $p0 AND (expires_at IS NULL OR expires_at > $p1) ORDER BY key",
+        r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), ns, Now);
+
+    public int KvPrune() => Command("DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= $p0", Now).ExecuteNonQuery();
+
     // Registry
 
     public void UpsertApp(AppRecord a) => Command(
