@@ -10,6 +10,7 @@ using Switchyard.Server.Configuration;
 using Switchyard.Server.Events;
 using Switchyard.Server.Execution;
 using Switchyard.Server.Expressions;
+using Switchyard.Server.FlowControl;
 using Switchyard.Server.Registry;
 using Switchyard.Server.Runs;
 using Switchyard.Server.Storage;
@@ -55,6 +56,8 @@ public static class SwitchyardServer
         s.AddSingleton<IWorkScheduler>(sp => sp.GetRequiredService<LocalScheduler>());
         s.AddSingleton<WorkQueue>();
         s.AddSingleton<RunStarter>();
+        s.AddSingleton<FlowKeys>();
+        s.AddSingleton<RunAdmission>();
         s.AddSingleton<RunAdvancer>();
         s.AddSingleton<EventIngest>();
         s.AddSingleton<RunFinisher>();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Switchyard.Server.Configuration;
+using Switchyard.Server.FlowControl;
 using Switchyard.Server.Runs;
 using Switchyard.Server.Storage;
 using Switchyard.Server.Triggers;
@@ -8,8 +9,9 @@ namespace Switchyard.Server.Events;
 
 /// <summary>The one path every event takes into the bus (Event API, steps, internal events): assign ids and
 /// timestamps, match triggers, then in one durable transaction store the event (unless its id was seen within the
-/// dedup window), record every decision, start the matched runs and resume the runs waiting for it.</summary>
-public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunStarter starter, WaitResolver waits, ServerOptions options)
+/// dedup window), apply flow control, record every decision, start the admitted runs and resume (or cancel) the runs
+/// waiting for it.</summary>
+public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunAdmission admission, WaitResolver waits, ServerOptions options)
 {
     /// <summary>Ingests events; the returned ids are durable when the task completes. Duplicates keep their id.</summary>
     public async Task<IReadOnlyList<string>> IngestAsync(IReadOnlyList<IncomingEvent> events, string source, CancellationToken cancellationToken)
@@ -55,13 +57,15 @@ public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunStarter
             if (tx.EventSeenSince(p.Event.Id, since)) continue;
             var stored = p.Event with { ReceivedAt = tx.Now };
             stored = stored with { Seq = tx.InsertEvent(stored) };
+            // Waits first: a run this event starts must not be cancelled by its own trigger.
+            waits.OnEvent(tx, stored, p.Json);
             foreach (var match in p.Matches)
             {
-                string? runId = null;
-                if (match.Matched) runId = starter.Start(tx, stored, match.Function, match.Reason).Id;
-                tx.InsertDecision(new Decision(stored.Id, stored.Seq, match.Function.Id, match.Outcome, match.Reason, runId, tx.Now));
+                var result = match.Matched
+                    ? admission.Admit(tx, stored, p.Json, match.Function, match.Reason)
+                    : new AdmissionResult(match.Outcome, match.Reason, null);
+                tx.InsertDecision(new Decision(stored.Id, stored.Seq, match.Function.Id, result.Outcome, result.Reason, result.RunId, tx.Now));
             }
-            waits.OnEvent(tx, stored, p.Json);
         }
         return ids;
     }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Switchyard.Protocol.Calls;
 using Switchyard.Server.Configuration;
+using Switchyard.Server.FlowControl;
 using Switchyard.Server.Registry;
 using Switchyard.Server.Runs;
 using Switchyard.Server.Storage;
@@ -11,7 +12,7 @@ namespace Switchyard.Server.Execution;
 /// <summary>Runs one due queue item: fires a timer, or loads the run's state, calls the owning app and applies
 /// the answer atomically. Nothing here holds a thread while a run sleeps or waits: those are rows.</summary>
 public sealed class Executor(
-    IStore store, FunctionRegistry registry, AppClient client, ResponseApplier applier, RunFinisher finisher,
+    IStore store, FunctionRegistry registry, AppClient client, ResponseApplier applier, RunFinisher finisher, RunAdmission admission,
     ServerOptions options, ILogger<Executor> logger)
 {
     /// <summary>Processes <paramref name="item"/>.</summary>
@@ -25,6 +26,15 @@ public sealed class Executor(
             case QueueItemKind.WaitTimeout:
                 await store.WriteAsync(tx => { applier.TimeOutWait(tx, item); return 0; }, cancellationToken);
                 return;
+            case QueueItemKind.Timeout:
+                await store.WriteAsync(tx => { TimeOut(tx, item); return 0; }, cancellationToken);
+                return;
+            case QueueItemKind.Debounce:
+                await store.WriteAsync(tx => { admission.FireDebounce(tx, item); return 0; }, cancellationToken);
+                return;
+            case QueueItemKind.Batch:
+                await store.WriteAsync(tx => { admission.FireBatch(tx, item); return 0; }, cancellationToken);
+                return;
             case QueueItemKind.Call:
                 await CallAsync(item, cancellationToken);
                 return;
@@ -33,6 +43,19 @@ public sealed class Executor(
                 await store.WriteAsync(tx => tx.Dequeue(item.Id), cancellationToken);
                 return;
         }
+    }
+
+    /// <summary>A start or finish timeout fired: cancel the run if it has not started (or finished) yet.</summary>
+    private void TimeOut(IStoreTransaction tx, QueueItem item)
+    {
+        if (!tx.Dequeue(item.Id)) return;
+        var run = tx.GetRun(item.RunId);
+        if (run is null || RunStatus.IsTerminal(run.Status)) return;
+        var spec = registry.Current.Function(run.FunctionId)?.Flow;
+        if (item.StepId == "start" && run.Status == RunStatus.Queued)
+            finisher.Cancel(tx, run, $"timed out: not started within {Protocol.TimeString.Format(spec?.StartTimeout ?? TimeSpan.Zero)} (timeouts.start)");
+        else if (item.StepId == "finish")
+            finisher.Cancel(tx, run, $"timed out: not finished within {Protocol.TimeString.Format(spec?.FinishTimeout ?? TimeSpan.Zero)} of starting (timeouts.finish)");
     }
 
     private async Task CallAsync(QueueItem item, CancellationToken cancellationToken)
@@ -64,12 +87,19 @@ public sealed class Executor(
         // Events committed after this point are seen by a wait this call may register (lookback).
         var watermark = await store.Reader.LastEventSeqAsync(cancellationToken);
         var eventJson = triggerEvent is null ? new JsonObject() : JsonNode.Parse(triggerEvent.Body)!.AsObject();
+        var events = new JsonArray();
+        if (run.Batch is { Count: > 1 } batch)
+        {
+            foreach (var seq in batch)
+                if (await store.Reader.GetEventBySeqAsync(seq, cancellationToken) is { } e) events.Add(JsonNode.Parse(e.Body));
+        }
+        else events.Add(eventJson.DeepClone());
         var stepMap = new JsonObject();
         foreach (var s in steps) stepMap[s.Hash] = JsonNode.Parse(s.Value);
         var request = new CallRequest
         {
             Event = eventJson,
-            Events = [eventJson.DeepClone()],
+            Events = events,
             Steps = stepMap,
             Version = run.Version,
             Ctx = new CallContext

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchyard.Server.Configuration;
+using Switchyard.Server.FlowControl;
+using Switchyard.Server.Runs;
 using Switchyard.Server.Storage;
 
 namespace Switchyard.Server.Execution;
@@ -8,19 +10,32 @@ namespace Switchyard.Server.Execution;
 /// <summary>The single-process scheduler for the embedded store: an in-memory timer queue over the durable queue
 /// table. On start it loads every queue item (so a restart resumes all work); afterwards it learns of new items
 /// from post-commit callbacks, so the table is never polled. Due items run on the thread pool, bounded by
-/// <see cref="ServerOptions.MaxConcurrentCalls"/>.</summary>
+/// <see cref="ServerOptions.MaxConcurrentCalls"/>.
+/// <para>Concurrency limits are enforced here: a run holds its slots from its first call until it has no call left
+/// to make (it finished, or it sleeps or waits), so sleeping and waiting runs hold no slot. Calls of runs that
+/// cannot get a slot wait, in due-time order (priority moves due times), until a holder releases.</para></summary>
 public sealed class LocalScheduler(IStore store, IServiceProvider services, ServerOptions options, ILogger<LocalScheduler> logger)
     : BackgroundService, IWorkScheduler
 {
     private readonly PriorityQueue<QueueItem, long> _due = new();
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _callsPerRun = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<ConcurrencySlot>> _slotsOfRun = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _holders = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<QueueItem>> _blocked = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _wake = new(0);
-    private readonly SemaphoreSlim _slots = new(options.MaxConcurrentCalls);
+    private readonly SemaphoreSlim _calls = new(options.MaxConcurrentCalls);
     private Executor? _executor;
 
     /// <summary>Items known but not finished (for metrics and tests).</summary>
     public int Backlog { get { lock (_lock) return _known.Count; } }
+
+    /// <summary>Runs holding a slot of <paramref name="slotKey"/> right now.</summary>
+    public IReadOnlyCollection<string> Holders(string slotKey)
+    {
+        lock (_lock) return _holders.TryGetValue(slotKey, out var h) ? h.ToList() : [];
+    }
 
     /// <inheritdoc />
     public void Schedule(QueueItem item)
@@ -28,6 +43,7 @@ public sealed class LocalScheduler(IStore store, IServiceProvider services, Serv
         lock (_lock)
         {
             if (!_known.Add(item.Id)) return;
+            if (item.Kind == QueueItemKind.Call) _callsPerRun[item.RunId] = _callsPerRun.GetValueOrDefault(item.RunId) + 1;
             _due.Enqueue(item, item.DueAt);
         }
         _wake.Release();
@@ -45,12 +61,12 @@ public sealed class LocalScheduler(IStore store, IServiceProvider services, Serv
             lock (_lock)
             {
                 var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-                while (_due.TryPeek(out var next, out var due) && due <= now) ready.Add(_due.Dequeue());
+                while (_due.TryPeek(out _, out var due) && due <= now) ready.Add(_due.Dequeue());
                 wait = _due.TryPeek(out _, out var nextDue) ? TimeSpan.FromMilliseconds(Math.Min(nextDue - now, 60_000)) : TimeSpan.FromSeconds(60);
             }
             foreach (var item in ready)
             {
-                await _slots.WaitAsync(stoppingToken);
+                await _calls.WaitAsync(stoppingToken);
                 _ = RunAsync(item, stoppingToken);
             }
             if (ready.Count == 0)
@@ -66,24 +82,99 @@ public sealed class LocalScheduler(IStore store, IServiceProvider services, Serv
         try
         {
             await Task.Yield();
+            if (item.Kind == QueueItemKind.Call && !await TryAcquireAsync(item, stoppingToken)) return;
             await _executor!.ExecuteAsync(item, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down: the item stays in the table and runs again after restart.
+            return;
         }
         catch (Exception ex)
         {
             // The item is still in the table; try again shortly rather than lose it.
             logger.LogError(ex, "queue item {Id} failed; retrying in 5 s", item.Id);
-            lock (_lock) _known.Remove(item.Id);
+            Finished(item);
             if (!stoppingToken.IsCancellationRequested) Schedule(item with { DueAt = DateTimeOffset.UtcNow.AddSeconds(5).ToUnixTimeMilliseconds() });
             return;
         }
         finally
         {
-            _slots.Release();
+            _calls.Release();
         }
-        lock (_lock) _known.Remove(item.Id);
+        Finished(item);
+    }
+
+    /// <summary>Takes the run's concurrency slots, or parks the call until a slot frees up.</summary>
+    private async Task<bool> TryAcquireAsync(QueueItem item, CancellationToken ct)
+    {
+        IReadOnlyList<ConcurrencySlot>? slots;
+        lock (_lock) _slotsOfRun.TryGetValue(item.RunId, out slots);
+        if (slots is null)
+        {
+            var run = await store.Reader.GetRunAsync(item.RunId, ct);
+            slots = RunFlow.FromJson(run?.Flow).Concurrency;
+            lock (_lock) _slotsOfRun[item.RunId] = slots;
+        }
+        if (slots.Count == 0) return true;
+        ConcurrencySlot? full = null;
+        lock (_lock)
+        {
+            var holds = slots.All(s => _holders.TryGetValue(s.Key, out var h) && h.Contains(item.RunId));
+            if (!holds)
+            {
+                full = slots.FirstOrDefault(s => _holders.TryGetValue(s.Key, out var h) && !h.Contains(item.RunId) && h.Count >= s.Limit);
+                if (full is null)
+                {
+                    foreach (var s in slots)
+                    {
+                        if (!_holders.TryGetValue(s.Key, out var h)) _holders[s.Key] = h = new HashSet<string>(StringComparer.Ordinal);
+                        h.Add(item.RunId);
+                    }
+                }
+                else
+                {
+                    if (!_blocked.TryGetValue(full.Key, out var list)) _blocked[full.Key] = list = [];
+                    list.Add(item);
+                }
+            }
+        }
+        if (full is null) return true;
+        await store.WriteAsync(tx =>
+        {
+            tx.AppendHistory(new HistoryEntry(0, item.RunId, tx.Now, HistoryKind.ConcurrencyWaiting, null, null, null, item.Attempt, null,
+                RunAdvancer.Detail(new { key = full.Key, limit = full.Limit })));
+            return 0;
+        }, ct);
+        return false;
+    }
+
+    /// <summary>An item is done: once a run has no call left to make, its slots go to the calls waiting for them.</summary>
+    private void Finished(QueueItem item)
+    {
+        var wake = false;
+        lock (_lock)
+        {
+            _known.Remove(item.Id);
+            if (item.Kind != QueueItemKind.Call) return;
+            var left = _callsPerRun.GetValueOrDefault(item.RunId) - 1;
+            if (left > 0)
+            {
+                _callsPerRun[item.RunId] = left;
+                return;
+            }
+            _callsPerRun.Remove(item.RunId);
+            if (!_slotsOfRun.Remove(item.RunId, out var slots)) return;
+            foreach (var s in slots)
+            {
+                if (_holders.TryGetValue(s.Key, out var h) && h.Remove(item.RunId) && h.Count == 0) _holders.Remove(s.Key);
+                if (_blocked.Remove(s.Key, out var waiting))
+                {
+                    foreach (var w in waiting) _due.Enqueue(w, w.DueAt);
+                    wake = true;
+                }
+            }
+        }
+        if (wake) _wake.Release();
     }
 }

@@ -9,4 +9,10 @@ public static class QueueItemKind
     public const string Sleep = "sleep";
     /// <summary>A waitForEvent or invoke times out.</summary>
     public const string WaitTimeout = "wait-timeout";
+    /// <summary>A start or finish timeout of a run (step id <c>start</c> or <c>finish</c>).</summary>
+    public const string Timeout = "timeout";
+    /// <summary>A debounce period ends (payload: the debounce key).</summary>
+    public const string Debounce = "debounce";
+    /// <summary>A batch's timeout ends (payload: the batch key).</summary>
+    public const string Batch = "batch";
 }

@@ -32,6 +32,9 @@ public sealed class ResponseApplier(
         {
             run = run with { Status = RunStatus.Running, StartedAt = tx.Now };
             tx.AppendHistory(new HistoryEntry(0, run.Id, tx.Now, HistoryKind.RunStarted, null, null, null, item.Attempt, null, null));
+            tx.Dequeue($"{run.Id}:timeout:start");
+            if (registry.Current.Function(run.FunctionId)?.Flow.FinishTimeout is { } finish)
+                queue.Enqueue(tx, new QueueItem($"{run.Id}:timeout:finish", run.Id, QueueItemKind.Timeout, "finish", 0, tx.Now + (long)finish.TotalMilliseconds));
         }
         if (outcome is CallOutcome.Ops { Version: { } v } && run.Version == -1) run = run with { Version = v };
         tx.UpdateRun(run);
@@ -177,7 +180,7 @@ public sealed class ResponseApplier(
         var eventName = op.Opt("event") ?? op.Name ?? "";
         var timeout = TimeString.TryParseDuration(op.Opt("timeout"), out var t) ? t : MaxPause;
         if (timeout > MaxPause) timeout = MaxPause;
-        var wait = new WaitRecord($"{run.Id}:{op.Id}", run.Id, op.Id, "event", eventName, op.Opt("if"), null,
+        var wait = new WaitRecord($"{run.Id}:{op.Id}", run.Id, op.Id, WaitKind.Event, eventName, op.Opt("if"), null,
             tx.Now + (long)timeout.TotalMilliseconds, tx.Now);
         tx.AppendHistory(Entry(tx, run, HistoryKind.WaitStarted, op, 0, null,
             RunAdvancer.Detail(new { @event = eventName, @if = wait.Expression, timeout = TimeString.Format(timeout), expiresAt = wait.ExpiresAt })));
@@ -213,8 +216,8 @@ public sealed class ResponseApplier(
         var stored = new StoredEvent(0, eventId, InternalEvents.FunctionInvoked, json.ToJsonString(), now, now, "invoke");
         stored = stored with { Seq = tx.InsertEvent(stored) };
         // An invoke starts only its target, never other functions that listen to function.invoked.
-        var child = starter.Start(tx, stored, target, $"invoked by run {run.Id}", run.Id, op.Id);
-        tx.InsertWait(new WaitRecord($"{run.Id}:{op.Id}", run.Id, op.Id, "invoke", null, null, child.Id, expires, now));
+        var child = starter.Start(tx, stored, target, $"invoked by run {run.Id}", new StartOptions(ParentRunId: run.Id, ParentStep: op.Id));
+        tx.InsertWait(new WaitRecord($"{run.Id}:{op.Id}", run.Id, op.Id, WaitKind.Invoke, null, null, child.Id, expires, now));
         queue.Enqueue(tx, new QueueItem(WaitResolver.TimeoutId($"{run.Id}:{op.Id}"), run.Id, QueueItemKind.WaitTimeout, op.Id, 0, expires, $"{run.Id}:{op.Id}"));
         tx.AppendHistory(Entry(tx, run, HistoryKind.InvokeStarted, op, 0, null, RunAdvancer.Detail(new { functionId, childRunId = child.Id })));
         return run;
@@ -238,7 +241,7 @@ public sealed class ResponseApplier(
         if (wait is null || !tx.DeleteWait(wait.Id)) return;
         var run = tx.GetRun(wait.RunId);
         if (run is null || RunStatus.IsTerminal(run.Status)) return;
-        var value = wait.Kind == "invoke"
+        var value = wait.Kind == WaitKind.Invoke
             ? StepResult.Error(AppClient.Error("InngestInvokeTimeoutError", "Timed out waiting for invoked function to complete")).ToJsonString()
             : "null";
         tx.AppendHistory(new HistoryEntry(0, run.Id, tx.Now, HistoryKind.WaitTimedOut, wait.StepHash, null, null, 0, null, RunAdvancer.Detail(new { kind = wait.Kind })));

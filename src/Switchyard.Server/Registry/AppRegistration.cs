@@ -57,6 +57,12 @@ public sealed class AppRegistration(IStore store, FunctionRegistry registry, Exp
             if (!seen.Add(f.Id)) return ApiError.BadRequest("invalid_function", $"{at}.id '{f.Id}' is registered twice");
             if (f.Step is null || !Uri.TryCreate(f.Step.Runtime.Url, UriKind.Absolute, out _))
                 return ApiError.BadRequest("invalid_function", $"{at}.steps.step.runtime.url of '{f.Id}' must be an absolute URL");
+            FlowControl.FlowControlSpec.Parse(f, out var flowError);
+            if (flowError is not null) return ApiError.BadRequest("invalid_flow_control", $"{at} '{f.Id}': {flowError}");
+            var flow = FlowControl.FlowControlSpec.Parse(f, out _);
+            foreach (var (name, expression) in FlowExpressions(flow))
+                if (!expressions.TryCompile(expression, out var bad))
+                    return ApiError.BadRequest("invalid_expression", $"{at} '{f.Id}': {name} `{expression}` does not parse: {bad}");
             for (var t = 0; t < f.Triggers.Count; t++)
             {
                 var trigger = f.Triggers[t];
@@ -67,6 +73,20 @@ public sealed class AppRegistration(IStore store, FunctionRegistry registry, Exp
             }
         }
         return null;
+    }
+
+    private static IEnumerable<(string Name, string Expression)> FlowExpressions(FlowControl.FlowControlSpec f)
+    {
+        foreach (var c in f.Concurrency) if (c.Key is not null) yield return ("concurrency.key", c.Key);
+        if (f.Throttle?.Key is { } tk) yield return ("throttle.key", tk);
+        if (f.RateLimit?.Key is { } rk) yield return ("rateLimit.key", rk);
+        if (f.Debounce?.Key is { } dk) yield return ("debounce.key", dk);
+        if (f.Batch?.Key is { } bk) yield return ("batchEvents.key", bk);
+        if (f.Batch?.If is { } bi) yield return ("batchEvents.if", bi);
+        if (f.Priority is { } p) yield return ("priority.run", p);
+        if (f.Idempotency is { } i) yield return ("idempotency", i);
+        if (f.Singleton?.Key is { } sk) yield return ("singleton.key", sk);
+        foreach (var c in f.Cancel) if (c.If is not null) yield return ("cancel.if", c.If);
     }
 
     /// <summary>SDKs leave <c>?deployId=</c> in URLs after a deploy-triggered sync; it must not be stored.</summary>

@@ -10,6 +10,11 @@ namespace Switchyard.Server.Registry;
 /// <param name="UpdatedAt">Last registration, Unix ms.</param>
 public sealed record FunctionRecord(string Id, string AppId, FunctionConfig Config, bool Paused, long UpdatedAt)
 {
+    private FlowControl.FlowControlSpec? _flow;
+
+    /// <summary>Parsed flow-control settings (validated at registration).</summary>
+    public FlowControl.FlowControlSpec Flow => _flow ??= FlowControl.FlowControlSpec.Parse(Config, out _);
+
     /// <summary>Display name.</summary>
     public string Name => Config.Name ?? Id;
 }

@@ -37,6 +37,8 @@ public static class HistoryKind
     public const string InvokeStarted = "invoke.started";
     /// <summary>An invoked child finished.</summary>
     public const string InvokeFinished = "invoke.finished";
+    /// <summary>A call waits for a concurrency slot (detail: the key and its limit).</summary>
+    public const string ConcurrencyWaiting = "concurrency.waiting";
     /// <summary>A call will be retried after a delay.</summary>
     public const string RetryScheduled = "retry.scheduled";
 }

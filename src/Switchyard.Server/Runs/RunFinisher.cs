@@ -47,6 +47,7 @@ public sealed class RunFinisher(RunAdvancer advancer, EventIngest ingest)
         tx.UpdateRun(run with { EndedAt = tx.Now, StartedAt = run.StartedAt ?? tx.Now, Pending = [], ForcePlan = false });
         tx.DequeueRun(run.Id);
         tx.DeleteWaits(run.Id);
+        FlowControl.RunAdmission.Release(tx, run);
         tx.AppendHistory(new HistoryEntry(0, run.Id, tx.Now, kind, null, null, null, 0, null, detail));
     }
 

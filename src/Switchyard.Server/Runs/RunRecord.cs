@@ -17,6 +17,8 @@ namespace Switchyard.Server.Runs;
 /// <param name="Pending">Hashes of parallel steps not finished yet.</param>
 /// <param name="ParentRunId">Invoking run, for invoked runs.</param>
 /// <param name="ParentStep">Hashed step of the parent that awaits this run.</param>
+/// <param name="Flow">Flow-control state of the run (JSON <see cref="FlowControl.RunFlow"/>): its concurrency keys, singleton key.</param>
+/// <param name="Batch">Store order of all the run's events when it was started by a batch.</param>
 public sealed record RunRecord(
     string Id,
     string FunctionId,
@@ -33,4 +35,6 @@ public sealed record RunRecord(
     bool ForcePlan,
     IReadOnlyList<string> Pending,
     string? ParentRunId,
-    string? ParentStep);
+    string? ParentStep,
+    string? Flow = null,
+    IReadOnlyList<long>? Batch = null);

@@ -9,8 +9,11 @@ namespace Switchyard.Server.Runs;
 /// <summary>Resolves <c>waitForEvent</c> pauses. Two paths meet here, both inside write transactions, so no event
 /// slips between them: each newly stored event is checked against open waits for its name, and a newly registered
 /// wait first looks back at events stored since its call was dispatched.</summary>
-public sealed class WaitResolver(RunAdvancer advancer, ExpressionEvaluator expressions)
+public sealed class WaitResolver(RunAdvancer advancer, ExpressionEvaluator expressions, IServiceProvider services)
 {
+    // RunFinisher depends (through EventIngest) on this class; resolve it when a cancel rule first fires.
+    private RunFinisher Finisher => (RunFinisher)services.GetService(typeof(RunFinisher))!;
+
     /// <summary>Id of the timeout timer of a wait.</summary>
     public static string TimeoutId(string waitId) => waitId + ":timeout";
 
@@ -24,7 +27,9 @@ public sealed class WaitResolver(RunAdvancer advancer, ExpressionEvaluator expre
         {
             if (wait.ExpiresAt < tx.Now) continue;
             candidate ??= CelValues.From(json);
-            if (Matches(tx, wait, candidate)) Resolve(tx, wait, stored);
+            if (!Matches(tx, wait, candidate)) continue;
+            if (wait.Kind == WaitKind.Cancel) CancelRun(tx, wait, stored);
+            else Resolve(tx, wait, stored);
         }
     }
 
@@ -45,6 +50,15 @@ public sealed class WaitResolver(RunAdvancer advancer, ExpressionEvaluator expre
             }
         }
         return false;
+    }
+
+    private void CancelRun(IStoreTransaction tx, WaitRecord wait, StoredEvent stored)
+    {
+        var run = tx.GetRun(wait.RunId);
+        if (run is null || RunStatus.IsTerminal(run.Status)) return;
+        var reason = $"cancelled by event {stored.Name} ({stored.Id}){(wait.Expression is null ? "" : $" matching `{wait.Expression}`")}";
+        Finisher.Cancel(tx, run, reason);
+        tx.InsertDecision(new Triggers.Decision(stored.Id, stored.Seq, run.FunctionId, Triggers.DecisionOutcome.Cancelled, $"{reason}: run {run.Id}", run.Id, tx.Now));
     }
 
     private bool Matches(IStoreTransaction tx, WaitRecord wait, object? candidate)

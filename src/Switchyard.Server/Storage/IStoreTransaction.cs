@@ -73,7 +73,7 @@ public interface IStoreTransaction
     // Waits
     /// <summary>Adds a wait.</summary>
     void InsertWait(WaitRecord wait);
-    /// <summary>Open event waits for an event name.</summary>
+    /// <summary>Open event and cancel waits for an event name.</summary>
     IReadOnlyList<WaitRecord> WaitsForEvent(string eventName);
     /// <summary>Open invoke waits for a child run.</summary>
     WaitRecord? WaitForChild(string childRunId);

@@ -16,7 +16,7 @@ internal static class SqliteRows
     public const string EventColumns = "seq, id, name, body, ts, received_at, source";
     public const string AppColumns = "id, url, sdk, framework, checksum, synced_at, created_at, function_count";
     public const string FunctionColumns = "id, app_id, config, paused, updated_at";
-    public const string RunColumns = "id, function_id, app_id, event_id, event_seq, status, created_at, started_at, ended_at, output, error, version, force_plan, pending, parent_run_id, parent_step";
+    public const string RunColumns = "id, function_id, app_id, event_id, event_seq, status, created_at, started_at, ended_at, output, error, version, force_plan, pending, parent_run_id, parent_step, flow, batch";
     public const string QueueColumns = "id, run_id, kind, step_id, attempt, due_at, payload";
     public const string WaitColumns = "id, run_id, step_hash, kind, event_name, expression, correlation, expires_at, created_at";
     public const string HistoryColumns = "seq, run_id, at, kind, step_hash, step_name, op, attempt, duration_ms, detail";
@@ -34,7 +34,8 @@ internal static class SqliteRows
     public static RunRecord Run(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetString(5), r.GetInt64(6),
         Long(r, 7), Long(r, 8), Str(r, 9), Str(r, 10), r.GetInt32(11), r.GetInt64(12) != 0,
-        JsonSerializer.Deserialize<string[]>(r.GetString(13)) ?? [], Str(r, 14), Str(r, 15));
+        JsonSerializer.Deserialize<string[]>(r.GetString(13)) ?? [], Str(r, 14), Str(r, 15),
+        Str(r, 16), r.IsDBNull(17) ? null : JsonSerializer.Deserialize<long[]>(r.GetString(17)));
 
     public static QueueItem Queue(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt64(5), Str(r, 6));

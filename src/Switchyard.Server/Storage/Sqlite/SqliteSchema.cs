@@ -129,6 +129,10 @@ internal static class SqliteSchema
             PRIMARY KEY(ns, key));
         CREATE INDEX ix_kv_expires ON kv(expires_at);
         """,
+        """
+        ALTER TABLE runs ADD COLUMN flow TEXT;
+        ALTER TABLE runs ADD COLUMN batch TEXT;
+        """,
     ];
 
     /// <summary>Brings the database to the newest version.</summary>

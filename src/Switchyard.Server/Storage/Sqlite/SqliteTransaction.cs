@@ -94,9 +94,10 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
     // Runs
 
     public void InsertRun(RunRecord r) => Command(
-        $"INSERT INTO runs({SqliteRows.RunColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15)",
+        $"INSERT INTO runs({SqliteRows.RunColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17)",
         r.Id, r.FunctionId, r.AppId, r.EventId, r.EventSeq, r.Status, r.CreatedAt, r.StartedAt, r.EndedAt, r.Output, r.Error,
-        r.Version, r.ForcePlan ? 1 : 0, SqliteRows.Pending(r.Pending), r.ParentRunId, r.ParentStep).ExecuteNonQuery();
+        r.Version, r.ForcePlan ? 1 : 0, SqliteRows.Pending(r.Pending), r.ParentRunId, r.ParentStep, r.Flow,
+        r.Batch is null ? null : JsonSerializer.Serialize(r.Batch)).ExecuteNonQuery();
 
     public RunRecord? GetRun(string runId) =>
         Query($"SELECT {SqliteRows.RunColumns} FROM runs WHERE id = $p0", SqliteRows.Run, runId).FirstOrDefault();
@@ -135,7 +136,7 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
         w.Id, w.RunId, w.StepHash, w.Kind, w.EventName, w.Expression, w.Correlation, w.ExpiresAt, w.CreatedAt).ExecuteNonQuery();
 
     public IReadOnlyList<WaitRecord> WaitsForEvent(string eventName) =>
-        Query($"SELECT {SqliteRows.WaitColumns} FROM waits WHERE event_name = $p0 AND kind = 'event' ORDER BY created_at", SqliteRows.Wait, eventName);
+        Query($"SELECT {SqliteRows.WaitColumns} FROM waits WHERE event_name = $p0 AND kind IN ('event', 'cancel') ORDER BY created_at", SqliteRows.Wait, eventName);
 
     public WaitRecord? WaitForChild(string childRunId) =>
         Query($"SELECT {SqliteRows.WaitColumns} FROM waits WHERE correlation = $p0 AND kind = 'invoke'", SqliteRows.Wait, childRunId).FirstOrDefault();
