@@ -11,6 +11,25 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# The compatibility tests run a real inngest (npm) app: they need node >= 18 and npm. On Debian they are installed
+# from the distribution's packages when missing (CI runs as root; otherwise sudo is used if present).
+node_ok() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 &&
+    [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -ge 18 ]
+}
+if ! node_ok; then
+  if [ "$(id -u)" -eq 0 ]; then as_root=""; elif command -v sudo >/dev/null 2>&1; then as_root="sudo"; else
+    echo "node >= 18 and npm are required by tests/Switchyard.Compat.Tests: run as root, or install them (apt-get install -y nodejs npm)" >&2
+    exit 1
+  fi
+  $as_root apt-get update
+  $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm
+  if ! node_ok; then
+    echo "node >= 18 and npm are still missing after apt-get install (found: $(node --version 2>/dev/null || echo none))" >&2
+    exit 1
+  fi
+fi
+
 dotnet restore Switchyard.slnx -v quiet
 dotnet build Switchyard.slnx -c Debug --no-restore -v quiet -clp:ErrorsOnly
 

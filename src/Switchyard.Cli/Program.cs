@@ -13,10 +13,14 @@ var root = new RootCommand("yard — run and operate Switchyard, the self-hosted
     RegistryCommands.Functions(),
     RegistryCommands.Sync(),
     RegistryCommands.Pause(),
+    RegistryCommands.Resume(),
+    CronCommands.Build(),
+    RunCommands.Replay(),
     RunCommands.List(),
     RunCommands.Show(),
     RunCommands.Cancel(),
     ConfigCommand.Build(),
+    WebhookCommands.Build(),
 };
 root.Options.Add(CliGlobals.Json);
 root.Options.Add(CliGlobals.Server);

@@ -1,16 +1,23 @@
+using System.Text.Json.Nodes;
+using Switchyard.Protocol;
 using Switchyard.Protocol.Functions;
 using Switchyard.Sdk.Hosting;
 
 namespace Switchyard.Sdk;
 
 /// <summary>Describes a function in <see cref="SwitchyardFunction.Configure(FunctionBuilder)"/>: its id, name,
-/// triggers and retries.</summary>
+/// triggers, retries and flow control. Flow-control options have the Inngest names and semantics; key expressions
+/// are CEL over <c>event</c> (e.g. <c>event.data.userId</c>).</summary>
 public sealed class FunctionBuilder
 {
     private readonly List<TriggerConfig> _triggers = [];
     private string? _id;
     private string? _name;
     private int? _retries;
+    private readonly JsonArray _concurrency = [];
+    private readonly JsonArray _cancel = [];
+    private JsonObject? _throttle, _rateLimit, _debounce, _batch, _singleton, _timeouts, _priority;
+    private string? _idempotency;
 
     internal FunctionBuilder()
     {
@@ -60,13 +67,121 @@ public sealed class FunctionBuilder
         return this;
     }
 
-    /// <summary>The function as configured. Flow-control settings (concurrency, throttle, …) are meant to be added
-    /// as further builder methods setting the matching <see cref="FunctionConfig"/> fields here.</summary>
+    /// <summary>At most <paramref name="limit"/> runs active at once (sleeping and waiting runs do not count),
+    /// per value of <paramref name="key"/> when given. Call again for several limits.</summary>
+    /// <param name="limit">Active runs allowed.</param>
+    /// <param name="key">Optional CEL key, e.g. <c>event.data.userId</c>.</param>
+    /// <param name="scope"><c>fn</c> (default), <c>app</c> or <c>account</c>: who shares the limit.</param>
+    public FunctionBuilder Concurrency(int limit, string? key = null, string scope = "fn")
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        _concurrency.Add(Obj(("limit", limit), ("key", key), ("scope", scope)));
+        return this;
+    }
+
+    /// <summary>Starts at most <paramref name="limit"/> runs per <paramref name="period"/> (per key); excess runs are
+    /// delayed, not dropped. <paramref name="burst"/> runs may start back to back.</summary>
+    public FunctionBuilder Throttle(int limit, TimeSpan period, string? key = null, int burst = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        _throttle = Obj(("limit", limit), ("period", TimeString.Format(period)), ("key", key), ("burst", burst));
+        return this;
+    }
+
+    /// <summary>Runs for at most <paramref name="limit"/> events per <paramref name="period"/> (per key); excess
+    /// events are dropped (and recorded as such).</summary>
+    public FunctionBuilder RateLimit(int limit, TimeSpan period, string? key = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        _rateLimit = Obj(("limit", limit), ("period", TimeString.Format(period)), ("key", key));
+        return this;
+    }
+
+    /// <summary>Waits until no event arrived for <paramref name="period"/> (per key), then runs once with the last
+    /// event; <paramref name="timeout"/> caps the wait after the first event.</summary>
+    public FunctionBuilder Debounce(TimeSpan period, string? key = null, TimeSpan? timeout = null)
+    {
+        _debounce = Obj(("period", TimeString.Format(period)), ("key", key), ("timeout", timeout is { } t ? TimeString.Format(t) : null));
+        return this;
+    }
+
+    /// <summary>Runs once for up to <paramref name="maxSize"/> events, or for what arrived within
+    /// <paramref name="timeout"/> of the first; <c>ctx.Events</c> holds them all.</summary>
+    public FunctionBuilder Batch(int maxSize, TimeSpan timeout, string? key = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSize, 1);
+        _batch = Obj(("maxSize", maxSize), ("timeout", TimeString.Format(timeout)), ("key", key));
+        return this;
+    }
+
+    /// <summary>Gives runs up to 600 s of head start (positive) or delay (negative) in the queue, from a CEL
+    /// expression such as <c>event.data.plan == 'pro' ? 120 : 0</c>.</summary>
+    public FunctionBuilder Priority(string runExpression)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runExpression);
+        _priority = Obj(("run", runExpression));
+        return this;
+    }
+
+    /// <summary>Runs at most once per value of the CEL <paramref name="keyExpression"/> within 24 h.</summary>
+    public FunctionBuilder Idempotency(string keyExpression)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(keyExpression);
+        _idempotency = keyExpression;
+        return this;
+    }
+
+    /// <summary>One run at a time per key: a new event is skipped (<c>skip</c>) or cancels the running run
+    /// (<c>cancel</c>).</summary>
+    public FunctionBuilder Singleton(string? key = null, string mode = "skip")
+    {
+        if (mode is not ("skip" or "cancel")) throw new ArgumentOutOfRangeException(nameof(mode), mode, "mode is skip or cancel");
+        _singleton = Obj(("key", key), ("mode", mode));
+        return this;
+    }
+
+    /// <summary>Cancels a run when <paramref name="eventName"/> arrives and <paramref name="expression"/> (CEL over
+    /// <c>event</c>, the run's trigger, and <c>async</c>, the new event) holds; only within <paramref name="timeout"/>
+    /// when given.</summary>
+    public FunctionBuilder CancelOn(string eventName, string? expression = null, TimeSpan? timeout = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
+        _cancel.Add(Obj(("event", eventName), ("if", expression), ("timeout", timeout is { } t ? TimeString.Format(t) : null)));
+        return this;
+    }
+
+    /// <summary>Cancels runs not started within <paramref name="start"/> of being queued, or not finished within
+    /// <paramref name="finish"/> of starting.</summary>
+    public FunctionBuilder Timeouts(TimeSpan? start = null, TimeSpan? finish = null)
+    {
+        _timeouts = Obj(("start", start is { } s ? TimeString.Format(s) : null), ("finish", finish is { } f ? TimeString.Format(f) : null));
+        return this;
+    }
+
+    /// <summary>The function as configured.</summary>
     internal FunctionDefinition Build(Type type)
     {
         if (_id is null)
             throw new InvalidOperationException($"{type.Name}.Configure must set an id with FunctionBuilder.Id(…).");
-        var config = new FunctionConfig { Id = _id, Name = _name ?? _id, Triggers = _triggers.ToArray() };
+        var config = new FunctionConfig
+        {
+            Id = _id, Name = _name ?? _id, Triggers = _triggers.ToArray(),
+            Concurrency = _concurrency.Count == 0 ? null : _concurrency.DeepClone(),
+            Throttle = _throttle, RateLimit = _rateLimit, Debounce = _debounce, BatchEvents = _batch, Priority = _priority,
+            Idempotency = _idempotency, Singleton = _singleton, Timeouts = _timeouts,
+            Cancel = _cancel.Count == 0 ? null : (JsonArray)_cancel.DeepClone(),
+        };
         return new FunctionDefinition(type, config, _retries);
+    }
+
+    private static JsonObject Obj(params (string Key, object? Value)[] fields)
+    {
+        var o = new JsonObject();
+        foreach (var (k, v) in fields)
+        {
+            if (v is null) continue;
+            o[k] = v switch { int i => JsonValue.Create(i), string s => JsonValue.Create(s), _ => JsonValue.Create(v.ToString()) };
+        }
+        return o;
     }
 }

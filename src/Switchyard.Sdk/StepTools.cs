@@ -123,19 +123,20 @@ public sealed class StepTools
                 }));
     }
 
-    /// <summary>Runs another function of this app with <paramref name="data"/> as its event data, and returns its
-    /// result. Throws <see cref="StepFailedException"/> when it fails or times out.</summary>
+    /// <summary>Runs another function with <paramref name="data"/> as its event data, and returns its result. Throws
+    /// <see cref="StepFailedException"/> when it fails or times out.</summary>
     /// <param name="id">Step id, unique within the run.</param>
-    /// <param name="functionId">The function's id as set with <see cref="FunctionBuilder.Id(string)"/>.</param>
+    /// <param name="function">The function: its id within this app as a string (as set with
+    /// <see cref="FunctionBuilder.Id(string)"/>), or <see cref="FunctionRef.ById(string)"/> for another app's.</param>
     /// <param name="data">Event data for the invoked run; <c>{}</c> when null.</param>
     /// <param name="timeout">How long to wait for the result; the server's default when null.</param>
-    public Task<TResult> Invoke<TResult>(string id, string functionId, object? data = null, TimeSpan? timeout = null)
+    public Task<TResult> Invoke<TResult>(string id, FunctionRef function, object? data = null, TimeSpan? timeout = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(functionId);
+        ArgumentNullException.ThrowIfNull(function);
         var payload = data is null ? new JsonObject() : JsonSerializer.SerializeToNode(data, SwitchyardOptions.Json);
         var opts = new JsonObject
         {
-            ["function_id"] = FunctionDefinition.CompositeId(_appId, functionId),
+            ["function_id"] = function.Resolve(_appId),
             ["payload"] = new JsonObject { ["data"] = payload },
         };
         if (timeout is { } t) opts["timeout"] = TimeString.Format(t);

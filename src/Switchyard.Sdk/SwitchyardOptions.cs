@@ -11,8 +11,19 @@ public sealed class SwitchyardOptions
     /// <summary>Base URL of the Switchyard server (registration and events). Defaults to <c>http://127.0.0.1:8288</c>.</summary>
     public Uri ServerUrl { get; set; } = new("http://127.0.0.1:8288");
 
-    /// <summary>Event key used in <c>POST /e/{key}</c>; <c>NO_EVENT_KEY_SET</c> is sent when empty (dev mode).</summary>
+    /// <summary>Event key used in <c>POST /e/{key}</c>; <c>NO_EVENT_KEY_SET</c> is sent when empty (dev mode).
+    /// Defaults to the <c>SWITCHYARD_EVENT_KEY</c> environment variable.</summary>
     public string? EventKey { get; set; }
+
+    /// <summary>Key shared with the server (<c>signkey-&lt;env&gt;-&lt;hex&gt;</c>). When set, the app runs in cloud
+    /// mode: requests from the server must carry a valid <c>X-Inngest-Signature</c> (else 401), and registration
+    /// presents the key's hash as bearer token. When empty, nothing is verified (dev mode). Defaults to the
+    /// <c>SWITCHYARD_SIGNING_KEY</c> environment variable.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>The previous signing key, still accepted while keys are rotated. Defaults to the
+    /// <c>SWITCHYARD_SIGNING_KEY_FALLBACK</c> environment variable.</summary>
+    public string? SigningKeyFallback { get; set; }
 
     /// <summary>Path the functions are served at by <c>MapSwitchyard</c>. Defaults to <c>/api/switchyard</c>.</summary>
     public string ServePath { get; set; } = "/api/switchyard";

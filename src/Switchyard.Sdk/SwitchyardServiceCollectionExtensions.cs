@@ -10,12 +10,20 @@ public static class SwitchyardServiceCollectionExtensions
     /// <summary>Registers the Switchyard SDK (<see cref="SwitchyardClient"/> and the serve endpoint's services).
     /// Add functions on the returned builder and serve them with <c>app.MapSwitchyard()</c>.</summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configure">Sets the app id, server URL and other <see cref="SwitchyardOptions"/>.</param>
+    /// <param name="configure">Sets the app id, server URL and other <see cref="SwitchyardOptions"/>. Keys left unset
+    /// are read from <c>SWITCHYARD_EVENT_KEY</c>, <c>SWITCHYARD_SIGNING_KEY</c> and <c>SWITCHYARD_SIGNING_KEY_FALLBACK</c>.</param>
     public static SwitchyardBuilder AddSwitchyard(this IServiceCollection services, Action<SwitchyardOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.Configure(configure);
+        // Unset keys come from the environment, so that secrets need not live in code or config files.
+        services.PostConfigure<SwitchyardOptions>(o =>
+        {
+            o.EventKey ??= Environment.GetEnvironmentVariable("SWITCHYARD_EVENT_KEY");
+            o.SigningKey ??= Environment.GetEnvironmentVariable("SWITCHYARD_SIGNING_KEY");
+            o.SigningKeyFallback ??= Environment.GetEnvironmentVariable("SWITCHYARD_SIGNING_KEY_FALLBACK");
+        });
         services.AddHttpClient(SwitchyardClient.HttpClientName);
         services.TryAddSingleton<SwitchyardClient>();
         services.TryAddSingleton<FunctionRegistry>();

@@ -13,9 +13,11 @@ using Switchyard.Server.Expressions;
 using Switchyard.Server.FlowControl;
 using Switchyard.Server.Registry;
 using Switchyard.Server.Runs;
+using Switchyard.Server.Scheduling;
 using Switchyard.Server.Storage;
 using Switchyard.Server.Storage.Sqlite;
 using Switchyard.Server.Triggers;
+using Switchyard.Server.Webhooks;
 
 namespace Switchyard.Server;
 
@@ -23,8 +25,9 @@ namespace Switchyard.Server;
 public static class SwitchyardServer
 {
     /// <summary>Builds the server for <paramref name="options"/>. Call <see cref="StartAsync"/> to initialize the
-    /// store and start listening.</summary>
-    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    /// store and start listening. <paramref name="configureServices"/> runs after the built-in registrations, e.g.
+    /// to add an <see cref="IWebhookProvider"/>.</summary>
+    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null)
     {
         var problems = options.SecurityProblems();
         if (problems.Count > 0)
@@ -62,6 +65,7 @@ public static class SwitchyardServer
         s.AddSingleton<EventIngest>();
         s.AddSingleton<RunFinisher>();
         s.AddSingleton<RunCanceller>();
+        s.AddSingleton<RunReplayer>();
         s.AddSingleton<WaitResolver>();
         s.AddSingleton<RetryPolicy>();
         s.AddSingleton<AppClient>();
@@ -69,11 +73,16 @@ public static class SwitchyardServer
         s.AddSingleton<Executor>();
         s.AddHostedService(sp => sp.GetRequiredService<LocalScheduler>());
         s.AddHostedService<AppResync>();
+        s.AddWebhooks(options.Webhooks);
+        s.AddSingleton<CronTicker>();
+        s.AddHostedService(sp => sp.GetRequiredService<CronTicker>());
+        configureServices?.Invoke(s);
 
         var app = builder.Build();
         app.MapEventApi();
         app.MapRegisterApi();
         app.MapRestApi();
+        app.MapWebhookApi();
         app.MapFallback(() => new ApiError(StatusCodes.Status404NotFound, "not_found", "no such endpoint; see /v1/ and /e/{eventKey}").ToResult());
         return app;
     }

@@ -18,7 +18,23 @@ public sealed class SdkHost : IAsyncLifetime
 {
     public const string AppId = "test-app";
 
+    private readonly string? _signingKey;
+    private readonly string? _signingKeyFallback;
+    private readonly string? _eventKey;
     private WebApplication? _app;
+
+    /// <summary>A host in dev mode: no keys, nothing verified.</summary>
+    public SdkHost()
+    {
+    }
+
+    /// <summary>A host with keys: with a signing key, the SDK verifies signatures (cloud mode).</summary>
+    internal SdkHost(string? signingKey, string? signingKeyFallback = null, string? eventKey = null)
+    {
+        _signingKey = signingKey;
+        _signingKeyFallback = signingKeyFallback;
+        _eventKey = eventKey;
+    }
 
     public HttpClient Http { get; } = new();
 
@@ -45,6 +61,10 @@ public sealed class SdkHost : IAsyncLifetime
             {
                 o.AppId = AppId;
                 o.StepNotFoundTimeout = TimeSpan.FromMilliseconds(300);
+                // Explicit empty strings keep a developer's SWITCHYARD_* environment out of these tests.
+                o.SigningKey = _signingKey ?? "";
+                o.SigningKeyFallback = _signingKeyFallback ?? "";
+                o.EventKey = _eventKey ?? "";
             })
             .AddFunction<OneStep>()
             .AddFunction<Sequential>()
@@ -54,6 +74,7 @@ public sealed class SdkHost : IAsyncLifetime
             .AddFunction<SleepUntilFunction>()
             .AddFunction<Waiter>()
             .AddFunction<Invoker>()
+            .AddFunction<OtherAppInvoker>()
             .AddFunction<Sender>()
             .AddFunction<FailingStep>()
             .AddFunction<NonRetriableStep>()
@@ -126,10 +147,11 @@ public sealed class SdkHost : IAsyncLifetime
         return await SendAsync(HttpMethod.Post, url, body.ToJsonString());
     }
 
-    public async Task<CallResult> SendAsync(HttpMethod method, string url, string? body)
+    public async Task<CallResult> SendAsync(HttpMethod method, string url, string? body, IReadOnlyDictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(method, url);
         if (body is not null) request.Content = new StringContent(body, new MediaTypeHeaderValue("application/json"));
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(name, value);
         using var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return new CallResult((int)response.StatusCode, response.Headers, text.Length == 0 ? null : JsonNode.Parse(text));

@@ -183,6 +183,17 @@ public sealed class StepTests(SdkHost host)
     }
 
     [Fact]
+    public async Task InvokeByFullIdReachesAFunctionOfAnotherApp()
+    {
+        var r = await host.CallAsync("invoke-other-app");
+
+        Assert.Equal("InvokeFunction", (string?)r.Op["op"]);
+        AssertJson("""{"function_id":"js-app-child","payload":{"data":{"name":"inv"}}}""", r.Op["opts"]);
+        Assert.Equal("js-app-child", FunctionRef.ById("js-app-child").ToString());
+        Assert.Throws<ArgumentException>(() => FunctionRef.ById(" "));
+    }
+
+    [Fact]
     public async Task InvokeReportsTheCompositeFunctionIdAndPayload()
     {
         const string hash = "61cc4ebbc8d4597ce3f850ce5878167933f73ebb";

@@ -85,9 +85,18 @@ internal static class EventCommands
                     foreach (var r in runs) table.AddRow(Markup.Escape(r!["id"]!.GetValue<string>()), Markup.Escape(r["functionId"]!.GetValue<string>()), Format.Status(r["status"]?.GetValue<string>()), Format.Time(r["startedAt"]), Format.Duration(r["durationMs"]));
                     c.Write(table);
                 }
-                var skipped = decisions.Where(d => d!["outcome"]!.GetValue<string>() != "matched").ToList();
-                foreach (var d in skipped) c.MarkupLine($"[yellow]not run[/] {Markup.Escape(d!["functionId"]!.GetValue<string>())}: {Markup.Escape(d["reason"]!.GetValue<string>())}");
-                if (runs.Count == 0 && skipped.Count == 0) c.MarkupLine("[grey]no function is triggered by this event name[/]");
+                if (decisions.Count > 0)
+                {
+                    var table = Format.Table("function", "decision", "why", "run");
+                    foreach (var d in decisions)
+                    {
+                        var outcome = d!["outcome"]!.GetValue<string>();
+                        var color = outcome is "matched" or "batched" or "debounced" ? "green" : outcome == "cancelled" ? "yellow" : "red";
+                        table.AddRow(Markup.Escape(d["functionId"]!.GetValue<string>()), $"[{color}]{Markup.Escape(outcome)}[/]", Format.Text(d["reason"], 70), Format.Text(d["runId"]));
+                    }
+                    c.Write(table);
+                }
+                if (runs.Count == 0 && decisions.Count == 0) c.MarkupLine("[grey]no function is triggered by this event name[/]");
             }, runs.Select(r => new NextAction($"yard run {r!["id"]}", "see the run's step timeline")).Take(3).ToArray());
         }));
         return command;

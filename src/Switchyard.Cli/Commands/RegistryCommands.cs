@@ -62,6 +62,19 @@ internal static class RegistryCommands
         return command;
     }
 
+    public static Command Resume()
+    {
+        var id = new Argument<string>("function") { Description = "Function id" };
+        var command = new Command("resume", "Resume a paused function (events from the pause can be replayed with yard replay)") { id };
+        command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "resume", async (client, output) =>
+        {
+            var result = await client.PostAsync($"/v1/functions/{Uri.EscapeDataString(pr.GetValue(id)!)}/resume", null, ct);
+            return output.Success("resume", result, c => c.MarkupLine($"{Markup.Escape(pr.GetValue(id)!)} resumed"),
+                new NextAction($"yard replay --function {pr.GetValue(id)} --from 24h", "start runs for events that arrived while it was paused"));
+        }));
+        return command;
+    }
+
     public static Command Pause()
     {
         var id = new Argument<string>("function") { Description = "Function id" };

@@ -55,6 +55,24 @@ internal static class RunCommands
         return command;
     }
 
+    public static Command Replay()
+    {
+        var function = new Option<string>("--function") { Description = "Function id", Required = true };
+        var from = new Option<string>("--from") { Description = "Start of the window: ISO-8601 time, or a duration ago (2h)", Required = true };
+        var to = new Option<string?>("--to") { Description = "End of the window (default now)" };
+        var status = new Option<string?>("--status") { Description = "Only events of runs in this status (e.g. failed); default: every event the function matched or skipped while paused" };
+        var command = new Command("replay", "Start new runs of a function for the original events of a time window") { function, from, to, status };
+        command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "replay", async (client, output) =>
+        {
+            var result = await client.PostAsync($"/v1/functions/{Uri.EscapeDataString(pr.GetValue(function)!)}/replay",
+                new { from = pr.GetValue(from), to = pr.GetValue(to), status = pr.GetValue(status) }, ct);
+            var count = result["count"]!.GetValue<int>();
+            return output.Success("replay", result, c => c.MarkupLine($"started {count} run(s)"),
+                new NextAction($"yard runs --function {pr.GetValue(function)}", "follow them"));
+        }));
+        return command;
+    }
+
     public static Command Cancel()
     {
         var id = new Argument<string>("run") { Description = "Run id" };

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Switchyard.Protocol;
 using Switchyard.Protocol.Functions;
+using Switchyard.Protocol.Signing;
 
 namespace Switchyard.Sdk.Hosting;
 
@@ -34,22 +35,17 @@ internal sealed class AppSync(IHttpClientFactory http, IOptions<SwitchyardOption
         };
 
         var path = "/fn/register" + (deployId is null ? "" : "?deployId=" + Uri.EscapeDataString(deployId));
-        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(settings.ServerUrl, path))
-        {
-            Content = new StringContent(JsonSerializer.Serialize(registration, ProtocolJson.Options), Encoding.UTF8, "application/json"),
-        };
-        message.Headers.Add(Headers.Sdk, SdkInfo.Header);
-        message.Headers.Add(Headers.Framework, SdkInfo.Framework);
-        message.Headers.Add(Headers.SyncKind, OutOfBand);
-        if (request.Headers[Headers.ServerKind].ToString() is { Length: > 0 } kind) message.Headers.Add(Headers.ExpectedServerKind, kind);
+        var json = JsonSerializer.Serialize(registration, ProtocolJson.Options);
+        var expectedKind = request.Headers[Headers.ServerKind].ToString();
 
         int httpStatus;
         string text;
         try
         {
-            using var response = await http.CreateClient(SwitchyardClient.HttpClientName).SendAsync(message, cancellationToken).ConfigureAwait(false);
-            httpStatus = (int)response.StatusCode;
-            text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            (httpStatus, text) = await RegisterAsync(new Uri(settings.ServerUrl, path), json, expectedKind, settings.SigningKey, cancellationToken).ConfigureAwait(false);
+            // As the JS SDK: a rejected key is retried once with the fallback key, for servers that already rotated.
+            if (httpStatus is 401 or 403 && !string.IsNullOrEmpty(settings.SigningKeyFallback))
+                (httpStatus, text) = await RegisterAsync(new Uri(settings.ServerUrl, path), json, expectedKind, settings.SigningKeyFallback, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
@@ -74,6 +70,19 @@ internal sealed class AppSync(IHttpClientFactory http, IOptions<SwitchyardOption
         var modified = reply["modified"] is JsonValue mv && mv.TryGetValue(out bool b) && b;
         if (status >= 300) logger.LogWarning("Switchyard registration failed ({Status}): {Error}", status, error);
         return Answer(status, error ?? "Successfully registered", modified);
+    }
+
+    private async Task<(int Status, string Text)> RegisterAsync(Uri url, string json, string expectedKind, string? signingKey, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        message.Headers.Add(Headers.Sdk, SdkInfo.Header);
+        message.Headers.Add(Headers.Framework, SdkInfo.Framework);
+        message.Headers.Add(Headers.SyncKind, OutOfBand);
+        if (expectedKind.Length > 0) message.Headers.Add(Headers.ExpectedServerKind, expectedKind);
+        // The hash, not the key: the server accepts either, and the key itself never leaves the app.
+        if (!string.IsNullOrEmpty(signingKey)) message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + SigningKey.Hash(signingKey));
+        using var response = await http.CreateClient(SwitchyardClient.HttpClientName).SendAsync(message, cancellationToken).ConfigureAwait(false);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
     }
 
     private static SdkResponse Answer(int status, string message, bool modified)

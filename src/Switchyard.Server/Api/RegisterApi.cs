@@ -1,11 +1,10 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Switchyard.Protocol;
 using Switchyard.Protocol.Functions;
+using Switchyard.Protocol.Signing;
 using Switchyard.Server.Configuration;
 using Switchyard.Server.Registry;
 
@@ -54,14 +53,5 @@ public static class RegisterApi
     }
 
     /// <summary><c>signkey-test-abab…</c> → <c>signkey-test-&lt;hex sha256 of the hex-decoded key&gt;</c>.</summary>
-    internal static string HashSigningKey(string key)
-    {
-        var match = System.Text.RegularExpressions.Regex.Match(key, @"^(signkey-\w+-)?(.*)$");
-        var prefix = match.Groups[1].Value;
-        var hex = match.Groups[2].Value;
-        byte[] bytes;
-        try { bytes = Convert.FromHexString(hex); }
-        catch (FormatException) { bytes = Encoding.UTF8.GetBytes(hex); }
-        return prefix + Convert.ToHexStringLower(SHA256.HashData(bytes));
-    }
+    internal static string HashSigningKey(string key) => SigningKey.Hash(key);
 }

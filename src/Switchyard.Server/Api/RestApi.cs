@@ -28,6 +28,9 @@ public static class RestApi
         v1.MapGet("/functions", ListFunctions);
         v1.MapPost("/functions/{id}/pause", (string id, IStore store, FunctionRegistry registry, CancellationToken ct) => SetPaused(id, true, store, registry, ct));
         v1.MapPost("/functions/{id}/resume", (string id, IStore store, FunctionRegistry registry, CancellationToken ct) => SetPaused(id, false, store, registry, ct));
+        v1.MapPost("/functions/{id}/replay", Replay);
+        v1.MapGet("/cron", ListCron);
+        v1.MapPost("/cron/{id}/trigger", TriggerCron);
         v1.MapGet("/runs", ListRuns);
         v1.MapGet("/runs/{id}", GetRun);
         v1.MapPost("/runs/{id}/cancel", CancelRun);
@@ -154,4 +157,64 @@ public static class RestApi
     }
 
     private sealed record SyncRequest(string? Url);
+
+    private sealed record ReplayRequest(string? From, string? To, string? Status);
+
+    private static async Task<IResult> Replay(string id, ReplayRequest? request, RunReplayer replayer, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (!TryTime(request?.From, now, out var from)) return ApiError.BadRequest("invalid_from", "from must be an ISO-8601 time or a duration ago like 2h").ToResult();
+        if (!TryTime(request?.To ?? "0s", now, out var to)) return ApiError.BadRequest("invalid_to", "to must be an ISO-8601 time or a duration ago like 30m").ToResult();
+        string? status = null;
+        if (!string.IsNullOrEmpty(request?.Status))
+        {
+            status = RunStatus.All.FirstOrDefault(s => s.Equals(request.Status, StringComparison.OrdinalIgnoreCase));
+            if (status is null) return ApiError.BadRequest("invalid_status", $"status must be one of {string.Join(", ", RunStatus.All)}").ToResult();
+        }
+        var (runs, error) = await replayer.ReplayAsync(id, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), status, ct);
+        return error is not null ? error.ToResult() : Results.Json(new { functionId = id, runs, count = runs!.Count });
+    }
+
+    /// <summary>An ISO-8601 instant, or a duration meaning that long ago.</summary>
+    private static bool TryTime(string? text, DateTimeOffset now, out DateTimeOffset at)
+    {
+        at = default;
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        if (Protocol.TimeString.TryParseDuration(text, out var ago)) { at = now - ago; return true; }
+        if (text == "0s" || text == "now") { at = now; return true; }
+        return DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out at);
+    }
+
+    private static async Task<IResult> ListCron(FunctionRegistry registry, IStore store, CancellationToken ct)
+    {
+        var lastFires = (await store.Reader.KvListAsync(Scheduling.CronTicker.Namespace, ct)).ToDictionary(e => e.Key, e => long.Parse(e.Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        var rows = new List<object>();
+        var snapshot = registry.Current;
+        foreach (var fn in snapshot.Functions.Select(f => snapshot.Function(f.Id)!).Distinct())
+        {
+            foreach (var trigger in fn.Config.Triggers.Where(t => !string.IsNullOrWhiteSpace(t.Cron)))
+            {
+                var schedule = Scheduling.CronSchedule.TryParse(trigger.Cron!, out _);
+                long? last = lastFires.TryGetValue(Scheduling.CronTicker.Key(fn.Id, trigger.Cron!), out var l) ? l : null;
+                var runs = await store.Reader.ListRunsAsync(null, fn.Id, null, 20, ct);
+                var lastRun = runs.FirstOrDefault(r => r.EventId.StartsWith("cron:", StringComparison.Ordinal));
+                rows.Add(new
+                {
+                    functionId = fn.Id, cron = trigger.Cron, timezone = schedule?.Zone.Id, paused = fn.Paused,
+                    lastFire = last, nextFire = schedule?.Next(DateTimeOffset.UtcNow)?.ToUnixTimeMilliseconds(),
+                    lastRun = lastRun is null ? null : new { id = lastRun.Id, status = lastRun.Status, createdAt = lastRun.CreatedAt },
+                });
+            }
+        }
+        return Results.Json(new { schedules = rows });
+    }
+
+    private static async Task<IResult> TriggerCron(string id, FunctionRegistry registry, Scheduling.CronTicker ticker, CancellationToken ct)
+    {
+        if (registry.Current.Function(id) is not { } fn) return ApiError.NotFound($"no function with id '{id}'").ToResult();
+        var cron = fn.Config.Triggers.FirstOrDefault(t => !string.IsNullOrWhiteSpace(t.Cron))?.Cron;
+        if (cron is null) return ApiError.BadRequest("no_cron", $"function '{id}' has no cron trigger").ToResult();
+        var runId = await ticker.FireAsync(fn, cron, DateTimeOffset.UtcNow, manual: true, ct);
+        return Results.Json(new { functionId = id, cron, runId });
+    }
 }

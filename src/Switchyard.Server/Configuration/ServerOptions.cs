@@ -43,6 +43,8 @@ public sealed class ServerOptions
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>Most calls to apps in flight at once.</summary>
     public int MaxConcurrentCalls { get; set; } = 256;
+    /// <summary>Webhook ingress: body limit, provider secrets, providers declared in configuration (<c>[webhooks]</c>).</summary>
+    public global::Switchyard.Server.Webhooks.WebhookOptions Webhooks { get; set; } = new();
 
     /// <summary>URL the CLI uses to reach the server; empty means <c>http://Host:Port</c>.</summary>
     public string ServerUrl { get; set; } = "";

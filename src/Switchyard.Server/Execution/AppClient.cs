@@ -6,12 +6,15 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchyard.Protocol;
 using Switchyard.Protocol.Calls;
+using Switchyard.Protocol.Signing;
+using Switchyard.Server.Configuration;
 
 namespace Switchyard.Server.Execution;
 
 /// <summary>Makes one call to an app over the SDK protocol and classifies the answer. Never throws for app-side
-/// problems: transport errors and non-SDK answers become retriable <see cref="CallOutcome.Failed"/>.</summary>
-public sealed class AppClient(IHttpClientFactory httpFactory)
+/// problems: transport errors and non-SDK answers become retriable <see cref="CallOutcome.Failed"/>. With a signing
+/// key configured every call is signed (<c>X-Inngest-Signature</c>, HMAC over the canonical body).</summary>
+public sealed class AppClient(IHttpClientFactory httpFactory, ServerOptions options)
 {
     /// <summary>POSTs <paramref name="body"/> to <paramref name="url"/> with <c>stepId</c> set.</summary>
     public async Task<CallOutcome> CallAsync(string url, string stepId, string runId, CallRequest body, bool devMode, CancellationToken cancellationToken)
@@ -19,11 +22,18 @@ public sealed class AppClient(IHttpClientFactory httpFactory)
         var started = Stopwatch.GetTimestamp();
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, WithStepId(url, stepId))
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(body, ProtocolJson.Options);
+            string? signature = null;
+            if (!string.IsNullOrEmpty(options.SigningKey))
             {
-                Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, ProtocolJson.Options)),
-            };
+                // SDKs verify the HMAC over the canonical form of what they parse; sending exactly the signed bytes
+                // keeps both sides' view of the body identical.
+                bytes = CanonicalJson.Canonicalize(bytes);
+                signature = RequestSignature.Create(bytes, options.SigningKey, DateTimeOffset.UtcNow);
+            }
+            using var request = new HttpRequestMessage(HttpMethod.Post, WithStepId(url, stepId)) { Content = new ByteArrayContent(bytes) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            if (signature is not null) request.Headers.TryAddWithoutValidation(Headers.Signature, signature);
             request.Headers.TryAddWithoutValidation(Headers.RunId, runId);
             request.Headers.TryAddWithoutValidation(Headers.StepId, stepId);
             request.Headers.TryAddWithoutValidation(Headers.ServerKind, devMode ? "dev" : "cloud");
@@ -99,6 +109,11 @@ public sealed class AppClient(IHttpClientFactory httpFactory)
                 }
                 return new CallOutcome.Ops(status, durationMs, ops, noRetry, retryAfter, version);
             }
+            case 401:
+                // The SDKs answer 401 to a missing, stale or wrong signature, and to a request without a body.
+                return new CallOutcome.Failed(status, durationMs, Error("Unauthorized",
+                    "the app answered 401: it rejected the request signature; the app's signing key must match the server's signing_key (or it is in cloud mode while the server has none)"),
+                    false, retryAfter);
             default:
                 var error = body is JsonObject ? body : Error("Error", $"app answered {status}: {body?.ToJsonString() ?? "(empty)"}");
                 return new CallOutcome.Failed(status, durationMs, error, noRetry, retryAfter);

@@ -23,6 +23,7 @@ public sealed class LocalScheduler(IStore store, IServiceProvider services, Serv
     private readonly Dictionary<string, IReadOnlyList<ConcurrencySlot>> _slotsOfRun = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _holders = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<QueueItem>> _blocked = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _waitRecorded = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly SemaphoreSlim _calls = new(options.MaxConcurrentCalls);
@@ -66,6 +67,13 @@ public sealed class LocalScheduler(IStore store, IServiceProvider services, Serv
             }
             foreach (var item in ready)
             {
+                // Take slots here, in due order, when the run's slots are known: a task per item would race and let a
+                // later (lower-priority) call overtake an earlier one.
+                if (item.Kind == QueueItemKind.Call && KnownSlots(item.RunId) is { } slots && Acquire(item, slots) is { } full)
+                {
+                    await RecordWaitingAsync(item, full, stoppingToken);
+                    continue;
+                }
                 await _calls.WaitAsync(stoppingToken);
                 _ = RunAsync(item, stoppingToken);
             }
@@ -105,48 +113,63 @@ public sealed class LocalScheduler(IStore store, IServiceProvider services, Serv
         Finished(item);
     }
 
+    private IReadOnlyList<ConcurrencySlot>? KnownSlots(string runId)
+    {
+        lock (_lock) return _slotsOfRun.GetValueOrDefault(runId);
+    }
+
     /// <summary>Takes the run's concurrency slots, or parks the call until a slot frees up.</summary>
     private async Task<bool> TryAcquireAsync(QueueItem item, CancellationToken ct)
     {
-        IReadOnlyList<ConcurrencySlot>? slots;
-        lock (_lock) _slotsOfRun.TryGetValue(item.RunId, out slots);
+        var slots = KnownSlots(item.RunId);
         if (slots is null)
         {
             var run = await store.Reader.GetRunAsync(item.RunId, ct);
             slots = RunFlow.FromJson(run?.Flow).Concurrency;
             lock (_lock) _slotsOfRun[item.RunId] = slots;
         }
-        if (slots.Count == 0) return true;
-        ConcurrencySlot? full = null;
+        if (Acquire(item, slots) is not { } full) return true;
+        await RecordWaitingAsync(item, full, ct);
+        return false;
+    }
+
+    /// <summary>Gives the run its slots (or confirms it holds them) and returns null; or parks the item behind the
+    /// first full slot and returns that slot.</summary>
+    private ConcurrencySlot? Acquire(QueueItem item, IReadOnlyList<ConcurrencySlot> slots)
+    {
+        if (slots.Count == 0) return null;
         lock (_lock)
         {
-            var holds = slots.All(s => _holders.TryGetValue(s.Key, out var h) && h.Contains(item.RunId));
-            if (!holds)
+            if (slots.All(s => _holders.TryGetValue(s.Key, out var h) && h.Contains(item.RunId))) return null;
+            var full = slots.FirstOrDefault(s => _holders.TryGetValue(s.Key, out var h) && !h.Contains(item.RunId) && h.Count >= s.Limit);
+            if (full is null)
             {
-                full = slots.FirstOrDefault(s => _holders.TryGetValue(s.Key, out var h) && !h.Contains(item.RunId) && h.Count >= s.Limit);
-                if (full is null)
+                foreach (var s in slots)
                 {
-                    foreach (var s in slots)
-                    {
-                        if (!_holders.TryGetValue(s.Key, out var h)) _holders[s.Key] = h = new HashSet<string>(StringComparer.Ordinal);
-                        h.Add(item.RunId);
-                    }
+                    if (!_holders.TryGetValue(s.Key, out var h)) _holders[s.Key] = h = new HashSet<string>(StringComparer.Ordinal);
+                    h.Add(item.RunId);
                 }
-                else
-                {
-                    if (!_blocked.TryGetValue(full.Key, out var list)) _blocked[full.Key] = list = [];
-                    list.Add(item);
-                }
+                return null;
             }
+            if (!_blocked.TryGetValue(full.Key, out var list)) _blocked[full.Key] = list = [];
+            list.Add(item);
+            return full;
         }
-        if (full is null) return true;
-        await store.WriteAsync(tx =>
+    }
+
+    /// <summary>Notes in the run's history, once per run, which slot it waits for.</summary>
+    private Task RecordWaitingAsync(QueueItem item, ConcurrencySlot full, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            if (!_waitRecorded.Add(item.RunId)) return Task.CompletedTask;
+        }
+        return store.WriteAsync(tx =>
         {
             tx.AppendHistory(new HistoryEntry(0, item.RunId, tx.Now, HistoryKind.ConcurrencyWaiting, null, null, null, item.Attempt, null,
                 RunAdvancer.Detail(new { key = full.Key, limit = full.Limit })));
             return 0;
         }, ct);
-        return false;
     }
 
     /// <summary>An item is done: once a run has no call left to make, its slots go to the calls waiting for them.</summary>
@@ -164,6 +187,7 @@ public sealed class LocalScheduler(IStore store, IServiceProvider services, Serv
                 return;
             }
             _callsPerRun.Remove(item.RunId);
+            _waitRecorded.Remove(item.RunId);
             if (!_slotsOfRun.Remove(item.RunId, out var slots)) return;
             foreach (var s in slots)
             {

@@ -1,14 +1,15 @@
-using System.Net.Http.Json;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Switchyard.Protocol;
+using Switchyard.Protocol.Signing;
 using Switchyard.Server.Configuration;
 
 namespace Switchyard.Server.Registry;
 
-/// <summary>Asks an app to sync: <c>PUT</c> to its serve URL, after which the app registers itself through
-/// <c>POST /fn/register</c> (out-of-band sync, as every Inngest SDK supports).</summary>
+/// <summary>Asks an app to sync: <c>PUT</c> to its serve URL (signed when a signing key is configured), after which
+/// the app registers itself through <c>POST /fn/register</c> (out-of-band sync, as every Inngest SDK supports).</summary>
 public sealed class AppSync(IHttpClientFactory httpFactory, ServerOptions options, ILogger<AppSync> logger)
 {
     /// <summary>Result of a sync attempt.</summary>
@@ -21,8 +22,14 @@ public sealed class AppSync(IHttpClientFactory httpFactory, ServerOptions option
             return new Result(false, 400, $"'{url}' is not an http(s) URL", false);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Put, uri) { Content = JsonContent.Create(new { url }) };
+            var syncBody = CanonicalJson.Canonicalize(JsonSerializer.SerializeToUtf8Bytes(new { url }));
+            using var request = new HttpRequestMessage(HttpMethod.Put, uri) { Content = new ByteArrayContent(syncBody) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             request.Headers.TryAddWithoutValidation(Headers.ServerKind, options.Dev ? "dev" : "cloud");
+            // SDKs accept an unsigned out-of-band sync, but a signed one also passes apps that refuse unauthenticated
+            // syncs (INNGEST_ENABLE_UNAUTHED_SYNC=false) and in-band syncs.
+            if (!string.IsNullOrEmpty(options.SigningKey))
+                request.Headers.TryAddWithoutValidation(Headers.Signature, RequestSignature.Create(syncBody, options.SigningKey, DateTimeOffset.UtcNow));
             using var response = await httpFactory.CreateClient("apps").SendAsync(request, cancellationToken);
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             string message = text;

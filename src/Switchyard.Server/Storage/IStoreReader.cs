@@ -35,6 +35,8 @@ public interface IStoreReader
     Task<IReadOnlyList<MemoizedStep>> GetStepsAsync(string runId, CancellationToken cancellationToken);
     /// <summary>A run's history, oldest first.</summary>
     Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string runId, CancellationToken cancellationToken);
+    /// <summary>Trigger decisions for a function between two times (Unix ms, inclusive), oldest first.</summary>
+    Task<IReadOnlyList<Decision>> DecisionsForFunctionAsync(string functionId, long fromMs, long toMs, int count, CancellationToken cancellationToken);
     /// <summary>Trigger decisions for an event.</summary>
     Task<IReadOnlyList<Decision>> DecisionsForEventAsync(long eventSeq, CancellationToken cancellationToken);
 

@@ -17,10 +17,10 @@ public sealed class WebhookFailureLimiter : IDisposable
         {
             PermitLimit = limit,
             Window = window,
-            // 12 segments: failures age out within a twelfth of the window of the exact time.
+            // 12 segments: failures age out within a twelfth of the window of the exact time. The partitioned
+            // limiter slides windows on its own 100 ms heartbeat, so windows under ~1.2 s last about that long.
             SegmentsPerWindow = 12,
             QueueLimit = 0,
-            AutoReplenishment = true,
         }));
     }
 

@@ -107,6 +107,17 @@ internal sealed class Invoker : SwitchyardFunction<JsonObject>
     }
 }
 
+internal sealed class OtherAppInvoker : SwitchyardFunction<JsonObject>
+{
+    public override void Configure(FunctionBuilder f) => f.Id("invoke-other-app").OnEvent("test/one");
+
+    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
+    {
+        var r = await ctx.Step.Invoke<JsonObject>("call-js", FunctionRef.ById("js-app-child"), new { name = "inv" });
+        return new { child = r };
+    }
+}
+
 internal sealed class Sender : SwitchyardFunction<JsonObject>
 {
     public override void Configure(FunctionBuilder f) => f.Id("send").OnEvent("test/one");

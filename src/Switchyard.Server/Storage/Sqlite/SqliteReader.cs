@@ -56,6 +56,10 @@ internal sealed class SqliteReader(string connectionString) : IStoreReader
     public Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string runId, CancellationToken ct) =>
         QueryAsync($"SELECT {SqliteRows.HistoryColumns} FROM history WHERE run_id = $p0 ORDER BY seq", SqliteRows.History, ct, runId);
 
+    public Task<IReadOnlyList<Decision>> DecisionsForFunctionAsync(string functionId, long fromMs, long toMs, int count, CancellationToken ct) =>
+        QueryAsync($"SELECT {SqliteRows.DecisionColumns} FROM decisions WHERE function_id = $p0 AND at >= $p1 AND at <= $p2 ORDER BY seq LIMIT $p3",
+            SqliteRows.Decision, ct, functionId, fromMs, toMs, count);
+
     public Task<IReadOnlyList<Decision>> DecisionsForEventAsync(long eventSeq, CancellationToken ct) =>
         QueryAsync($"SELECT {SqliteRows.DecisionColumns} FROM decisions WHERE event_seq = $p0 ORDER BY seq", SqliteRows.Decision, ct, eventSeq);
 

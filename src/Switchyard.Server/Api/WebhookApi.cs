@@ -1,0 +1,338 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Switchyard.Protocol;
+using Switchyard.Server.Configuration;
+using Switchyard.Server.Events;
+using Switchyard.Server.Storage;
+using Switchyard.Server.Webhooks;
+
+namespace Switchyard.Server.Api;
+
+/// <summary>Webhook ingress, <c>POST /webhooks/{provider}</c>: verified deliveries become <c>provider/event</c>
+/// events; and the subscription API under <c>/v1/webhooks/</c> (providers, subscriptions, history, a live
+/// server-sent-event stream).</summary>
+public static class WebhookApi
+{
+    /// <summary>Deliveries replayed at the start of a stream unless asked otherwise.</summary>
+    public const int DefaultReplay = 20;
+
+    private const int MaxFilters = 20;
+    private static readonly TimeSpan DefaultTtl = TimeSpan.FromHours(24);
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Maps the ingress endpoint and <c>/v1/webhooks/*</c>.</summary>
+    public static void MapWebhookApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/webhooks/{provider}", ReceiveAsync);
+        var v1 = app.MapGroup("/v1/webhooks").AddEndpointFilter(RequireToken);
+        v1.MapGet("/providers", ListProviders);
+        v1.MapGet("/subscriptions", ListSubscriptionsAsync);
+        v1.MapPost("/subscriptions", SubscribeAsync);
+        v1.MapGet("/subscriptions/{id}", GetSubscriptionAsync);
+        v1.MapDelete("/subscriptions/{id}", UnsubscribeAsync);
+        v1.MapPost("/subscriptions/{id}/unsubscribe", UnsubscribeAsync);
+        v1.MapGet("/subscriptions/{id}/history", HistoryAsync);
+        v1.MapGet("/subscriptions/{id}/stream", StreamAsync);
+    }
+
+    private static async Task<IResult> ReceiveAsync(string provider, HttpContext http, WebhookProviders providers, WebhookOptions options,
+        WebhookFailureLimiter limiter, WebhookTelemetry telemetry, EventIngest ingest, WebhookDeliveryFeed feed, IStore store,
+        ILogger<WebhookProviders> logger, CancellationToken ct)
+    {
+        var p = providers.Find(provider);
+        if (p is null)
+            return new ApiError(404, "unknown_provider", $"no webhook provider '{provider}'; known: {string.Join(", ", providers.All.Select(x => x.Name))}").ToResult();
+        var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (limiter.Blocked(address) is { } retryAfter)
+        {
+            telemetry.RateLimited(p.Name, address);
+            var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return new ApiError(429, "too_many_failures",
+                $"more than {options.FailureLimit} failed verifications from {address} within {options.FailureWindow.TotalSeconds:0} s; retry in {seconds} s").ToResult();
+        }
+        var (body, tooLarge) = await EventApi.ReadBodyAsync(http.Request, options.MaxBodyBytes, ct);
+        if (tooLarge)
+        {
+            telemetry.Delivery(p.Name, "too_large");
+            return new ApiError(413, "body_too_large", $"body is larger than {options.MaxBodyBytes} bytes (webhooks.max_body_bytes)").ToResult();
+        }
+
+        var request = new WebhookRequest(p.Name, body, http.Request.Headers, DateTimeOffset.UtcNow);
+        var notConfigured = p.Problem;
+        WebhookVerification verification;
+        try
+        {
+            verification = notConfigured is null ? p.Verify(request) : WebhookVerification.Fail(notConfigured);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "webhook provider {Provider} failed to verify a delivery", p.Name);
+            return new ApiError(500, "provider_error", $"webhook provider '{p.Name}' failed to verify the delivery: {ex.Message}").ToResult();
+        }
+        if (!verification.Valid)
+        {
+            var problem = verification.Problem ?? "signature does not match";
+            limiter.Failed(address);
+            telemetry.SignatureFailed(p.Name, address, problem);
+            return new ApiError(401, notConfigured is null ? "invalid_signature" : "provider_not_configured", problem).ToResult();
+        }
+
+        JsonNode? payload;
+        try
+        {
+            payload = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+        }
+        catch (JsonException ex)
+        {
+            telemetry.Delivery(p.Name, "invalid");
+            return ApiError.BadRequest("invalid_json", $"body is not valid JSON: {ex.Message}").ToResult();
+        }
+        if (payload is null)
+        {
+            telemetry.Delivery(p.Name, "invalid");
+            return ApiError.BadRequest("invalid_json", "body is JSON null: send an object").ToResult();
+        }
+
+        IReadOnlyList<WebhookEvent> events;
+        try
+        {
+            if (p.Challenge(request, payload) is { } challenge)
+            {
+                telemetry.Delivery(p.Name, "challenge");
+                return Results.Content(challenge.Body, challenge.ContentType);
+            }
+            events = p.Normalize(request, payload);
+        }
+        catch (WebhookPayloadException ex)
+        {
+            telemetry.Delivery(p.Name, "invalid");
+            return ApiError.BadRequest("invalid_payload", ex.Message).ToResult();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "webhook provider {Provider} failed to normalize a delivery", p.Name);
+            return new ApiError(500, "provider_error", $"webhook provider '{p.Name}' failed to read the delivery: {ex.Message}").ToResult();
+        }
+
+        var (incoming, error) = ToIncoming(p.Name, events);
+        if (error is not null)
+        {
+            telemetry.Delivery(p.Name, "invalid");
+            return error.ToResult();
+        }
+        if (incoming.Count == 0)
+        {
+            telemetry.Delivery(p.Name, "ignored");
+            return Results.Json(new { provider = p.Name, emitted = 0, ids = Array.Empty<string>(), names = Array.Empty<string>(), message = "no matching events", status = 200 });
+        }
+        var ids = await ingest.IngestAsync(incoming, WebhookSubscription.Source, ct);
+        telemetry.Delivery(p.Name, "accepted");
+        if (feed.HasListeners)
+            foreach (var id in ids.Distinct(StringComparer.Ordinal))
+                if (await store.Reader.GetEventAsync(id, ct) is { } stored) feed.Publish(stored);
+        return Results.Json(new { provider = p.Name, emitted = ids.Count, ids, names = incoming.Select(e => e.Name), status = 200 });
+    }
+
+    /// <summary>Prefixes names and checks the limits every event has; gives each event its own data object.</summary>
+    private static (List<IncomingEvent> Events, ApiError? Error) ToIncoming(string provider, IReadOnlyList<WebhookEvent> events)
+    {
+        var list = new List<IncomingEvent>(events.Count);
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        foreach (var e in events)
+        {
+            if (string.IsNullOrWhiteSpace(e.Name)) return ([], ApiError.BadRequest("invalid_payload", "the delivery names no event"));
+            var name = $"{provider}/{e.Name}";
+            if (name.Length > ServerOptions.MaxEventNameLength)
+                return ([], ApiError.BadRequest("invalid_payload", $"event name '{name[..40]}…' is {name.Length} characters; the limit is {ServerOptions.MaxEventNameLength}"));
+            if (e.Id is { Length: > ServerOptions.MaxEventNameLength })
+                return ([], ApiError.BadRequest("invalid_payload", $"delivery id is {e.Id.Length} characters; the limit is {ServerOptions.MaxEventNameLength}"));
+            // A data object can belong to one event only: reused or attached ones are copied.
+            var data = e.Data.Parent is null && seen.Add(e.Data) ? e.Data : (JsonObject)e.Data.DeepClone();
+            list.Add(new IncomingEvent(name, data, string.IsNullOrEmpty(e.Id) ? null : e.Id, null, null, null));
+        }
+        return (list, null);
+    }
+
+    private static async ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        // The same rule as the rest of /v1 (RestApi): outside dev mode, the API token as bearer.
+        var options = context.HttpContext.RequestServices.GetService(typeof(ServerOptions)) as ServerOptions;
+        if (options is { Dev: false })
+        {
+            var presented = Credential.Bearer(context.HttpContext.Request.Headers.Authorization.ToString());
+            if (!Credential.MatchesAny(presented, [options.ApiToken]))
+                return new ApiError(401, "unauthorized", "missing or wrong API token: send Authorization: Bearer $SWITCHYARD_API_TOKEN").ToResult();
+        }
+        return await next(context);
+    }
+
+    private static IResult ListProviders(HttpContext http, WebhookProviders providers)
+    {
+        var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}";
+        return Results.Json(new
+        {
+            providers = providers.All.Select(p => new
+            {
+                name = p.Name,
+                kind = WebhookProviders.KindOf(p),
+                secretConfigured = p.SecretConfigured,
+                ready = p.Problem is null,
+                problem = p.Problem,
+                secretSetting = p.SecretSetting,
+                path = $"/webhooks/{p.Name}",
+                url = $"{baseUrl}/webhooks/{p.Name}",
+            }),
+        });
+    }
+
+    private static object View(WebhookSubscription s) => new
+    {
+        id = s.Id, provider = s.Provider, @event = s.Event, eventName = $"{s.Provider}/{s.Event}", filters = s.Filters,
+        createdAt = s.CreatedAt, expiresAt = s.ExpiresAt, stream = $"/v1/webhooks/subscriptions/{s.Id}/stream",
+    };
+
+    private static async Task<IResult> ListSubscriptionsAsync(WebhookSubscriptions subscriptions, CancellationToken ct) =>
+        Results.Json(new { subscriptions = (await subscriptions.ListAsync(ct)).Select(View) });
+
+    private static async Task<IResult> SubscribeAsync(SubscribeRequest? request, WebhookProviders providers, WebhookSubscriptions subscriptions, CancellationToken ct)
+    {
+        if (request is null) return ApiError.BadRequest("invalid_body", "send {provider, event, filters?, ttl?}").ToResult();
+        if (string.IsNullOrWhiteSpace(request.Provider)) return ApiError.BadRequest("missing_provider", "provider is required").ToResult();
+        var provider = providers.Find(request.Provider.Trim());
+        if (provider is null)
+            return ApiError.BadRequest("invalid_provider", $"provider '{request.Provider}' is not known; known: {string.Join(", ", providers.All.Select(p => p.Name))}").ToResult();
+        var eventName = request.Event?.Trim() ?? "";
+        if (eventName.Length == 0) return ApiError.BadRequest("missing_event", "event is required, e.g. workflow_run.completed (or * for every event)").ToResult();
+        if (eventName.StartsWith(provider.Name + "/", StringComparison.Ordinal)) eventName = eventName[(provider.Name.Length + 1)..];
+        if (eventName.Length > 200 || eventName.Any(char.IsWhiteSpace) || eventName.TrimEnd('*').Contains('*', StringComparison.Ordinal))
+            return ApiError.BadRequest("invalid_event", "event must be a name without spaces of at most 200 characters; '*' is allowed only at the end").ToResult();
+        var filters = request.Filters ?? new Dictionary<string, string>();
+        if (filters.Count > MaxFilters) return ApiError.BadRequest("invalid_filters", $"at most {MaxFilters} filters").ToResult();
+        foreach (var (key, value) in filters)
+        {
+            if (string.IsNullOrWhiteSpace(key) || key.Length > 200) return ApiError.BadRequest("invalid_filters", "a filter key must be a payload path of 1-200 characters, e.g. repository.full_name").ToResult();
+            if (value is null || value.Length > 1000) return ApiError.BadRequest("invalid_filters", $"filter '{key}' needs a value of at most 1000 characters").ToResult();
+        }
+        var ttl = DefaultTtl;
+        if (!string.IsNullOrWhiteSpace(request.Ttl) && !TimeString.TryParseDuration(request.Ttl, out ttl) &&
+            !(request.Ttl.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(request.Ttl, CultureInfo.InvariantCulture, out ttl)))
+            return ApiError.BadRequest("invalid_ttl", $"ttl '{request.Ttl}' is not a duration such as 30m, 24h or 7d").ToResult();
+        if (ttl <= TimeSpan.Zero || ttl > WebhookSubscriptions.MaxTtl)
+            return ApiError.BadRequest("invalid_ttl", $"ttl must be positive and at most {WebhookSubscriptions.MaxTtl.TotalDays:0} days").ToResult();
+        var subscription = await subscriptions.CreateAsync(provider.Name, eventName, filters.ToDictionary(f => f.Key.Trim(), f => f.Value, StringComparer.Ordinal), ttl, ct);
+        return Results.Json(new { subscription = View(subscription) });
+    }
+
+    private static async Task<IResult> GetSubscriptionAsync(string id, WebhookSubscriptions subscriptions, CancellationToken ct) =>
+        await subscriptions.GetAsync(id, ct) is { } s
+            ? Results.Json(new { subscription = View(s) })
+            : ApiError.NotFound($"no live webhook subscription '{id}' (it may have expired)").ToResult();
+
+    private static async Task<IResult> UnsubscribeAsync(string id, WebhookSubscriptions subscriptions, CancellationToken ct) =>
+        await subscriptions.DeleteAsync(id, ct)
+            ? Results.Json(new { id, deleted = true })
+            : ApiError.NotFound($"no webhook subscription '{id}'").ToResult();
+
+    private static async Task<IResult> HistoryAsync(string id, int? count, WebhookSubscriptions subscriptions, IStore store, CancellationToken ct)
+    {
+        if (count is < 1 or > WebhookSubscriptions.MaxHistory)
+            return ApiError.BadRequest("invalid_count", $"count must be between 1 and {WebhookSubscriptions.MaxHistory}").ToResult();
+        var subscription = await subscriptions.GetAsync(id, ct);
+        if (subscription is null) return ApiError.NotFound($"no live webhook subscription '{id}' (it may have expired)").ToResult();
+        var deliveries = await subscriptions.HistoryAsync(subscription, count ?? 50, long.MaxValue, ct);
+        return Results.Json(new { subscription = View(subscription), deliveries = deliveries.Reverse().Select(ApiViews.Event) });
+    }
+
+    private static async Task<IResult> StreamAsync(string id, int? replay, WebhookSubscriptions subscriptions, WebhookDeliveryFeed feed, IStore store,
+        IHostApplicationLifetime lifetime, CancellationToken ct)
+    {
+        if (replay is < 0 or > WebhookSubscriptions.MaxHistory)
+            return ApiError.BadRequest("invalid_replay", $"replay must be between 0 and {WebhookSubscriptions.MaxHistory}").ToResult();
+        var subscription = await subscriptions.GetAsync(id, ct);
+        if (subscription is null) return ApiError.NotFound($"no live webhook subscription '{id}' (it may have expired)").ToResult();
+        return TypedResults.ServerSentEvents(Stream(subscription, replay ?? DefaultReplay, subscriptions, feed, store, ct, lifetime.ApplicationStopping));
+    }
+
+    /// <summary>Replays the newest deliveries, sends <c>ready</c>, then each new delivery as it is stored, a
+    /// <c>ping</c> when idle, and <c>end</c> when the subscription expires or is deleted.</summary>
+    private static async IAsyncEnumerable<SseItem<string>> Stream(WebhookSubscription subscription, int replay, WebhookSubscriptions subscriptions,
+        WebhookDeliveryFeed feed, IStore store, CancellationToken requestAborted, [EnumeratorCancellation] CancellationToken stopping = default)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, stopping);
+        var ct = linked.Token;
+        // Listen before reading the last sequence number, so a delivery stored in between is not missed.
+        var reader = feed.Listen();
+        try
+        {
+            var last = await store.Reader.LastEventSeqAsync(ct);
+            foreach (var e in await subscriptions.HistoryAsync(subscription, replay, last, ct)) yield return Delivery(e, replayed: true);
+            yield return new SseItem<string>(JsonSerializer.Serialize(View(subscription), Json), "ready");
+            var sent = new HashSet<long>();
+            while (true)
+            {
+                var untilExpiry = TimeSpan.FromMilliseconds(subscription.ExpiresAt - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                var wake = untilExpiry <= TimeSpan.Zero ? Wake.Timeout : await WaitAsync(reader, untilExpiry < Heartbeat ? untilExpiry : Heartbeat, ct);
+                if (wake == Wake.Stop) yield break;
+                // Concurrent deliveries may be published out of order, so "sent" is by sequence number, not a high-water mark.
+                while (reader.TryRead(out var e))
+                    if (e.Seq > last && subscription.Matches(e) && sent.Add(e.Seq)) yield return Delivery(e, replayed: false);
+                if (sent.Count > 10_000) sent.Clear();
+                if (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() >= subscription.ExpiresAt)
+                {
+                    yield return End(subscription, "expired");
+                    yield break;
+                }
+                if (wake != Wake.Timeout) continue;
+                if (await subscriptions.GetAsync(subscription.Id, ct) is null)
+                {
+                    yield return End(subscription, "deleted");
+                    yield break;
+                }
+                yield return new SseItem<string>("{}", "ping");
+            }
+        }
+        finally
+        {
+            feed.Unlisten(reader);
+        }
+    }
+
+    private static SseItem<string> Delivery(StoredEvent e, bool replayed)
+    {
+        var view = JsonSerializer.SerializeToNode(ApiViews.Event(e), Json)!.AsObject();
+        view["replayed"] = replayed;
+        return new SseItem<string>(view.ToJsonString(), "delivery") { EventId = e.Seq.ToString(CultureInfo.InvariantCulture) };
+    }
+
+    private static SseItem<string> End(WebhookSubscription s, string reason) =>
+        new(JsonSerializer.Serialize(new { id = s.Id, reason }, Json), "end");
+
+    private enum Wake { Data, Timeout, Stop }
+
+    private static async Task<Wake> WaitAsync(ChannelReader<StoredEvent> reader, TimeSpan timeout, CancellationToken ct)
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timer.CancelAfter(timeout);
+        try
+        {
+            return await reader.WaitToReadAsync(timer.Token) ? Wake.Data : Wake.Stop;
+        }
+        catch (OperationCanceledException)
+        {
+            return ct.IsCancellationRequested ? Wake.Stop : Wake.Timeout;
+        }
+    }
+
+    private sealed record SubscribeRequest(string? Provider, string? Event, Dictionary<string, string>? Filters, string? Ttl);
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace Switchyard.Compat.Tests.Infrastructure;
+
+/// <summary>One Switchyard server with the JS app and a C# app synced to it. Subclasses choose the mode.</summary>
+public abstract class CompatFixture : IAsyncLifetime
+{
+    public CompatServer Server { get; private set; } = null!;
+    public NodeApp Js { get; private set; } = null!;
+    public CsApp Cs { get; private set; } = null!;
+
+    /// <summary>How long setup took (npm install on a cold cache, server, node, sync).</summary>
+    public TimeSpan SetupTime { get; private set; }
+
+    protected abstract void ConfigureServer(Switchyard.Server.Configuration.ServerOptions options);
+
+    /// <summary>The environment the JS app gets, given the server's URL.</summary>
+    protected abstract IReadOnlyDictionary<string, string> JsEnvironment(Uri serverUrl);
+
+    protected abstract void ConfigureCsApp(Switchyard.Sdk.SwitchyardOptions options, Uri serverUrl);
+
+    public async Task InitializeAsync()
+    {
+        var started = Stopwatch.StartNew();
+        Server = await CompatServer.StartAsync(ConfigureServer);
+        try
+        {
+            Js = await NodeApp.StartAsync(JsEnvironment(Server.Url), CancellationToken.None);
+            Cs = await CsApp.StartAsync("compat-cs", o => ConfigureCsApp(o, Server.Url), sdk => sdk.AddFunction<DoubleNumber>().AddFunction<CallsJs>());
+            await Server.SyncAsync(Js.ServeUrl);
+            await Server.SyncAsync(Cs.ServeUrl);
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+        SetupTime = started.Elapsed;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Js is not null) await Js.DisposeAsync();
+        if (Cs is not null) await Cs.DisposeAsync();
+        if (Server is not null) await Server.DisposeAsync();
+    }
+
+    /// <summary>Sends an event and returns the run it started for <paramref name="functionId"/>.</summary>
+    public async Task<string> StartRunAsync(string eventName, object data, string functionId)
+    {
+        var eventId = await Server.SendAsync(eventName, data);
+        return await RunOfEventAsync(eventId, functionId);
+    }
+
+    public async Task<string> RunOfEventAsync(string eventId, string functionId)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var e = await Server.GetAsync($"/v1/events/{eventId}");
+            var run = e["runs"]!.AsArray().FirstOrDefault(r => (string?)r!["functionId"] == functionId);
+            if (run is not null) return (string)run["id"]!;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"event {eventId} started no run of {functionId}: {e.ToJsonString()}\n--- app output ---\n{Js.Output}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Polls a run until it ends; returns <c>{run, steps, history}</c>.</summary>
+    public async Task<JsonObject> WaitForRunAsync(string runId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var run = await Server.GetAsync($"/v1/runs/{runId}");
+            var status = (string?)run["run"]!["status"];
+            if (status is "Completed" or "Failed" or "Cancelled") return run;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run {runId} still {status}: {run.ToJsonString()}\n--- app output ---\n{Js.Output}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Polls a run until its history has an entry of <paramref name="kind"/>.</summary>
+    public async Task WaitForHistoryAsync(string runId, string kind)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var run = await Server.GetAsync($"/v1/runs/{runId}");
+            if (run["history"]!.AsArray().Any(h => (string?)h!["kind"] == kind)) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run {runId} has no {kind}: {run.ToJsonString()}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Polls the runs of <paramref name="functionId"/> until one has ended and satisfies
+    /// <paramref name="predicate"/>; returns it as <c>{run, steps, history}</c>.</summary>
+    public async Task<JsonObject> WaitForFunctionRunAsync(string functionId, Func<JsonObject, bool> predicate)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            foreach (var summary in (await Server.GetAsync($"/v1/runs?function={functionId}&count=100"))["runs"]!.AsArray())
+            {
+                if ((string?)summary!["status"] is not ("Completed" or "Failed" or "Cancelled")) continue;
+                var run = await Server.GetAsync($"/v1/runs/{(string)summary["id"]!}");
+                if (predicate(run)) return run;
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no ended run of {functionId} matched\n--- app output ---\n{Js.Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Sends an event and waits for the run of <paramref name="functionId"/> to end.</summary>
+    public async Task<JsonObject> RunAsync(string eventName, object data, string functionId, TimeSpan? timeout = null) =>
+        await WaitForRunAsync(await StartRunAsync(eventName, data, functionId), timeout);
+}
