@@ -19,6 +19,10 @@ var root = new RootCommand("yard — run and operate Switchyard, the self-hosted
     RunCommands.List(),
     RunCommands.Show(),
     RunCommands.Cancel(),
+    InsightCommands.Why(),
+    InsightCommands.Trace(),
+    InsightCommands.Status(),
+    TopologyCommand.Build(),
     ConfigCommand.Build(),
     WebhookCommands.Build(),
 };

@@ -17,6 +17,7 @@ using Switchyard.Server.Scheduling;
 using Switchyard.Server.Storage;
 using Switchyard.Server.Storage.Sqlite;
 using Switchyard.Server.Triggers;
+using Switchyard.Server.Telemetry;
 using Switchyard.Server.Webhooks;
 
 namespace Switchyard.Server;
@@ -66,6 +67,10 @@ public static class SwitchyardServer
         s.AddSingleton<RunFinisher>();
         s.AddSingleton<RunCanceller>();
         s.AddSingleton<RunReplayer>();
+        s.AddSingleton<Insight.WhyExplainer>();
+        s.AddSingleton<Insight.TraceBuilder>();
+        s.AddSingleton<Insight.StatusReport>();
+        s.AddSingleton<Insight.TopologyBuilder>();
         s.AddSingleton<WaitResolver>();
         s.AddSingleton<RetryPolicy>();
         s.AddSingleton<AppClient>();
@@ -74,6 +79,7 @@ public static class SwitchyardServer
         s.AddHostedService(sp => sp.GetRequiredService<LocalScheduler>());
         s.AddHostedService<AppResync>();
         s.AddWebhooks(options.Webhooks);
+        s.AddTelemetry();
         s.AddSingleton<CronTicker>();
         s.AddHostedService(sp => sp.GetRequiredService<CronTicker>());
         configureServices?.Invoke(s);
@@ -83,6 +89,7 @@ public static class SwitchyardServer
         app.MapRegisterApi();
         app.MapRestApi();
         app.MapWebhookApi();
+        app.MapTelemetryApi();
         app.MapFallback(() => new ApiError(StatusCodes.Status404NotFound, "not_found", "no such endpoint; see /v1/ and /e/{eventKey}").ToResult());
         return app;
     }

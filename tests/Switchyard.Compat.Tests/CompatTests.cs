@@ -46,6 +46,8 @@ public abstract class CompatTests(CompatFixture fixture)
         AssertCompleted(run);
         AssertJson("""{"a":1,"b":{"name":"Ada"},"c":3}""", Output(run));
         Assert.Equal(3, History(run, "step.completed").Count);
+        // No checkpointing: the default v4 app runs one step per call (3 steps, then the call that returns).
+        Assert.Equal(4, History(run, "call").Count);
         // The repeated "first" is stored under H("first:1"), as the SDK hashes it.
         Assert.Contains(run["steps"]!.AsArray(), s => s!.ToJsonString().Contains("d9d1dc81ce73bf438df55e49455dcd449abef74e", StringComparison.Ordinal));
     }

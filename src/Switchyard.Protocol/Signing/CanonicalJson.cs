@@ -99,7 +99,7 @@ public static class CanonicalJson
 
     // System.Text.Json refuses to materialize strings holding unpaired surrogates (legal JSON, and JSON.parse keeps
     // them), so those few are decoded from the raw text instead.
-    private static string StringValue(JsonElement element)
+    internal static string StringValue(JsonElement element)
     {
         try
         {

@@ -63,7 +63,7 @@ public static class RequestSignature
         if (body.IsEmpty) return [];
         using var document = JsonDocument.Parse(body.ToArray(), new JsonDocumentOptions { MaxDepth = 512 });
         return document.RootElement.ValueKind == JsonValueKind.String
-            ? Encoding.UTF8.GetBytes(document.RootElement.GetString()!)
+            ? Encoding.UTF8.GetBytes(CanonicalJson.StringValue(document.RootElement))
             : Encoding.UTF8.GetBytes(CanonicalJson.Serialize(document.RootElement));
     }
 

@@ -23,6 +23,18 @@ public static class RestApi
         var v1 = app.MapGroup("/v1").AddEndpointFilter(RequireToken);
         v1.MapGet("/events", ListEvents);
         v1.MapGet("/events/{id}", GetEvent);
+        v1.MapGet("/events/{id}/why", async (string id, string? function, Insight.WhyExplainer why, CancellationToken ct) =>
+        {
+            var (result, error) = await why.ExplainAsync(id, string.IsNullOrEmpty(function) ? null : function, ct);
+            return error is not null ? error.ToResult() : Results.Json(result);
+        });
+        v1.MapGet("/events/{id}/trace", async (string id, Insight.TraceBuilder trace, CancellationToken ct) =>
+        {
+            var (tree, error) = await trace.BuildAsync(id, ct);
+            return error is not null ? error.ToResult() : Results.Json(tree);
+        });
+        v1.MapGet("/status", async (Insight.StatusReport status, CancellationToken ct) => Results.Json(await status.BuildAsync(ct)));
+        v1.MapGet("/topology", async (Insight.TopologyBuilder topology, CancellationToken ct) => Results.Json(await topology.BuildAsync(ct)));
         v1.MapGet("/apps", ListApps);
         v1.MapPost("/apps/sync", SyncApp);
         v1.MapGet("/functions", ListFunctions);
@@ -50,7 +62,8 @@ public static class RestApi
         uptimeSeconds = Math.Round((DateTimeOffset.UtcNow - StartedAt).TotalSeconds, 1),
     });
 
-    private static async ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>The API-token filter of <c>/v1</c>; other <c>/v1</c> groups (e.g. telemetry) reuse it.</summary>
+    internal static async ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var options = context.HttpContext.RequestServices.GetService(typeof(ServerOptions)) as ServerOptions;
         if (options is { Dev: false })

@@ -43,6 +43,15 @@ public sealed class ServerOptions
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>Most calls to apps in flight at once.</summary>
     public int MaxConcurrentCalls { get; set; } = 256;
+    /// <summary>Bearer token <c>POST /observability/emit</c> requires outside dev mode (the API token is accepted too);
+    /// empty means telemetry ingest is open.</summary>
+    public string TelemetryToken { get; set; } = "";
+    /// <summary>How long telemetry events are kept after receipt (0 = forever).</summary>
+    public TimeSpan TelemetryRetention { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>Debug events per second from one component above which its debug events are sampled (0 = never).</summary>
+    public int TelemetryFloodThreshold { get; set; } = 200;
+    /// <summary>While a component floods, one in this many of its further debug events is kept.</summary>
+    public int TelemetryFloodSampleOneIn { get; set; } = 10;
     /// <summary>Webhook ingress: body limit, provider secrets, providers declared in configuration (<c>[webhooks]</c>).</summary>
     public global::Switchyard.Server.Webhooks.WebhookOptions Webhooks { get; set; } = new();
 

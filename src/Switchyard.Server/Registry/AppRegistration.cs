@@ -11,7 +11,7 @@ namespace Switchyard.Server.Registry;
 
 /// <summary>Handles <c>POST /fn/register</c>: validates an app's registration and makes its function set the
 /// app's whole set. Functions the app no longer has disappear; other apps' functions are never touched.</summary>
-public sealed class AppRegistration(IStore store, FunctionRegistry registry, ExpressionEvaluator expressions)
+public sealed class AppRegistration(IStore store, FunctionRegistry registry, ExpressionEvaluator expressions, Telemetry.TelemetrySink telemetry)
 {
     /// <summary>Result of a registration.</summary>
     public sealed record Outcome(bool Modified, string AppId, IReadOnlyList<string> Removed);
@@ -37,6 +37,7 @@ public sealed class AppRegistration(IStore store, FunctionRegistry registry, Exp
             }
             tx.UpsertApp(new AppRecord(request.AppName, url, request.Sdk, request.Framework, checksum, tx.Now, existing?.CreatedAt ?? tx.Now, functions.Count));
             var removed = tx.ReplaceFunctions(request.AppName, functions.Select(f => new FunctionRecord(f.Id, request.AppName, f, false, tx.Now)).ToList());
+            telemetry.AppSynced(tx, request.AppName, url, functions.Select(f => f.Id).ToList(), removed);
             return new Outcome(true, request.AppName, removed);
         }, cancellationToken);
         await registry.ReloadAsync(cancellationToken);

@@ -9,7 +9,7 @@ namespace Switchyard.Server.Runs;
 /// <summary>Ends runs: records the terminal state, clears their queue items and waits, emits
 /// <c>inngest/function.finished</c> (and <c>inngest/function.failed</c>, which triggers <c>onFailure</c>
 /// handlers), and resumes an invoking parent with the result or the error.</summary>
-public sealed class RunFinisher(RunAdvancer advancer, EventIngest ingest)
+public sealed class RunFinisher(RunAdvancer advancer, EventIngest ingest, Telemetry.TelemetrySink telemetry)
 {
     /// <summary>The run returned <paramref name="output"/>.</summary>
     public void Complete(IStoreTransaction tx, RunRecord run, JsonNode? output)
@@ -42,8 +42,9 @@ public sealed class RunFinisher(RunAdvancer advancer, EventIngest ingest)
         ResumeParent(tx, run, StepResult.Error(error).ToJsonString());
     }
 
-    private static void End(IStoreTransaction tx, RunRecord run, string kind, string detail)
+    private void End(IStoreTransaction tx, RunRecord run, string kind, string detail)
     {
+        telemetry.RunEnded(tx, run, kind, detail);
         tx.UpdateRun(run with { EndedAt = tx.Now, StartedAt = run.StartedAt ?? tx.Now, Pending = [], ForcePlan = false });
         tx.DequeueRun(run.Id);
         tx.DeleteWaits(run.Id);

@@ -43,6 +43,18 @@ public interface IStoreReader
     /// <summary>Live key-value entries of a namespace.</summary>
     Task<IReadOnlyList<(string Key, string Value, long? ExpiresAt)>> KvListAsync(string ns, CancellationToken cancellationToken);
 
+    /// <summary>Observed edges from recent history: functions whose steps sent events (function id → event name), and
+    /// functions that invoked others (function id → function id), over the newest <paramref name="historyWindow"/>
+    /// history entries.</summary>
+    Task<(IReadOnlyList<(string FunctionId, string EventName)> Sends, IReadOnlyList<(string FunctionId, string Invoked)> Invokes)> ObservedEdgesAsync(int historyWindow, CancellationToken cancellationToken);
+
     /// <summary>Every queue item (loaded once at start by the scheduler).</summary>
     Task<IReadOnlyList<QueueItem>> LoadQueueAsync(CancellationToken cancellationToken);
+
+    /// <summary>Telemetry events matching a query, newest first.</summary>
+    Task<IReadOnlyList<Telemetry.TelemetryRecord>> SearchTelemetryAsync(Telemetry.TelemetryQuery query, CancellationToken cancellationToken);
+    /// <summary>Telemetry correlated with any of these events or runs (<c>metadata.eventId</c> / <c>metadata.runId</c>), oldest first.</summary>
+    Task<IReadOnlyList<Telemetry.TelemetryRecord>> TelemetryForAsync(IReadOnlyCollection<string> eventIds, IReadOnlyCollection<string> runIds, int count, CancellationToken cancellationToken);
+    /// <summary>Telemetry counts since <paramref name="sinceMs"/> (event time), grouped by level, source, component and action.</summary>
+    Task<IReadOnlyList<Telemetry.TelemetryCount>> CountTelemetryAsync(long sinceMs, CancellationToken cancellationToken);
 }

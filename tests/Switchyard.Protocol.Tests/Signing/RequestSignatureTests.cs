@@ -101,6 +101,15 @@ public sealed class RequestSignatureTests
     }
 
     [Fact]
+    public void A_top_level_json_string_is_signed_as_its_text_as_the_js_sdk_does()
+    {
+        // The SDK signs a body that parses to a string as that string; an unpaired surrogate encodes as U+FFFD.
+        var header = RequestSignature.Create(Utf8("hi \uFFFD"), Key, At);
+        Assert.True(RequestSignature.Verify(header, Utf8("\"hi \\ud800\""), Key, null, At).Valid);
+        Assert.False(RequestSignature.Verify(header, Utf8("\"hi\""), Key, null, At).Valid);
+    }
+
+    [Fact]
     public void Parameters_may_come_in_any_order()
     {
         var header = RequestSignature.Create(Canonical(Body), Key, At);

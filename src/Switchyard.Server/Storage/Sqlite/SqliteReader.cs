@@ -67,8 +67,72 @@ internal sealed class SqliteReader(string connectionString) : IStoreReader
         QueryAsync("SELECT key, value, expires_at FROM kv WHERE ns = $p0 AND (expires_at IS NULL OR expires_at > $p1) ORDER BY key",
             r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), ct, ns, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
+    public async Task<(IReadOnlyList<(string FunctionId, string EventName)> Sends, IReadOnlyList<(string FunctionId, string Invoked)> Invokes)> ObservedEdgesAsync(int historyWindow, CancellationToken ct)
+    {
+        // Steps that send events (sendEvent in every SDK) memoize {"ids":[…]}; the ids lead to the events and their names.
+        var sends = await QueryAsync("""
+            SELECT DISTINCT r.function_id, e.name
+            FROM history h
+            JOIN runs r ON r.id = h.run_id,
+                 json_each(CASE WHEN json_valid(h.detail) THEN h.detail ELSE '{"ids":[]}' END, '$.ids') j
+            JOIN events e ON e.id = j.value
+            WHERE h.kind = 'step.completed' AND h.detail LIKE '{"ids":%'
+              AND h.seq > (SELECT COALESCE(MAX(seq), 0) - $p0 FROM history)
+            """, r => (r.GetString(0), r.GetString(1)), ct, historyWindow);
+        var invokes = await QueryAsync("""
+            SELECT DISTINCT r.function_id, json_extract(h.detail, '$.functionId')
+            FROM history h JOIN runs r ON r.id = h.run_id
+            WHERE h.kind = 'invoke.started' AND json_valid(h.detail)
+              AND h.seq > (SELECT COALESCE(MAX(seq), 0) - $p0 FROM history)
+            """, r => (r.GetString(0), r.IsDBNull(1) ? "" : r.GetString(1)), ct, historyWindow);
+        return (sends, invokes);
+    }
+
     public Task<IReadOnlyList<QueueItem>> LoadQueueAsync(CancellationToken ct) =>
         QueryAsync($"SELECT {SqliteRows.QueueColumns} FROM queue ORDER BY due_at", SqliteRows.Queue, ct);
+
+    // Telemetry
+
+    private const string TelemetryColumns = "seq, id, ts, received_at, level, source, component, action, duration_ms, success, error, metadata, session_id, system_id, run_id, event_id";
+
+    private static Telemetry.TelemetryRecord TelemetryRow(DbDataReader r) => new(
+        r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7),
+        r.IsDBNull(8) ? null : r.GetDouble(8), r.IsDBNull(9) ? null : r.GetInt64(9) != 0, r.IsDBNull(10) ? null : r.GetString(10), r.GetString(11),
+        r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetString(14),
+        r.IsDBNull(15) ? null : r.GetString(15), r.GetInt64(0));
+
+    public Task<IReadOnlyList<Telemetry.TelemetryRecord>> SearchTelemetryAsync(Telemetry.TelemetryQuery query, CancellationToken ct)
+    {
+        var where = new List<string>();
+        var args = new List<object?>();
+        string P(object? value) { args.Add(value); return "$p" + (args.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture); }
+        // Each word is a quoted FTS5 prefix term, so user text can never be read as query syntax.
+        if (query.Terms.Count > 0)
+            where.Add($"seq IN (SELECT rowid FROM telemetry_fts WHERE telemetry_fts MATCH {P(string.Join(" ", query.Terms.Select(t => "\"" + t.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"*")))})");
+        if (query.Levels.Count > 0) where.Add($"level IN ({string.Join(", ", query.Levels.Select(l => P(l)))})");
+        if (query.Source is not null) where.Add($"source = {P(query.Source)} COLLATE NOCASE");
+        if (query.Component is not null) where.Add($"component = {P(query.Component)} COLLATE NOCASE");
+        if (query.SinceMs is not null) where.Add($"ts >= {P(query.SinceMs)}");
+        var sql = $"SELECT {TelemetryColumns} FROM telemetry{(where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where))} ORDER BY ts DESC, seq DESC LIMIT {P(query.Count)}";
+        return QueryAsync(sql, TelemetryRow, ct, args.ToArray());
+    }
+
+    public Task<IReadOnlyList<Telemetry.TelemetryRecord>> TelemetryForAsync(IReadOnlyCollection<string> eventIds, IReadOnlyCollection<string> runIds, int count, CancellationToken ct)
+    {
+        if (eventIds.Count == 0 && runIds.Count == 0) return Task.FromResult<IReadOnlyList<Telemetry.TelemetryRecord>>([]);
+        // json_each keeps the statement text fixed however many ids a trace collects.
+        return QueryAsync($"""
+            SELECT {TelemetryColumns} FROM telemetry
+            WHERE event_id IN (SELECT value FROM json_each($p0)) OR run_id IN (SELECT value FROM json_each($p1))
+            ORDER BY ts, seq LIMIT $p2
+            """, TelemetryRow, ct, System.Text.Json.JsonSerializer.Serialize(eventIds), System.Text.Json.JsonSerializer.Serialize(runIds), count);
+    }
+
+    public Task<IReadOnlyList<Telemetry.TelemetryCount>> CountTelemetryAsync(long sinceMs, CancellationToken ct) =>
+        QueryAsync("""
+            SELECT level, source, component, action, COUNT(*), SUM(CASE WHEN level = 'error' OR success = 0 THEN 1 ELSE 0 END)
+            FROM telemetry WHERE ts >= $p0 GROUP BY level, source, component, action
+            """, r => new Telemetry.TelemetryCount(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5)), ct, sinceMs);
 
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken ct, params object?[] args)
     {

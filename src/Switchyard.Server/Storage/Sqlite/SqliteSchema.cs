@@ -133,6 +133,39 @@ internal static class SqliteSchema
         ALTER TABLE runs ADD COLUMN flow TEXT;
         ALTER TABLE runs ADD COLUMN batch TEXT;
         """,
+        // 4: telemetry, with an external-content FTS5 index kept in step by triggers.
+        """
+        CREATE TABLE telemetry(
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            ts INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            level TEXT NOT NULL,
+            source TEXT NOT NULL,
+            component TEXT NOT NULL,
+            action TEXT NOT NULL,
+            duration_ms REAL,
+            success INTEGER,
+            error TEXT,
+            metadata TEXT NOT NULL,
+            session_id TEXT,
+            system_id TEXT,
+            run_id TEXT,
+            event_id TEXT);
+        CREATE INDEX ix_telemetry_ts ON telemetry(ts);
+        CREATE INDEX ix_telemetry_received ON telemetry(received_at);
+        CREATE INDEX ix_telemetry_run ON telemetry(run_id) WHERE run_id IS NOT NULL;
+        CREATE INDEX ix_telemetry_event ON telemetry(event_id) WHERE event_id IS NOT NULL;
+        CREATE VIRTUAL TABLE telemetry_fts USING fts5(action, error, metadata, component, source, content='telemetry', content_rowid='seq');
+        CREATE TRIGGER telemetry_fts_insert AFTER INSERT ON telemetry BEGIN
+            INSERT INTO telemetry_fts(rowid, action, error, metadata, component, source)
+            VALUES (new.seq, new.action, new.error, new.metadata, new.component, new.source);
+        END;
+        CREATE TRIGGER telemetry_fts_delete AFTER DELETE ON telemetry BEGIN
+            INSERT INTO telemetry_fts(telemetry_fts, rowid, action, error, metadata, component, source)
+            VALUES ('delete', old.seq, old.action, old.error, old.metadata, old.component, old.source);
+        END;
+        """,
     ];
 
     /// <summary>Brings the database to the newest version.</summary>

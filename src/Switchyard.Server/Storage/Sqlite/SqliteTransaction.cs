@@ -148,6 +148,18 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
 
     public void DeleteWaits(string runId) => Command("DELETE FROM waits WHERE run_id = $p0", runId).ExecuteNonQuery();
 
+    // Telemetry (the FTS index follows by trigger)
+
+    public bool InsertTelemetry(Telemetry.TelemetryRecord t) => Command("""
+        INSERT OR IGNORE INTO telemetry(id, ts, received_at, level, source, component, action, duration_ms, success, error, metadata, session_id, system_id, run_id, event_id)
+        VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14)
+        """,
+        t.Id, t.Timestamp, t.ReceivedAt, t.Level, t.Source, t.Component, t.Action, t.DurationMs, t.Success is { } ok ? (ok ? 1 : 0) : null,
+        t.Error, t.Metadata, t.SessionId, t.SystemId, t.RunId, t.EventId).ExecuteNonQuery() > 0;
+
+    public int PruneTelemetry(long beforeMs, int limit) =>
+        Command("DELETE FROM telemetry WHERE seq IN (SELECT seq FROM telemetry WHERE received_at < $p0 LIMIT $p1)", beforeMs, limit).ExecuteNonQuery();
+
     // Plumbing
 
     private List<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params object?[] args)

@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using Switchyard.Protocol;
+using Switchyard.Server.Configuration;
+using Switchyard.Server.Execution;
+using Switchyard.Server.Registry;
+using Switchyard.Server.Storage;
+
+namespace Switchyard.Server.Insight;
+
+/// <summary>One line per component — server, store, each app (URL, last sync, health), function-id conflicts — and
+/// an overall ok / degraded / down, each problem with its fix. Apps are probed live with a GET to their serve URL.</summary>
+public sealed class StatusReport(IStore store, FunctionRegistry registry, LocalScheduler scheduler, IHttpClientFactory http, ServerOptions options)
+{
+    /// <summary>Builds the report.</summary>
+    public async Task<JsonObject> BuildAsync(CancellationToken ct)
+    {
+        var components = new JsonArray
+        {
+            Line("server", "ok", $"listening on {options.ClientUrl} ({(options.Dev ? "dev" : "production")} mode)", null),
+        };
+        var size = File.Exists(store.Location) ? new FileInfo(store.Location).Length : 0;
+        components.Add(Line("store", "ok", $"{store.Kind} {store.Location} ({size / 1024} KiB, {await store.Reader.CountEventsAsync(ct)} events, {scheduler.Backlog} queued items)", null));
+        var snapshot = registry.Current;
+        var probes = snapshot.Apps.Select(a => ProbeAsync(a, ct)).ToList();
+        foreach (var line in await Task.WhenAll(probes)) components.Add(line);
+        if (snapshot.Apps.Count == 0)
+            components.Add(Line("apps", "degraded", "no app is synced, so no function can run", "start an app and run `yard sync <url>` (or `yard dev --app <url>`)"));
+        foreach (var conflict in snapshot.Conflicts)
+        {
+            var owners = snapshot.Functions.Where(f => f.Id == conflict).Select(f => f.AppId).ToList();
+            components.Add(Line($"function {conflict}", "degraded",
+                $"registered by {string.Join(" and ", owners)}; runs go to {snapshot.Function(conflict)!.AppId} (first registered)",
+                "remove the function from all but one app, then re-sync"));
+        }
+        var statuses = components.Select(c => c!["status"]!.GetValue<string>()).ToList();
+        var overall = statuses.Contains("down") || statuses.Contains("degraded") ? "degraded" : "ok";
+        return new JsonObject { ["overall"] = overall, ["components"] = components };
+    }
+
+    private async Task<JsonObject> ProbeAsync(AppRecord app, CancellationToken ct)
+    {
+        var age = TimeSpan.FromMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - app.SyncedAt);
+        var detail = $"{app.Url} — {app.FunctionCount} function(s), {app.Sdk}, last sync {TimeString.Format(age)} ago";
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cts.CancelAfter(TimeSpan.FromSeconds(3));
+            using var response = await http.CreateClient("apps").GetAsync(app.Url, cts.Token);
+            // A 401 from an SDK in cloud mode still proves it is up and serving.
+            if (response.IsSuccessStatusCode || (int)response.StatusCode == 401)
+                return Line($"app {app.Id}", "ok", detail, null);
+            return Line($"app {app.Id}", "down", $"{detail}; GET answered {(int)response.StatusCode}", $"check the app's serve path, then `yard sync {app.Url}`");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return Line($"app {app.Id}", "down", $"{detail}; not reachable ({ex.Message})", $"start the app, then `yard sync {app.Url}`");
+        }
+    }
+
+    private static JsonObject Line(string component, string status, string detail, string? fix)
+    {
+        var line = new JsonObject { ["component"] = component, ["status"] = status, ["detail"] = detail };
+        if (fix is not null) line["fix"] = fix;
+        return line;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Switchyard.Server.Runs;
+using Switchyard.Server.Storage;
+
+namespace Switchyard.Server.Telemetry;
+
+/// <summary>The engine's own lifecycle telemetry, written inside the engine's transaction: it commits (or rolls back)
+/// with the state change it describes and costs one row, no extra fsync. Events carry <c>metadata.runId</c>,
+/// <c>metadata.eventId</c> and <c>metadata.functionId</c>, so a trace of an event or run finds them.</summary>
+public sealed class TelemetrySink
+{
+    /// <summary>The <c>source</c> of every engine event.</summary>
+    public const string Source = "switchyard";
+
+    /// <summary>Records that a run ended (<paramref name="kind"/> is <see cref="HistoryKind.RunCompleted"/>,
+    /// <see cref="HistoryKind.RunFailed"/> or <see cref="HistoryKind.RunCancelled"/>); <paramref name="detail"/> is the
+    /// output or error JSON.</summary>
+    public void RunEnded(IStoreTransaction tx, RunRecord run, string kind, string detail) =>
+        RunHistory(tx, run, new HistoryEntry(0, run.Id, tx.Now, kind, null, null, null, 0, tx.Now - (run.StartedAt ?? run.CreatedAt), detail),
+            id: $"{run.Id}:{kind}");
+
+    /// <summary>Records a run's history entry (run started, step failed, retry scheduled, …) as telemetry; failures
+    /// are <c>error</c>, retries and cancellations <c>warn</c>, the rest <c>info</c>.</summary>
+    public void RunHistory(IStoreTransaction tx, RunRecord run, HistoryEntry entry, string? id = null)
+    {
+        var (level, success) = entry.Kind switch
+        {
+            HistoryKind.RunCompleted => (TelemetryLevel.Info, (bool?)true),
+            HistoryKind.RunFailed or HistoryKind.StepFailed => (TelemetryLevel.Error, false),
+            HistoryKind.RunCancelled or HistoryKind.StepErrored or HistoryKind.RetryScheduled => (TelemetryLevel.Warn, null),
+            _ => (TelemetryLevel.Info, null),
+        };
+        var metadata = new JsonObject
+        {
+            ["runId"] = run.Id,
+            ["eventId"] = run.EventId,
+            ["functionId"] = run.FunctionId,
+            ["appId"] = run.AppId,
+        };
+        if (run.ParentRunId is not null) metadata["parentRunId"] = run.ParentRunId;
+        if ((entry.StepName ?? entry.StepHash) is { } step) metadata["step"] = step;
+        if (entry.StepHash is not null || entry.Attempt > 0) metadata["attempt"] = entry.Attempt;
+        var error = level == TelemetryLevel.Info ? null : ErrorText(entry.Detail);
+        Record(tx, new TelemetryRecord(id ?? Ulid.NewUlid().ToString(), entry.At, tx.Now, level, Source, "runs", entry.Kind, entry.DurationMs,
+            success, error, metadata.ToJsonString(), null, null, run.Id, run.EventId));
+    }
+
+    /// <summary>Records that an app (re)registered a changed function set.</summary>
+    public void AppSynced(IStoreTransaction tx, string appId, string url, IReadOnlyList<string> functionIds, IReadOnlyList<string> removed)
+    {
+        var metadata = new JsonObject
+        {
+            ["appId"] = appId,
+            ["url"] = url,
+            ["functionIds"] = new JsonArray(functionIds.Select(f => (JsonNode?)f).ToArray()),
+            ["removed"] = new JsonArray(removed.Select(f => (JsonNode?)f).ToArray()),
+        };
+        Record(tx, new TelemetryRecord(Ulid.NewUlid().ToString(), tx.Now, tx.Now, TelemetryLevel.Info, Source, "registry", "app.synced", null, true, null,
+            metadata.ToJsonString(), null, null, null, null));
+    }
+
+    private static void Record(IStoreTransaction tx, TelemetryRecord e) => tx.InsertTelemetry(e);
+
+    /// <summary>"Name: message" of an error JSON (also one nested under <c>error</c>), else the text itself.</summary>
+    internal static string? ErrorText(string? detail)
+    {
+        if (string.IsNullOrEmpty(detail)) return null;
+        JsonNode? node;
+        try { node = JsonNode.Parse(detail); }
+        catch (JsonException) { return Clip(detail); }
+        if (node is JsonObject o)
+        {
+            var e = o["error"] as JsonObject ?? o;
+            if (e["message"] is JsonValue m && m.TryGetValue(out string? message))
+                return Clip(e["name"] is JsonValue n && n.TryGetValue(out string? name) && name.Length > 0 ? $"{name}: {message}" : message);
+        }
+        return Clip(node is JsonValue v && v.TryGetValue(out string? s) ? s : detail);
+    }
+
+    private static string Clip(string text) => text.Length <= TelemetryParser.MaxErrorLength ? text : text[..TelemetryParser.MaxErrorLength];
+}
