@@ -25,6 +25,8 @@ var root = new RootCommand("yard — run and operate Switchyard, the self-hosted
     TopologyCommand.Build(),
     ConfigCommand.Build(),
     WebhookCommands.Build(),
+    OtelCommands.Build(),
+    PortsCommand.Build(),
 };
 root.Options.Add(CliGlobals.Json);
 root.Options.Add(CliGlobals.Server);

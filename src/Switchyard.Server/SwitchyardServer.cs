@@ -17,6 +17,11 @@ using Switchyard.Server.Scheduling;
 using Switchyard.Server.Storage;
 using Switchyard.Server.Storage.Sqlite;
 using Switchyard.Server.Triggers;
+using Switchyard.Server.Tracing;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using Switchyard.Server.Telemetry;
 using Switchyard.Server.Webhooks;
 
@@ -84,7 +89,25 @@ public static class SwitchyardServer
         s.AddHostedService(sp => sp.GetRequiredService<CronTicker>());
         configureServices?.Invoke(s);
 
+        var otlp = options.EffectiveOtlpEndpoint;
+        var telemetry = s.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("switchyard-server", serviceVersion: "0.1.0"))
+            .WithMetrics(m =>
+            {
+                m.AddMeter(SwitchyardDiagnostics.Name).AddPrometheusExporter();
+                if (otlp is not null) m.AddOtlpExporter(o => { o.Endpoint = new Uri(otlp + "/v1/metrics"); o.Protocol = OtlpExportProtocol.HttpProtobuf; });
+            });
+        if (otlp is not null)
+            telemetry.WithTracing(t => t.AddSource(SwitchyardDiagnostics.Name).AddOtlpExporter(o =>
+            {
+                o.Endpoint = new Uri(otlp + "/v1/traces");
+                o.Protocol = OtlpExportProtocol.HttpProtobuf;
+                // Spans of a run should show up within a second, not the exporter's default five.
+                o.BatchExportProcessorOptions.ScheduledDelayMilliseconds = 1000;
+            }));
+
         var app = builder.Build();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapEventApi();
         app.MapRegisterApi();
         app.MapRestApi();

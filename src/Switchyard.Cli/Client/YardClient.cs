@@ -22,16 +22,20 @@ public sealed class YardClient(Uri server, string? apiToken, string eventKey) : 
     /// <summary>POST a REST path with a JSON body.</summary>
     public Task<JsonObject> PostAsync(string path, object? body, CancellationToken ct) => SendAsync(HttpMethod.Post, path, body, ct);
 
-    /// <summary>Sends events through the Event API and returns their ids.</summary>
-    public async Task<IReadOnlyList<string>> SendEventsAsync(JsonNode events, CancellationToken ct)
+    /// <summary>Sends events through the Event API and returns their ids and the W3C trace id they were sent
+    /// under (the root of their spans, when the server exports traces).</summary>
+    public async Task<(IReadOnlyList<string> Ids, string TraceId)> SendEventsAsync(JsonNode events, CancellationToken ct)
     {
-        var result = await SendAsync(HttpMethod.Post, $"/e/{Uri.EscapeDataString(eventKey)}", events, ct);
-        return result["ids"]?.AsArray().Select(i => i!.GetValue<string>()).ToList() ?? [];
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
+        var traceparent = $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01";
+        var result = await SendAsync(HttpMethod.Post, $"/e/{Uri.EscapeDataString(eventKey)}", events, ct, traceparent);
+        return (result["ids"]?.AsArray().Select(i => i!.GetValue<string>()).ToList() ?? [], traceId);
     }
 
-    private async Task<JsonObject> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    private async Task<JsonObject> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct, string? traceparent = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (traceparent is not null) request.Headers.TryAddWithoutValidation("traceparent", traceparent);
         if (body is not null) request.Content = JsonContent.Create(body);
         HttpResponseMessage response;
         try

@@ -27,9 +27,9 @@ internal static class EventCommands
                 throw new CliException("invalid_data", $"--data is not valid JSON: {ex.Message}", "pass a JSON object, e.g. -d '{\"x\":1}'");
             }
             if (pr.GetValue(id) is { } eventId) payload["id"] = eventId;
-            var ids = await client.SendEventsAsync(payload, ct);
+            var (ids, traceId) = await client.SendEventsAsync(payload, ct);
             var first = ids.FirstOrDefault() ?? "";
-            return output.Success("send", new JsonObject { ["ids"] = new JsonArray(ids.Select(i => (JsonNode)i).ToArray()), ["name"] = pr.GetValue(name) },
+            return output.Success("send", new JsonObject { ["ids"] = new JsonArray(ids.Select(i => (JsonNode)i).ToArray()), ["name"] = pr.GetValue(name), ["traceId"] = traceId },
                 c => c.MarkupLine($"sent [bold]{Markup.Escape(pr.GetValue(name)!)}[/] id [green]{Markup.Escape(first)}[/]"),
                 new NextAction($"yard event {first}", "see the event and the runs it started"));
         }));

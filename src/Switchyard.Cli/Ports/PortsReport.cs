@@ -48,16 +48,16 @@ public static class PortsReport
                 return new PortStatus(port, expected, held, PortStatus.Ok, $"bus server ✓ (yard {YardCommandLine.Subcommand(yard.Arguments)}, pid {yard.Pid})", null);
             if (answersAsSwitchyard)
                 return new PortStatus(port, expected, held, PortStatus.Ok,
-                    $"bus server ✓ (answers /health as Switchyard{(processes.Count > 0 ? $" through pid {processes[0].Pid}: {Short(processes[0])}" : "")})", null);
+                    $"bus server ✓ (answers /health as Switchyard{(processes.Count > 0 ? $" through pid {processes[0].Pid}: {Brief(processes[0])}" : "")})", null);
             if (processes.Count == 0)
                 return new PortStatus(port, expected, held, PortStatus.UnknownOwner,
                     $"something listens on {port}, but its process belongs to another user and it does not answer as Switchyard",
                     $"sudo yard ports {port} (to see the process), or `ss -ltnp 'sport = :{port}'`");
             return new PortStatus(port, expected, held, PortStatus.Conflict,
-                $"held by pid {processes[0].Pid} ({Short(processes[0])}), which is not a Switchyard server",
+                $"held by pid {processes[0].Pid} ({Brief(processes[0])}), which is not a Switchyard server",
                 $"stop pid {processes[0].Pid}, or run the server on another port: yard dev --port <free port> (and use --server)");
         }
-        var owner = processes.Count > 0 ? $" (pid {processes[0].Pid}: {Short(processes[0])})" : " (process of another user)";
+        var owner = processes.Count > 0 ? $" (pid {processes[0].Pid}: {Brief(processes[0])})" : " (process of another user)";
         if (processes.FirstOrDefault(p => YardCommandLine.IsBusServer(p.Arguments)) is { } server)
             return new PortStatus(port, expected, held, PortStatus.Conflict, $"the {expected.Owner}'s port is held by a Switchyard server (pid {server.Pid})",
                 $"move the app or the server to another port, then `yard sync <app url>`");
@@ -73,7 +73,7 @@ public static class PortsReport
             return new PortStatus(port, null, held, PortStatus.Unexpected,
                 $"a Switchyard server (yard {YardCommandLine.Subcommand(yard.Arguments)}, pid {yard.Pid}) listens here, but the configuration points elsewhere",
                 $"use --server http://127.0.0.1:{port} (or set server_url / port), or stop pid {yard.Pid}");
-        var owner = processes.Count > 0 ? $"pid {processes[0].Pid} ({Short(processes[0])})" : "a process of another user";
+        var owner = processes.Count > 0 ? $"pid {processes[0].Pid} ({Brief(processes[0])})" : "a process of another user";
         return new PortStatus(port, null, held, PortStatus.Unconfigured, $"held by {owner}; not a port Switchyard is configured to use", null);
     }
 
@@ -82,9 +82,9 @@ public static class PortsReport
 
     private static string Name(ConfiguredPort c) => c.Owner.StartsWith("app ", StringComparison.Ordinal) ? c.Owner[4..] : c.Owner;
 
-    private static string Short(SocketProcess p)
+    private static string Brief(SocketProcess p)
     {
-        var line = p.CommandLine;
+        var line = p.Short;
         return line.Length <= 80 ? line : line[..79] + "…";
     }
 }

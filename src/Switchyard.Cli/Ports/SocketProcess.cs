@@ -7,4 +7,7 @@ public sealed record SocketProcess(int Pid, IReadOnlyList<string> Arguments)
 {
     /// <summary>The command line as one string.</summary>
     public string CommandLine => string.Join(' ', Arguments);
+
+    /// <summary>The command line with paths shortened to file names, for people (<c>dotnet yard.dll dev --port 8288</c>).</summary>
+    public string Short => string.Join(' ', Arguments.Select(a => (a.StartsWith('/') || a.StartsWith("./", StringComparison.Ordinal)) && !a.EndsWith('/') ? Path.GetFileName(a) : a));
 }

@@ -27,7 +27,7 @@ public static class EventApi
             return new ApiError(413, "body_too_large", $"body is larger than {options.MaxBodyBytes} bytes (max_body_bytes)").ToResult();
         var (events, error) = EventParser.Parse(body, options.MaxEventsPerRequest);
         if (error is not null) return error.ToResult();
-        var ids = await ingest.IngestAsync(events!, "api", ct);
+        var ids = await ingest.IngestAsync(events!, "api", ct, Tracing.TraceContexts.Parse(http.Request.Headers["traceparent"].FirstOrDefault()));
         return Results.Json(new { ids, status = 200 });
     }
 

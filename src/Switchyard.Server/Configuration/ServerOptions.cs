@@ -63,6 +63,14 @@ public sealed class ServerOptions
         ? $"http://{(Host is "0.0.0.0" or "*" or "" ? "127.0.0.1" : Host)}:{Port}"
         : ServerUrl.TrimEnd('/'));
 
+    /// <summary>OTLP/HTTP endpoint (e.g. <c>http://127.0.0.1:4318</c>) for spans and metrics; the standard
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> variable is used when this is empty.</summary>
+    public string OtlpEndpoint { get; set; } = "";
+
+    /// <summary>The OTLP endpoint in effect, or null when export is off.</summary>
+    public string? EffectiveOtlpEndpoint => !string.IsNullOrWhiteSpace(OtlpEndpoint) ? OtlpEndpoint.TrimEnd('/')
+        : Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } env ? env.TrimEnd('/') : null;
+
     /// <summary>The event keys as a list.</summary>
     public IReadOnlyList<string> EventKeyList => Split(EventKeys);
     /// <summary>The app URLs as a list.</summary>

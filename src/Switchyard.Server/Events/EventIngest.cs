@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Switchyard.Server.Configuration;
 using Switchyard.Server.FlowControl;
 using Switchyard.Server.Runs;
 using Switchyard.Server.Storage;
+using Switchyard.Server.Tracing;
 using Switchyard.Server.Triggers;
 
 namespace Switchyard.Server.Events;
@@ -14,10 +16,36 @@ namespace Switchyard.Server.Events;
 public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunAdmission admission, WaitResolver waits, ServerOptions options)
 {
     /// <summary>Ingests events; the returned ids are durable when the task completes. Duplicates keep their id.</summary>
-    public async Task<IReadOnlyList<string>> IngestAsync(IReadOnlyList<IncomingEvent> events, string source, CancellationToken cancellationToken)
+    /// <param name="events">Validated events.</param>
+    /// <param name="source">Where they came from (api, webhook, …).</param>
+    /// <param name="cancellationToken">Cancels waiting for the commit (the write itself still happens).</param>
+    /// <param name="parent">The sender's trace context (W3C <c>traceparent</c>), parent of each event's span.</param>
+    public async Task<IReadOnlyList<string>> IngestAsync(IReadOnlyList<IncomingEvent> events, string source, CancellationToken cancellationToken, ActivityContext parent = default)
     {
         var prepared = Prepare(events, source);
-        return await store.WriteAsync(tx => Apply(tx, prepared), cancellationToken);
+        List<Activity>? spans = null;
+        if (TraceContexts.Enabled)
+        {
+            spans = [];
+            foreach (var p in prepared)
+            {
+                var span = SwitchyardDiagnostics.Source.StartActivity($"event {p.Event.Name}", ActivityKind.Server, parent);
+                if (span is null) continue;
+                span.SetTag("switchyard.event.id", p.Event.Id).SetTag("switchyard.event.name", p.Event.Name).SetTag("switchyard.event.source", source);
+                spans.Add(span);
+                p.Trace = span.Context;
+            }
+        }
+        try
+        {
+            var ids = await store.WriteAsync(tx => Apply(tx, prepared), cancellationToken);
+            SwitchyardDiagnostics.EventsIn.Add(ids.Length, new KeyValuePair<string, object?>("source", source));
+            return ids;
+        }
+        finally
+        {
+            foreach (var span in spans ?? []) span.Stop();
+        }
     }
 
     /// <summary>Ingests events inside a caller's transaction (events emitted by the engine itself).</summary>
@@ -57,6 +85,7 @@ public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunAdmissi
             if (tx.EventSeenSince(p.Event.Id, since)) continue;
             var stored = p.Event with { ReceivedAt = tx.Now };
             stored = stored with { Seq = tx.InsertEvent(stored) };
+            if (p.Trace != default) TraceContexts.Save(tx, "event:" + stored.Id, p.Trace);
             // Waits first: a run this event starts must not be cancelled by its own trigger.
             waits.OnEvent(tx, stored, p.Json);
             foreach (var match in p.Matches)
@@ -70,5 +99,8 @@ public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunAdmissi
         return ids;
     }
 
-    private sealed record Prepared(StoredEvent Event, JsonObject Json, IReadOnlyList<TriggerMatch> Matches);
+    private sealed record Prepared(StoredEvent Event, JsonObject Json, IReadOnlyList<TriggerMatch> Matches)
+    {
+        public ActivityContext Trace { get; set; }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Switchyard.Protocol.Calls;
@@ -6,6 +7,7 @@ using Switchyard.Server.FlowControl;
 using Switchyard.Server.Registry;
 using Switchyard.Server.Runs;
 using Switchyard.Server.Storage;
+using Switchyard.Server.Tracing;
 
 namespace Switchyard.Server.Execution;
 
@@ -42,6 +44,26 @@ public sealed class Executor(
                 logger.LogError("unknown queue item kind {Kind} ({Id}); dropping it", item.Kind, item.Id);
                 await store.WriteAsync(tx => tx.Dequeue(item.Id), cancellationToken);
                 return;
+        }
+    }
+
+    /// <summary>Step spans (children of the call) from the timings the SDK reports, and the step-duration metric.</summary>
+    private static void RecordSteps(Activity call, CallOutcome outcome)
+    {
+        call.SetTag("http.response.status_code", outcome.Status);
+        if (outcome is CallOutcome.Failed) call.SetStatus(ActivityStatusCode.Error);
+        if (outcome is not CallOutcome.Ops ops) return;
+        foreach (var op in ops.Items.Where(o => o.Code is Protocol.Calls.OpCode.StepRun or Protocol.Calls.OpCode.StepError or Protocol.Calls.OpCode.StepFailed))
+        {
+            var startNs = op.Timing?["a"] is JsonValue a && a.TryGetValue(out long sa) ? sa : 0;
+            var durationNs = op.Timing?["b"] is JsonValue b && b.TryGetValue(out long sb) ? sb : 0;
+            var start = startNs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(startNs / 1_000_000) : call.StartTimeUtc;
+            using var step = SwitchyardDiagnostics.Source.StartActivity($"step {op.Label}", ActivityKind.Internal, call.Context, startTime: start);
+            if (step is null) continue;
+            step.SetTag("switchyard.step.id", op.Id).SetTag("switchyard.step.op", op.Code);
+            if (op.Code != Protocol.Calls.OpCode.StepRun) step.SetStatus(ActivityStatusCode.Error);
+            step.SetEndTime(start.UtcDateTime + TimeSpan.FromTicks(durationNs / 100));
+            SwitchyardDiagnostics.StepDuration.Record(durationNs / 1_000_000.0, new KeyValuePair<string, object?>("op", op.Code));
         }
     }
 
@@ -112,9 +134,19 @@ public sealed class Executor(
                 StepId = item.StepId,
             },
         };
+        SwitchyardDiagnostics.QueueLag.Record(Math.Max(0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - item.DueAt));
+        // The call span is current while the request is made, so HttpClient sends its traceparent to the app.
+        using var span = TraceContexts.Enabled
+            ? SwitchyardDiagnostics.Source.StartActivity($"call {run.FunctionId}", ActivityKind.Client,
+                TraceContexts.Parse(await store.Reader.KvGetAsync("trace", "run:" + run.Id, cancellationToken)))
+            : null;
+        span?.SetTag("switchyard.run.id", run.Id).SetTag("switchyard.function.id", run.FunctionId)
+            .SetTag("switchyard.step.id", item.StepId).SetTag("switchyard.attempt", item.Attempt);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.CallTimeout);
         var outcome = await client.CallAsync(url, item.StepId, run.Id, request, options.Dev, timeout.Token);
+        SwitchyardDiagnostics.CallDuration.Record(outcome.DurationMs, new KeyValuePair<string, object?>("function", run.FunctionId));
+        if (span is not null) RecordSteps(span, outcome);
         cancellationToken.ThrowIfCancellationRequested();
         await store.WriteAsync(tx => { applier.Apply(tx, item, outcome, watermark, fn.Config.MaxAttempts); return 0; }, cancellationToken);
     }

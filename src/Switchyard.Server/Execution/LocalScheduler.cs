@@ -54,6 +54,7 @@ public sealed class LocalScheduler(IStore store, IServiceProvider services, Serv
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _executor = (Executor)services.GetService(typeof(Executor))!;
+        Tracing.SwitchyardDiagnostics.Meter.CreateObservableGauge("switchyard.queue.depth", () => Backlog, "{item}", "Queue items known and not yet done");
         foreach (var item in await store.Reader.LoadQueueAsync(stoppingToken)) Schedule(item);
         while (!stoppingToken.IsCancellationRequested)
         {

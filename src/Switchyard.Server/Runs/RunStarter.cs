@@ -3,6 +3,8 @@ using Switchyard.Server.Events;
 using Switchyard.Server.Execution;
 using Switchyard.Server.Registry;
 using Switchyard.Server.Storage;
+using Switchyard.Server.Tracing;
+using System.Diagnostics;
 
 namespace Switchyard.Server.Runs;
 
@@ -23,6 +25,19 @@ public sealed class RunStarter(WorkQueue queue)
         tx.AppendHistory(new HistoryEntry(0, run.Id, tx.Now, HistoryKind.RunScheduled, null, null, null, 0, null,
             System.Text.Json.JsonSerializer.Serialize(new { eventId = ev.Id, eventName = ev.Name, reason, events = options.Batch?.Count })));
         queue.Enqueue(tx, new QueueItem(WorkQueue.NewId(run.Id, StepId.Discovery), run.Id, QueueItemKind.Call, StepId.Discovery, 0, options.DueAt ?? tx.Now));
+
+        SwitchyardDiagnostics.RunsStarted.Add(1, new KeyValuePair<string, object?>("function", fn.Id));
+        if (TraceContexts.Enabled)
+        {
+            // The run's span marks its creation; every call the run makes is its child, so one run is one subtree.
+            var parent = TraceContexts.Load(tx, options.ParentRunId is { } p ? "run:" + p : "event:" + ev.Id);
+            using var span = SwitchyardDiagnostics.Source.StartActivity($"run {fn.Id}", ActivityKind.Internal, parent);
+            if (span is not null)
+            {
+                span.SetTag("switchyard.run.id", run.Id).SetTag("switchyard.function.id", fn.Id).SetTag("switchyard.event.id", ev.Id);
+                TraceContexts.Save(tx, "run:" + run.Id, span.Context);
+            }
+        }
 
         var flow = fn.Flow;
         for (var i = 0; i < flow.Cancel.Count; i++)

@@ -40,6 +40,8 @@ public interface IStoreReader
     /// <summary>Trigger decisions for an event.</summary>
     Task<IReadOnlyList<Decision>> DecisionsForEventAsync(long eventSeq, CancellationToken cancellationToken);
 
+    /// <summary>One live key-value entry, or null.</summary>
+    Task<string?> KvGetAsync(string ns, string key, CancellationToken cancellationToken);
     /// <summary>Live key-value entries of a namespace.</summary>
     Task<IReadOnlyList<(string Key, string Value, long? ExpiresAt)>> KvListAsync(string ns, CancellationToken cancellationToken);
 

@@ -63,6 +63,10 @@ internal sealed class SqliteReader(string connectionString) : IStoreReader
     public Task<IReadOnlyList<Decision>> DecisionsForEventAsync(long eventSeq, CancellationToken ct) =>
         QueryAsync($"SELECT {SqliteRows.DecisionColumns} FROM decisions WHERE event_seq = $p0 ORDER BY seq", SqliteRows.Decision, ct, eventSeq);
 
+    public async Task<string?> KvGetAsync(string ns, string key, CancellationToken ct) =>
+        (await QueryAsync("SELECT value FROM kv WHERE ns = $p0 AND key = $p1 AND (expires_at IS NULL OR expires_at > $p2)",
+            r => r.GetString(0), ct, ns, key, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())).FirstOrDefault();
+
     public Task<IReadOnlyList<(string Key, string Value, long? ExpiresAt)>> KvListAsync(string ns, CancellationToken ct) =>
         QueryAsync("SELECT key, value, expires_at FROM kv WHERE ns = $p0 AND (expires_at IS NULL OR expires_at > $p1) ORDER BY key",
             r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), ct, ns, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());

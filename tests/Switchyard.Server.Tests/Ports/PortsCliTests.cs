@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using Switchyard.Server.Tests.Infrastructure;
+
+namespace Switchyard.Server.Tests.Ports;
+
+/// <summary><c>yard ports</c> run as the real binary against a real <c>yard dev</c> process.</summary>
+public sealed class PortsCliTests
+{
+    [Fact]
+    public async Task Ports_names_the_yard_dev_process_as_the_bus_server()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        await using var yard = await YardProcess.StartDevAsync(TempDir.Create());
+        var port = yard.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (code, stdout, stderr) = await YardProcess.RunCliAsync("ports", port, "--json", "--server", yard.Url.ToString());
+
+        Assert.True(code == 0, stderr + stdout);
+        var result = JsonNode.Parse(stdout)!["result"]!;
+        Assert.True(result["live"]!.GetValue<bool>());
+        Assert.True(result["server"]!["reachable"]!.GetValue<bool>());
+        var entry = Assert.Single(result["ports"]!.AsArray())!;
+        Assert.Equal(yard.Port, entry["port"]!.GetValue<int>());
+        Assert.Equal("bus server", entry["expected"]!["owner"]!.GetValue<string>());
+        Assert.Equal("--server", entry["expected"]!["configuredBy"]!.GetValue<string>());
+        Assert.Equal("ok", entry["status"]!.GetValue<string>());
+        Assert.True(entry["matches"]!.GetValue<bool>());
+        Assert.StartsWith("bus server ✓ (yard dev, pid ", entry["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        var listener = entry["listeners"]!.AsArray().First(l => l!["pid"] is not null)!;
+        Assert.Equal("dev", listener["yard"]!.GetValue<string>());
+        Assert.Contains("yard.dll dev --port " + port, listener["command"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ports_of_a_stopped_server_say_nothing_listens_with_the_fix_and_still_answer()
+    {
+        var port = YardProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (code, stdout, stderr) = await YardProcess.RunCliAsync("ports", port, "--json", "--server", $"http://127.0.0.1:{port}");
+
+        Assert.True(code == 0, stderr + stdout);
+        var envelope = JsonNode.Parse(stdout)!;
+        var result = envelope["result"]!;
+        Assert.False(result["server"]!["reachable"]!.GetValue<bool>());
+        var entry = Assert.Single(result["ports"]!.AsArray())!;
+        Assert.Equal("not_listening", entry["status"]!.GetValue<string>());
+        Assert.Equal($"yard dev --port {port}", entry["fix"]!.GetValue<string>());
+        Assert.Contains(envelope["next_actions"]!.AsArray(), a => a!["command"]!.GetValue<string>() == $"yard dev --port {port}");
+    }
+
+    [Fact]
+    public async Task A_port_out_of_range_is_an_error_envelope()
+    {
+        var (code, stdout, _) = await YardProcess.RunCliAsync("ports", "70000", "--json");
+        Assert.Equal(1, code);
+        Assert.Equal("invalid_port", JsonNode.Parse(stdout)!["error"]!["code"]!.GetValue<string>());
+    }
+}
