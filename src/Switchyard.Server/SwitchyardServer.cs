@@ -108,6 +108,7 @@ public static class SwitchyardServer
 
         var app = builder.Build();
         app.MapPrometheusScrapingEndpoint("/metrics");
+        WireTraceTelemetry(app.Services);
         app.MapEventApi();
         app.MapRegisterApi();
         app.MapRestApi();
@@ -125,6 +126,18 @@ public static class SwitchyardServer
         await store.InitializeAsync(cancellationToken);
         await app.Services.GetRequiredService<FunctionRegistry>().ReloadAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
+    }
+
+    /// <summary>Lets <c>yard trace</c> show telemetry: per run, and per event only what no run of it carries.</summary>
+    private static void WireTraceTelemetry(IServiceProvider services)
+    {
+        var store = services.GetRequiredService<IStore>();
+        services.GetRequiredService<Insight.TraceBuilder>().Telemetry = async (eventId, runId, ct) =>
+        {
+            var records = await store.Reader.TelemetryForAsync(eventId is null ? [] : [eventId], runId is null ? [] : [runId], 50, ct);
+            return new System.Text.Json.Nodes.JsonArray(records.Where(r => runId is not null || r.RunId is null)
+                .Select(r => (System.Text.Json.Nodes.JsonNode)r.ToJson()).ToArray());
+        };
     }
 
     /// <summary>The addresses the server listens on (resolves port 0).</summary>

@@ -70,7 +70,7 @@ internal static class ServeCommands
                 catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
                 {
                     return output.Failure(name, new CliException("port_in_use", $"port {options.Port} on {options.Host} is already in use",
-                        $"stop the other process (`yard ports {options.Port}` once available, or `ss -ltnp 'sport = :{options.Port}'`) or pass --port"));
+                        $"stop the other process (`yard ports {options.Port}`, or `ss -ltnp 'sport = :{options.Port}'`) or pass --port"));
                 }
                 var storeInfo = web.Services.GetRequiredService<IStore>();
                 var url = SwitchyardServer.Addresses(web).FirstOrDefault() ?? options.ClientUrl.ToString();

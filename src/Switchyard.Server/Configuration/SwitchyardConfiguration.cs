@@ -10,7 +10,7 @@ public sealed class SwitchyardConfiguration
     /// <summary>Default configuration file, looked up in the working directory.</summary>
     public const string DefaultFile = "yard.toml";
 
-    private static readonly string[] SecretKeys = ["SigningKey", "SigningKeyFallback", "ApiToken", "EventKeys"];
+    private static readonly string[] SecretKeys = ["SigningKey", "SigningKeyFallback", "ApiToken", "EventKeys", "TelemetryToken"];
 
     private SwitchyardConfiguration(IConfigurationRoot root, ServerOptions options, string file)
     {

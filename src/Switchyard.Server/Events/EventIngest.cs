@@ -82,7 +82,7 @@ public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunAdmissi
         {
             var p = prepared[i];
             ids[i] = p.Event.Id;
-            if (tx.EventSeenSince(p.Event.Id, since)) continue;
+            if (!tx.ClaimEventId(p.Event.Id, since)) continue;
             var stored = p.Event with { ReceivedAt = tx.Now };
             stored = stored with { Seq = tx.InsertEvent(stored) };
             if (p.Trace != default) TraceContexts.Save(tx, "event:" + stored.Id, p.Trace);

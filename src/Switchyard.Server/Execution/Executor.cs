@@ -107,7 +107,7 @@ public sealed class Executor(
         var triggerEvent = await store.Reader.GetEventBySeqAsync(run.EventSeq, cancellationToken);
         var steps = await store.Reader.GetStepsAsync(run.Id, cancellationToken);
         // Events committed after this point are seen by a wait this call may register (lookback).
-        var watermark = await store.Reader.LastEventSeqAsync(cancellationToken);
+        var watermark = await store.Reader.LookbackPositionAsync(cancellationToken);
         var eventJson = triggerEvent is null ? new JsonObject() : JsonNode.Parse(triggerEvent.Body)!.AsObject();
         var events = new JsonArray();
         if (run.Batch is { Count: > 1 } batch)

@@ -15,7 +15,7 @@ namespace Switchyard.Server.Execution;
 /// happens, so applying the same answer twice is a no-op.</summary>
 public sealed class ResponseApplier(
     WorkQueue queue, RunAdvancer advancer, RunFinisher finisher, WaitResolver waits, RunStarter starter,
-    RetryPolicy retries, FunctionRegistry registry)
+    RetryPolicy retries, FunctionRegistry registry, Telemetry.TelemetrySink telemetry)
 {
     /// <summary>Longest sleep or wait honoured.</summary>
     public static readonly TimeSpan MaxPause = TimeSpan.FromDays(366);
@@ -31,7 +31,7 @@ public sealed class ResponseApplier(
         if (run.Status == RunStatus.Queued)
         {
             run = run with { Status = RunStatus.Running, StartedAt = tx.Now };
-            tx.AppendHistory(new HistoryEntry(0, run.Id, tx.Now, HistoryKind.RunStarted, null, null, null, item.Attempt, null, null));
+            Record(tx, run, new HistoryEntry(0, run.Id, tx.Now, HistoryKind.RunStarted, null, null, null, item.Attempt, null, null));
             tx.Dequeue($"{run.Id}:timeout:start");
             if (registry.Current.Function(run.FunctionId)?.Flow.FinishTimeout is { } finish)
                 queue.Enqueue(tx, new QueueItem($"{run.Id}:timeout:finish", run.Id, QueueItemKind.Timeout, "finish", 0, tx.Now + (long)finish.TotalMilliseconds));
@@ -131,13 +131,13 @@ public sealed class ResponseApplier(
                 advancer.Settle(tx, run, op.Id, op.Label, StepResult.Data(op.Data).ToJsonString());
                 break;
             case OpCode.StepError when !outcome.NoRetry && item.Attempt + 1 < maxAttempts:
-                tx.AppendHistory(Entry(tx, run, HistoryKind.StepErrored, op, item.Attempt, TimingMs(op), op.Error?.ToJsonString()));
+                Record(tx, run, Entry(tx, run, HistoryKind.StepErrored, op, item.Attempt, TimingMs(op), op.Error?.ToJsonString()));
                 ScheduleRetry(tx, run, item, outcome.RetryAfter);
                 break;
             default:
                 // StepFailed, or a StepError we will not retry: memoize the error; the SDK rethrows it into the function.
                 var error = op.Error ?? op.Data ?? AppClient.Error("Error", "step failed");
-                tx.AppendHistory(Entry(tx, run, HistoryKind.StepFailed, op, item.Attempt, TimingMs(op), error.ToJsonString()));
+                Record(tx, run, Entry(tx, run, HistoryKind.StepFailed, op, item.Attempt, TimingMs(op), error.ToJsonString()));
                 advancer.Settle(tx, run, op.Id, op.Label, StepResult.Error(error).ToJsonString());
                 break;
         }
@@ -147,7 +147,7 @@ public sealed class ResponseApplier(
     {
         if (!noRetry && item.Attempt + 1 < maxAttempts)
         {
-            tx.AppendHistory(new HistoryEntry(0, run.Id, tx.Now, HistoryKind.StepErrored, item.StepId == StepId.Discovery ? null : item.StepId, null, null,
+            Record(tx, run, new HistoryEntry(0, run.Id, tx.Now, HistoryKind.StepErrored, item.StepId == StepId.Discovery ? null : item.StepId, null, null,
                 item.Attempt, null, error.ToJsonString()));
             ScheduleRetry(tx, run, item, retryAfter);
             return;
@@ -161,7 +161,7 @@ public sealed class ResponseApplier(
         var delay = retries.Delay(next, retryAfter);
         var due = tx.Now + (long)delay.TotalMilliseconds;
         queue.Enqueue(tx, item with { Id = WorkQueue.NewId(run.Id, item.StepId), Attempt = next, DueAt = due });
-        tx.AppendHistory(new HistoryEntry(0, run.Id, tx.Now, HistoryKind.RetryScheduled, item.StepId == StepId.Discovery ? null : item.StepId, null, null,
+        Record(tx, run, new HistoryEntry(0, run.Id, tx.Now, HistoryKind.RetryScheduled, item.StepId == StepId.Discovery ? null : item.StepId, null, null,
             next, null, RunAdvancer.Detail(new { attempt = next, dueAt = due, delayMs = (long)delay.TotalMilliseconds })));
     }
 
@@ -246,6 +246,13 @@ public sealed class ResponseApplier(
             : "null";
         tx.AppendHistory(new HistoryEntry(0, run.Id, tx.Now, HistoryKind.WaitTimedOut, wait.StepHash, null, null, 0, null, RunAdvancer.Detail(new { kind = wait.Kind })));
         advancer.Settle(tx, run, wait.StepHash, null, value);
+    }
+
+    /// <summary>Appends to the run's history and mirrors the entry into telemetry (starts, step errors, retries).</summary>
+    private void Record(IStoreTransaction tx, RunRecord run, HistoryEntry entry)
+    {
+        tx.AppendHistory(entry);
+        telemetry.RunHistory(tx, run, entry);
     }
 
     private static HistoryEntry Entry(IStoreTransaction tx, RunRecord run, string kind, Op op, int attempt, double? durationMs, string? detail) =>

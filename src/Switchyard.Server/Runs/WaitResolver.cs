@@ -34,14 +34,14 @@ public sealed class WaitResolver(RunAdvancer advancer, ExpressionEvaluator expre
     }
 
     /// <summary>Registers a wait and resolves it at once if a matching event was stored after
-    /// <paramref name="watermark"/> (the last event sequence committed before the call that asked for the wait).</summary>
+    /// <paramref name="watermark"/> (the lookback position taken before the call that asked for the wait was made).</summary>
     /// <returns>True when the wait was resolved immediately.</returns>
     public bool Register(IStoreTransaction tx, WaitRecord wait, long watermark, WorkQueue queue)
     {
         tx.InsertWait(wait);
         queue.Enqueue(tx, new QueueItem(TimeoutId(wait.Id), wait.RunId, QueueItemKind.WaitTimeout, wait.StepHash, 0, wait.ExpiresAt, wait.Id));
         if (wait.EventName is null) return false;
-        foreach (var past in tx.EventsAfter(wait.EventName, watermark, 1000))
+        foreach (var past in tx.EventsSince(wait.EventName, watermark, 1000))
         {
             if (Matches(tx, wait, CelValues.Parse(past.Body)))
             {

@@ -17,6 +17,10 @@ public interface IStoreReader
     Task<StoredEvent?> GetEventBySeqAsync(long seq, CancellationToken cancellationToken);
     /// <summary>Highest event sequence number committed so far.</summary>
     Task<long> LastEventSeqAsync(CancellationToken cancellationToken);
+    /// <summary>A position such that every event committed after this call is returned by
+    /// <see cref="IStoreTransaction.EventsSince"/> (used by waitForEvent's lookback). Opaque: a sequence number where
+    /// commits are ordered (SQLite), a conservative time where they are not (PostgreSQL).</summary>
+    Task<long> LookbackPositionAsync(CancellationToken cancellationToken);
     /// <summary>Number of stored events.</summary>
     Task<long> CountEventsAsync(CancellationToken cancellationToken);
 

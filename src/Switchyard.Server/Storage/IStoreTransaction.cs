@@ -17,14 +17,15 @@ public interface IStoreTransaction
     void OnCommitted(Action action);
 
     // Events
-    /// <summary>True when an event with this id was received at or after <paramref name="sinceMs"/>.</summary>
-    bool EventSeenSince(string id, long sinceMs);
+    /// <summary>Claims an event id: true when no event with this id was received at or after
+    /// <paramref name="sinceMs"/> (the caller then stores it); false for a duplicate. Concurrent claims of one id
+    /// (other replicas) are serialized, so exactly one succeeds.</summary>
+    bool ClaimEventId(string id, long sinceMs);
     /// <summary>Stores an event and returns its sequence number.</summary>
     long InsertEvent(StoredEvent stored);
-    /// <summary>Events named <paramref name="name"/> stored after <paramref name="afterSeq"/>, oldest first.</summary>
-    IReadOnlyList<StoredEvent> EventsAfter(string name, long afterSeq, int limit);
-    /// <summary>Highest event sequence number so far.</summary>
-    long LastEventSeq();
+    /// <summary>Events named <paramref name="name"/> stored after a lookback position taken with
+    /// <see cref="IStoreReader.LookbackPositionAsync"/>, oldest first.</summary>
+    IReadOnlyList<StoredEvent> EventsSince(string name, long position, int limit);
     /// <summary>The event with this sequence number.</summary>
     StoredEvent? EventBySeq(long seq);
 

@@ -13,6 +13,8 @@ public sealed class TelemetrySink
     /// <summary>The <c>source</c> of every engine event.</summary>
     public const string Source = "switchyard";
 
+    private const int MaxDetailLength = 4096;
+
     /// <summary>Records that a run ended (<paramref name="kind"/> is <see cref="HistoryKind.RunCompleted"/>,
     /// <see cref="HistoryKind.RunFailed"/> or <see cref="HistoryKind.RunCancelled"/>); <paramref name="detail"/> is the
     /// output or error JSON.</summary>
@@ -41,7 +43,10 @@ public sealed class TelemetrySink
         if (run.ParentRunId is not null) metadata["parentRunId"] = run.ParentRunId;
         if ((entry.StepName ?? entry.StepHash) is { } step) metadata["step"] = step;
         if (entry.StepHash is not null || entry.Attempt > 0) metadata["attempt"] = entry.Attempt;
-        var error = level == TelemetryLevel.Info ? null : ErrorText(entry.Detail);
+        // Outputs stay out (they can be large or private); other details, e.g. a retry's due time, are small.
+        if (entry.Kind != HistoryKind.RunCompleted && entry.Detail is { Length: > 0 and <= MaxDetailLength } detail && Parse(detail) is JsonObject parsed)
+            metadata["detail"] = parsed;
+        var error = success == false || entry.Kind is HistoryKind.RunCancelled or HistoryKind.StepErrored ? ErrorText(entry.Detail) : null;
         Record(tx, new TelemetryRecord(id ?? Ulid.NewUlid().ToString(), entry.At, tx.Now, level, Source, "runs", entry.Kind, entry.DurationMs,
             success, error, metadata.ToJsonString(), null, null, run.Id, run.EventId));
     }
@@ -66,9 +71,7 @@ public sealed class TelemetrySink
     internal static string? ErrorText(string? detail)
     {
         if (string.IsNullOrEmpty(detail)) return null;
-        JsonNode? node;
-        try { node = JsonNode.Parse(detail); }
-        catch (JsonException) { return Clip(detail); }
+        var node = Parse(detail);
         if (node is JsonObject o)
         {
             var e = o["error"] as JsonObject ?? o;
@@ -76,6 +79,12 @@ public sealed class TelemetrySink
                 return Clip(e["name"] is JsonValue n && n.TryGetValue(out string? name) && name.Length > 0 ? $"{name}: {message}" : message);
         }
         return Clip(node is JsonValue v && v.TryGetValue(out string? s) ? s : detail);
+    }
+
+    private static JsonNode? Parse(string text)
+    {
+        try { return JsonNode.Parse(text); }
+        catch (JsonException) { return null; }
     }
 
     private static string Clip(string text) => text.Length <= TelemetryParser.MaxErrorLength ? text : text[..TelemetryParser.MaxErrorLength];

@@ -32,6 +32,27 @@ public sealed class PortsCliTests
     }
 
     [Fact]
+    public async Task Apps_ports_come_from_the_server_and_a_server_that_answers_health_is_accepted_whatever_its_process()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        await using var server = await TestServer.StartAsync();
+        await using var app = await TestApp.StartAsync(server, "portsapp", sdk => sdk.AddFunction<Telemetry.TelemetryOk>());
+
+        var (code, stdout, stderr) = await YardProcess.RunCliAsync("ports", "--json", "--server", server.Url.ToString());
+
+        Assert.True(code == 0, stderr + stdout);
+        var ports = JsonNode.Parse(stdout)!["result"]!["ports"]!.AsArray();
+        var bus = ports.Single(p => p!["port"]!.GetValue<int>() == server.Url.Port)!;
+        Assert.Equal("ok", bus["status"]!.GetValue<string>());
+        Assert.Contains("answers /health as Switchyard", bus["summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        var appPort = ports.Single(p => p!["port"]!.GetValue<int>() == app.ServeUrl.Port)!;
+        Assert.Equal("app portsapp", appPort["expected"]!["owner"]!.GetValue<string>());
+        Assert.Equal("GET /v1/apps", appPort["expected"]!["configuredBy"]!.GetValue<string>());
+        Assert.Equal("ok", appPort["status"]!.GetValue<string>());
+        Assert.Contains(appPort["listeners"]!.AsArray(), l => l!["pid"]?.GetValue<int>() == Environment.ProcessId);
+    }
+
+    [Fact]
     public async Task Ports_of_a_stopped_server_say_nothing_listens_with_the_fix_and_still_answer()
     {
         var port = YardProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);

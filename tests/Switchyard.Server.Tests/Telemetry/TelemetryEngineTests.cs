@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using Switchyard.Server.Tests.Infrastructure;
 
@@ -83,6 +84,30 @@ public sealed class TelemetryEngineTests : IAsyncLifetime
         Assert.Equal("run.cancelled", cancelled["action"]!.GetValue<string>());
         Assert.Equal("warn", cancelled["level"]!.GetValue<string>());
         Assert.Contains("cancelled by operator", cancelled["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Other_history_entries_map_to_levels_with_their_detail_for_engine_code_that_reports_them()
+    {
+        var (_, runId) = await RunAsync("tel/ok");
+        var store = _server.Services.GetRequiredService<Storage.IStore>();
+        var sink = _server.Services.GetRequiredService<Switchyard.Server.Telemetry.TelemetrySink>();
+        var run = (await store.Reader.GetRunAsync(runId, CancellationToken.None))!;
+        await store.WriteAsync(tx =>
+        {
+            sink.RunHistory(tx, run, new Runs.HistoryEntry(0, run.Id, tx.Now, Runs.HistoryKind.RetryScheduled, "h1", "work", null, 2, null, """{"attempt":2,"dueAt":5}"""));
+            sink.RunHistory(tx, run, new Runs.HistoryEntry(0, run.Id, tx.Now, Runs.HistoryKind.StepFailed, "h1", "work", null, 2, 7, """{"name":"Error","message":"nope"}"""));
+            return 0;
+        });
+
+        var events = (await ListAsync($"?runId={runId}")).ToDictionary(e => e["action"]!.GetValue<string>());
+        Assert.Equal("warn", events["retry.scheduled"]["level"]!.GetValue<string>());
+        Assert.Null(events["retry.scheduled"]["error"]);
+        Assert.Equal(5, events["retry.scheduled"]["metadata"]!["detail"]!["dueAt"]!.GetValue<int>());
+        Assert.Equal("work", events["retry.scheduled"]["metadata"]!["step"]!.GetValue<string>());
+        Assert.Equal("error", events["step.failed"]["level"]!.GetValue<string>());
+        Assert.Equal("Error: nope", events["step.failed"]["error"]!.GetValue<string>());
+        Assert.Equal(2, events["step.failed"]["metadata"]!["attempt"]!.GetValue<int>());
     }
 
     [Fact]

@@ -13,55 +13,58 @@ internal sealed class SqliteReader(string connectionString) : IStoreReader
 {
     public Task<IReadOnlyList<StoredEvent>> ListEventsAsync(string? namePrefix, long? sinceMs, int count, CancellationToken ct) =>
         QueryAsync($"""
-            SELECT {SqliteRows.EventColumns} FROM events
+            SELECT {StoreRows.EventColumns} FROM events
             WHERE ($p0 IS NULL OR substr(name, 1, length($p0)) = $p0) AND ($p1 IS NULL OR received_at >= $p1)
             ORDER BY seq DESC LIMIT $p2
-            """, SqliteRows.Event, ct, namePrefix, sinceMs, count);
+            """, StoreRows.Event, ct, namePrefix, sinceMs, count);
 
     public async Task<StoredEvent?> GetEventAsync(string id, CancellationToken ct) =>
-        (await QueryAsync($"SELECT {SqliteRows.EventColumns} FROM events WHERE id = $p0 ORDER BY seq DESC LIMIT 1", SqliteRows.Event, ct, id)).FirstOrDefault();
+        (await QueryAsync($"SELECT {StoreRows.EventColumns} FROM events WHERE id = $p0 ORDER BY seq DESC LIMIT 1", StoreRows.Event, ct, id)).FirstOrDefault();
 
     public async Task<StoredEvent?> GetEventBySeqAsync(long seq, CancellationToken ct) =>
-        (await QueryAsync($"SELECT {SqliteRows.EventColumns} FROM events WHERE seq = $p0", SqliteRows.Event, ct, seq)).FirstOrDefault();
+        (await QueryAsync($"SELECT {StoreRows.EventColumns} FROM events WHERE seq = $p0", StoreRows.Event, ct, seq)).FirstOrDefault();
 
     public async Task<long> LastEventSeqAsync(CancellationToken ct) =>
         (await QueryAsync("SELECT COALESCE(MAX(seq), 0) FROM events", r => r.GetInt64(0), ct)).Single();
+
+    // One writer commits in sequence order, so the last sequence number is an exact position.
+    public Task<long> LookbackPositionAsync(CancellationToken ct) => LastEventSeqAsync(ct);
 
     public async Task<long> CountEventsAsync(CancellationToken ct) =>
         (await QueryAsync("SELECT COUNT(*) FROM events", r => r.GetInt64(0), ct)).Single();
 
     public Task<IReadOnlyList<AppRecord>> ListAppsAsync(CancellationToken ct) =>
-        QueryAsync($"SELECT {SqliteRows.AppColumns} FROM apps ORDER BY id", SqliteRows.App, ct);
+        QueryAsync($"SELECT {StoreRows.AppColumns} FROM apps ORDER BY id", StoreRows.App, ct);
 
     public Task<IReadOnlyList<FunctionRecord>> ListFunctionsAsync(CancellationToken ct) =>
-        QueryAsync($"SELECT {SqliteRows.FunctionColumns} FROM functions ORDER BY id", SqliteRows.Function, ct);
+        QueryAsync($"SELECT {StoreRows.FunctionColumns} FROM functions ORDER BY id", StoreRows.Function, ct);
 
     public Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? status, string? functionId, long? sinceMs, int count, CancellationToken ct) =>
         QueryAsync($"""
-            SELECT {SqliteRows.RunColumns} FROM runs
+            SELECT {StoreRows.RunColumns} FROM runs
             WHERE ($p0 IS NULL OR status = $p0) AND ($p1 IS NULL OR function_id = $p1) AND ($p2 IS NULL OR created_at >= $p2)
             ORDER BY created_at DESC, id DESC LIMIT $p3
-            """, SqliteRows.Run, ct, status, functionId, sinceMs, count);
+            """, StoreRows.Run, ct, status, functionId, sinceMs, count);
 
     public async Task<RunRecord?> GetRunAsync(string runId, CancellationToken ct) =>
-        (await QueryAsync($"SELECT {SqliteRows.RunColumns} FROM runs WHERE id = $p0", SqliteRows.Run, ct, runId)).FirstOrDefault();
+        (await QueryAsync($"SELECT {StoreRows.RunColumns} FROM runs WHERE id = $p0", StoreRows.Run, ct, runId)).FirstOrDefault();
 
     public Task<IReadOnlyList<RunRecord>> RunsForEventAsync(long eventSeq, CancellationToken ct) =>
-        QueryAsync($"SELECT {SqliteRows.RunColumns} FROM runs WHERE event_seq = $p0 ORDER BY created_at", SqliteRows.Run, ct, eventSeq);
+        QueryAsync($"SELECT {StoreRows.RunColumns} FROM runs WHERE event_seq = $p0 ORDER BY created_at", StoreRows.Run, ct, eventSeq);
 
     public Task<IReadOnlyList<MemoizedStep>> GetStepsAsync(string runId, CancellationToken ct) =>
         QueryAsync("SELECT hash, name, value, seq FROM steps WHERE run_id = $p0 ORDER BY seq",
             r => new MemoizedStep(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetInt64(3)), ct, runId);
 
     public Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string runId, CancellationToken ct) =>
-        QueryAsync($"SELECT {SqliteRows.HistoryColumns} FROM history WHERE run_id = $p0 ORDER BY seq", SqliteRows.History, ct, runId);
+        QueryAsync($"SELECT {StoreRows.HistoryColumns} FROM history WHERE run_id = $p0 ORDER BY seq", StoreRows.History, ct, runId);
 
     public Task<IReadOnlyList<Decision>> DecisionsForFunctionAsync(string functionId, long fromMs, long toMs, int count, CancellationToken ct) =>
-        QueryAsync($"SELECT {SqliteRows.DecisionColumns} FROM decisions WHERE function_id = $p0 AND at >= $p1 AND at <= $p2 ORDER BY seq LIMIT $p3",
-            SqliteRows.Decision, ct, functionId, fromMs, toMs, count);
+        QueryAsync($"SELECT {StoreRows.DecisionColumns} FROM decisions WHERE function_id = $p0 AND at >= $p1 AND at <= $p2 ORDER BY seq LIMIT $p3",
+            StoreRows.Decision, ct, functionId, fromMs, toMs, count);
 
     public Task<IReadOnlyList<Decision>> DecisionsForEventAsync(long eventSeq, CancellationToken ct) =>
-        QueryAsync($"SELECT {SqliteRows.DecisionColumns} FROM decisions WHERE event_seq = $p0 ORDER BY seq", SqliteRows.Decision, ct, eventSeq);
+        QueryAsync($"SELECT {StoreRows.DecisionColumns} FROM decisions WHERE event_seq = $p0 ORDER BY seq", StoreRows.Decision, ct, eventSeq);
 
     public async Task<string?> KvGetAsync(string ns, string key, CancellationToken ct) =>
         (await QueryAsync("SELECT value FROM kv WHERE ns = $p0 AND key = $p1 AND (expires_at IS NULL OR expires_at > $p2)",
@@ -93,7 +96,7 @@ internal sealed class SqliteReader(string connectionString) : IStoreReader
     }
 
     public Task<IReadOnlyList<QueueItem>> LoadQueueAsync(CancellationToken ct) =>
-        QueryAsync($"SELECT {SqliteRows.QueueColumns} FROM queue ORDER BY due_at", SqliteRows.Queue, ct);
+        QueryAsync($"SELECT {StoreRows.QueueColumns} FROM queue ORDER BY due_at", StoreRows.Queue, ct);
 
     // Telemetry
 

@@ -32,22 +32,20 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
 
     // Events
 
-    public bool EventSeenSince(string id, long sinceMs) =>
-        Command("SELECT 1 FROM events WHERE id = $p0 AND received_at >= $p1 LIMIT 1", id, sinceMs).ExecuteScalar() is not null;
+    // One writer: checking the events table is enough, no other transaction can claim the id meanwhile.
+    public bool ClaimEventId(string id, long sinceMs) =>
+        Command("SELECT 1 FROM events WHERE id = $p0 AND received_at >= $p1 LIMIT 1", id, sinceMs).ExecuteScalar() is null;
 
     public long InsertEvent(StoredEvent e) => Convert.ToInt64(Command(
         "INSERT INTO events(id, name, body, ts, received_at, source) VALUES ($p0, $p1, $p2, $p3, $p4, $p5) RETURNING seq",
         e.Id, e.Name, e.Body, e.Ts, e.ReceivedAt, e.Source).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
 
-    public IReadOnlyList<StoredEvent> EventsAfter(string name, long afterSeq, int limit) => Query(
-        $"SELECT {SqliteRows.EventColumns} FROM events WHERE name = $p0 AND seq > $p1 ORDER BY seq LIMIT $p2",
-        SqliteRows.Event, name, afterSeq, limit);
-
-    public long LastEventSeq() =>
-        Command("SELECT COALESCE(MAX(seq), 0) FROM events").ExecuteScalar() is long l ? l : 0;
+    public IReadOnlyList<StoredEvent> EventsSince(string name, long afterSeq, int limit) => Query(
+        $"SELECT {StoreRows.EventColumns} FROM events WHERE name = $p0 AND seq > $p1 ORDER BY seq LIMIT $p2",
+        StoreRows.Event, name, afterSeq, limit);
 
     public StoredEvent? EventBySeq(long seq) =>
-        Query($"SELECT {SqliteRows.EventColumns} FROM events WHERE seq = $p0", SqliteRows.Event, seq).FirstOrDefault();
+        Query($"SELECT {StoreRows.EventColumns} FROM events WHERE seq = $p0", StoreRows.Event, seq).FirstOrDefault();
 
     // Key-value state
 
@@ -69,7 +67,7 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
     // Registry
 
     public void UpsertApp(AppRecord a) => Command(
-        $"INSERT OR REPLACE INTO apps({SqliteRows.AppColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7)",
+        $"INSERT OR REPLACE INTO apps({StoreRows.AppColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7)",
         a.Id, a.Url, a.Sdk, a.Framework, a.Checksum, a.SyncedAt, a.CreatedAt, a.FunctionCount).ExecuteNonQuery();
 
     public IReadOnlyList<string> ReplaceFunctions(string appId, IReadOnlyList<FunctionRecord> functions)
@@ -82,7 +80,7 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
         foreach (var f in functions)
         {
             // A re-sync keeps an operator's pause: pausing is state about the function, not part of its code.
-            Command($"INSERT OR REPLACE INTO functions({SqliteRows.FunctionColumns}) VALUES ($p0, $p1, $p2, $p3, $p4)",
+            Command($"INSERT OR REPLACE INTO functions({StoreRows.FunctionColumns}) VALUES ($p0, $p1, $p2, $p3, $p4)",
                 f.Id, f.AppId, JsonSerializer.Serialize(f.Config, ProtocolJson.Options), paused.Contains(f.Id) || f.Paused ? 1 : 0, f.UpdatedAt).ExecuteNonQuery();
         }
         return removed;
@@ -94,17 +92,17 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
     // Runs
 
     public void InsertRun(RunRecord r) => Command(
-        $"INSERT INTO runs({SqliteRows.RunColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17)",
+        $"INSERT INTO runs({StoreRows.RunColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17)",
         r.Id, r.FunctionId, r.AppId, r.EventId, r.EventSeq, r.Status, r.CreatedAt, r.StartedAt, r.EndedAt, r.Output, r.Error,
-        r.Version, r.ForcePlan ? 1 : 0, SqliteRows.Pending(r.Pending), r.ParentRunId, r.ParentStep, r.Flow,
+        r.Version, r.ForcePlan ? 1 : 0, StoreRows.Pending(r.Pending), r.ParentRunId, r.ParentStep, r.Flow,
         r.Batch is null ? null : JsonSerializer.Serialize(r.Batch)).ExecuteNonQuery();
 
     public RunRecord? GetRun(string runId) =>
-        Query($"SELECT {SqliteRows.RunColumns} FROM runs WHERE id = $p0", SqliteRows.Run, runId).FirstOrDefault();
+        Query($"SELECT {StoreRows.RunColumns} FROM runs WHERE id = $p0", StoreRows.Run, runId).FirstOrDefault();
 
     public void UpdateRun(RunRecord r) => Command(
         "UPDATE runs SET status = $p1, started_at = $p2, ended_at = $p3, output = $p4, error = $p5, version = $p6, force_plan = $p7, pending = $p8 WHERE id = $p0",
-        r.Id, r.Status, r.StartedAt, r.EndedAt, r.Output, r.Error, r.Version, r.ForcePlan ? 1 : 0, SqliteRows.Pending(r.Pending)).ExecuteNonQuery();
+        r.Id, r.Status, r.StartedAt, r.EndedAt, r.Output, r.Error, r.Version, r.ForcePlan ? 1 : 0, StoreRows.Pending(r.Pending)).ExecuteNonQuery();
 
     public bool InsertStep(string runId, string hash, string? name, string valueJson) => Command(
         "INSERT OR IGNORE INTO steps(run_id, hash, seq, name, value) VALUES ($p0, $p1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM steps WHERE run_id = $p0), $p2, $p3)",
@@ -115,13 +113,13 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
         h.RunId, h.At, h.Kind, h.StepHash, h.StepName, h.Op, h.Attempt, h.DurationMs, h.Detail).ExecuteNonQuery();
 
     public void InsertDecision(Decision d) => Command(
-        $"INSERT INTO decisions({SqliteRows.DecisionColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6)",
+        $"INSERT INTO decisions({StoreRows.DecisionColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6)",
         d.EventId, d.EventSeq, d.FunctionId, d.Outcome, d.Reason, d.RunId, d.At).ExecuteNonQuery();
 
     // Queue
 
     public void Enqueue(QueueItem q) => Command(
-        $"INSERT OR IGNORE INTO queue({SqliteRows.QueueColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6)",
+        $"INSERT OR IGNORE INTO queue({StoreRows.QueueColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6)",
         q.Id, q.RunId, q.Kind, q.StepId, q.Attempt, q.DueAt, q.Payload).ExecuteNonQuery();
 
     public bool Dequeue(string itemId) => Command("DELETE FROM queue WHERE id = $p0", itemId).ExecuteNonQuery() > 0;
@@ -132,17 +130,17 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
     // Waits
 
     public void InsertWait(WaitRecord w) => Command(
-        $"INSERT OR REPLACE INTO waits({SqliteRows.WaitColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8)",
+        $"INSERT OR REPLACE INTO waits({StoreRows.WaitColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8)",
         w.Id, w.RunId, w.StepHash, w.Kind, w.EventName, w.Expression, w.Correlation, w.ExpiresAt, w.CreatedAt).ExecuteNonQuery();
 
     public IReadOnlyList<WaitRecord> WaitsForEvent(string eventName) =>
-        Query($"SELECT {SqliteRows.WaitColumns} FROM waits WHERE event_name = $p0 AND kind IN ('event', 'cancel') ORDER BY created_at", SqliteRows.Wait, eventName);
+        Query($"SELECT {StoreRows.WaitColumns} FROM waits WHERE event_name = $p0 AND kind IN ('event', 'cancel') ORDER BY created_at", StoreRows.Wait, eventName);
 
     public WaitRecord? WaitForChild(string childRunId) =>
-        Query($"SELECT {SqliteRows.WaitColumns} FROM waits WHERE correlation = $p0 AND kind = 'invoke'", SqliteRows.Wait, childRunId).FirstOrDefault();
+        Query($"SELECT {StoreRows.WaitColumns} FROM waits WHERE correlation = $p0 AND kind = 'invoke'", StoreRows.Wait, childRunId).FirstOrDefault();
 
     public WaitRecord? GetWait(string waitId) =>
-        Query($"SELECT {SqliteRows.WaitColumns} FROM waits WHERE id = $p0", SqliteRows.Wait, waitId).FirstOrDefault();
+        Query($"SELECT {StoreRows.WaitColumns} FROM waits WHERE id = $p0", StoreRows.Wait, waitId).FirstOrDefault();
 
     public bool DeleteWait(string waitId) => Command("DELETE FROM waits WHERE id = $p0", waitId).ExecuteNonQuery() > 0;
 

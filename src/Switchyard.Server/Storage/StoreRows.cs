@@ -8,10 +8,10 @@ using Switchyard.Server.Registry;
 using Switchyard.Server.Runs;
 using Switchyard.Server.Triggers;
 
-namespace Switchyard.Server.Storage.Sqlite;
+namespace Switchyard.Server.Storage;
 
-/// <summary>Column lists and row mappers shared by the writer and the reader, so each table is mapped once.</summary>
-internal static class SqliteRows
+/// <summary>Column lists and row mappers shared by every store's writer and reader, so each table is mapped once.</summary>
+internal static class StoreRows
 {
     public const string EventColumns = "seq, id, name, body, ts, received_at, source";
     public const string AppColumns = "id, url, sdk, framework, checksum, synced_at, created_at, function_count";
