@@ -86,6 +86,14 @@ public sealed class EventApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ids_with_slashes_are_found()
+    {
+        await _server.SendAsync(new { name = "demo/slash", id = "order/123" });
+        var e = await _server.GetAsync("/v1/events/order%2F123");
+        Assert.Equal("order/123", e["event"]!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_body_over_the_limit_gets_413()
     {
         var big = new { name = "demo/big", data = new { blob = new string('x', 70 * 1024) } };

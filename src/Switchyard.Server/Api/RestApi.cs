@@ -25,12 +25,12 @@ public static class RestApi
         v1.MapGet("/events/{id}", GetEvent);
         v1.MapGet("/events/{id}/why", async (string id, string? function, Insight.WhyExplainer why, CancellationToken ct) =>
         {
-            var (result, error) = await why.ExplainAsync(id, string.IsNullOrEmpty(function) ? null : function, ct);
+            var (result, error) = await why.ExplainAsync(EventId(id), string.IsNullOrEmpty(function) ? null : function, ct);
             return error is not null ? error.ToResult() : Results.Json(result);
         });
         v1.MapGet("/events/{id}/trace", async (string id, Insight.TraceBuilder trace, CancellationToken ct) =>
         {
-            var (tree, error) = await trace.BuildAsync(id, ct);
+            var (tree, error) = await trace.BuildAsync(EventId(id), ct);
             return error is not null ? error.ToResult() : Results.Json(tree);
         });
         v1.MapGet("/status", async (Insight.StatusReport status, CancellationToken ct) => Results.Json(await status.BuildAsync(ct)));
@@ -99,8 +99,13 @@ public static class RestApi
         return Results.Json(new { events = events.Select(ApiViews.Event) });
     }
 
+    /// <summary>Event ids may contain <c>/</c> (e.g. <c>order/123</c>, <c>inngest/function.failed:…</c>); clients send it
+    /// as <c>%2F</c>, which routing leaves encoded.</summary>
+    private static string EventId(string routeValue) => Uri.UnescapeDataString(routeValue);
+
     private static async Task<IResult> GetEvent(string id, IStore store, CancellationToken ct)
     {
+        id = EventId(id);
         var e = await store.Reader.GetEventAsync(id, ct);
         if (e is null) return ApiError.NotFound($"no event with id '{id}'").ToResult();
         var runs = await store.Reader.RunsForEventAsync(e.Seq, ct);

@@ -16,6 +16,8 @@ namespace Switchyard.Supervisor.Supervision;
 /// <param name="Port">The configured port.</param>
 /// <param name="LivenessUrl">The configured liveness URL.</param>
 /// <param name="Command">The command line.</param>
+/// <param name="StdoutLog">The child's stdout log file.</param>
+/// <param name="StderrLog">The child's stderr log file (with preflight output and the supervisor's notes).</param>
 public sealed record ServiceStatus(
     string Name,
     string State,
@@ -31,4 +33,6 @@ public sealed record ServiceStatus(
     DateTimeOffset? LastHealthyAt,
     int? Port,
     string? LivenessUrl,
-    string Command);
+    string Command,
+    string StdoutLog,
+    string StderrLog);

@@ -62,7 +62,7 @@ internal sealed class ServiceSupervisor : IDisposable
             return new ServiceStatus(_svc.Name, _state.ToString(), _child?.Pid, _child?.StartedAt,
                 _child is { } c ? Math.Round((now - c.StartedAt).TotalSeconds, 1) : null,
                 Math.Max(0, _spawns - 1), _failures, _lastFailure, _nextRestartAt, _backoff.TotalSeconds, _lastExitCode, _lastHealthyAt,
-                _svc.Port, _svc.LivenessUrl?.ToString(), string.Join(' ', [_svc.Command, .. _svc.Args]));
+                _svc.Port, _svc.LivenessUrl?.ToString(), string.Join(' ', [_svc.Command, .. _svc.Args]), _svc.StdoutLog, _svc.StderrLog);
         }
     }
 

@@ -44,7 +44,8 @@ public sealed class TelemetryEngineTests : IAsyncLifetime
         var (eventId, runId) = await RunAsync("tel/ok");
 
         var byRun = await ListAsync($"?runId={runId}");
-        var completed = Assert.Single(byRun);
+        Assert.Contains(byRun, e => e["action"]!.GetValue<string>() == "run.started");
+        var completed = Assert.Single(byRun, e => e["action"]!.GetValue<string>() == "run.completed");
         Assert.Equal("run.completed", completed["action"]!.GetValue<string>());
         Assert.Equal("switchyard", completed["source"]!.GetValue<string>());
         Assert.Equal("runs", completed["component"]!.GetValue<string>());
@@ -63,7 +64,7 @@ public sealed class TelemetryEngineTests : IAsyncLifetime
     {
         var (_, runId) = await RunAsync("tel/fail");
 
-        var failed = Assert.Single(await ListAsync($"?runId={runId}"));
+        var failed = Assert.Single(await ListAsync($"?runId={runId}"), e => e["action"]!.GetValue<string>() == "run.failed");
         Assert.Equal("run.failed", failed["action"]!.GetValue<string>());
         Assert.Equal("error", failed["level"]!.GetValue<string>());
         Assert.False(failed["success"]!.GetValue<bool>());
@@ -80,7 +81,7 @@ public sealed class TelemetryEngineTests : IAsyncLifetime
         var runId = (await _server.WaitForRunsOfEventAsync(id))[0]!["id"]!.GetValue<string>();
         using (var response = await _server.Http.PostAsync($"/v1/runs/{runId}/cancel", null)) Assert.True(response.IsSuccessStatusCode);
 
-        var cancelled = Assert.Single(await ListAsync($"?runId={runId}"));
+        var cancelled = Assert.Single(await ListAsync($"?runId={runId}"), e => e["action"]!.GetValue<string>() == "run.cancelled");
         Assert.Equal("run.cancelled", cancelled["action"]!.GetValue<string>());
         Assert.Equal("warn", cancelled["level"]!.GetValue<string>());
         Assert.Contains("cancelled by operator", cancelled["error"]!.GetValue<string>(), StringComparison.Ordinal);
