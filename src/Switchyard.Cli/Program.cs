@@ -27,6 +27,7 @@ var root = new RootCommand("yard — run and operate Switchyard, the self-hosted
     WebhookCommands.Build(),
     OtelCommands.Build(),
     PortsCommand.Build(),
+    SuperviseCommands.Build(),
 };
 root.Options.Add(CliGlobals.Json);
 root.Options.Add(CliGlobals.Server);

@@ -53,7 +53,20 @@ public static class SwitchyardServer
 
         var s = builder.Services;
         s.AddSingleton(options);
-        s.AddSingleton<IStore>(sp => new SqliteStore(options.SqlitePath, sp.GetRequiredService<ILogger<SqliteStore>>()));
+        if (options.UsesPostgres)
+        {
+            s.AddSingleton<IStore>(sp => new Storage.Postgres.PostgresStore(options.Store, sp.GetRequiredService<ILogger<Storage.Postgres.PostgresStore>>()));
+            s.AddSingleton<PostgresScheduler>();
+            s.AddSingleton<IWorkScheduler>(sp => sp.GetRequiredService<PostgresScheduler>());
+            s.AddHostedService(sp => sp.GetRequiredService<PostgresScheduler>());
+        }
+        else
+        {
+            s.AddSingleton<IStore>(sp => new SqliteStore(options.SqlitePath, sp.GetRequiredService<ILogger<SqliteStore>>()));
+            s.AddSingleton<LocalScheduler>();
+            s.AddSingleton<IWorkScheduler>(sp => sp.GetRequiredService<LocalScheduler>());
+            s.AddHostedService(sp => sp.GetRequiredService<LocalScheduler>());
+        }
         s.AddHttpClient("apps", c => c.Timeout = options.CallTimeout + TimeSpan.FromSeconds(5))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 1024 });
         s.AddSingleton<ExpressionEvaluator>();
@@ -61,8 +74,6 @@ public static class SwitchyardServer
         s.AddSingleton<TriggerMatcher>();
         s.AddSingleton<AppRegistration>();
         s.AddSingleton<AppSync>();
-        s.AddSingleton<LocalScheduler>();
-        s.AddSingleton<IWorkScheduler>(sp => sp.GetRequiredService<LocalScheduler>());
         s.AddSingleton<WorkQueue>();
         s.AddSingleton<RunStarter>();
         s.AddSingleton<FlowKeys>();
@@ -81,7 +92,6 @@ public static class SwitchyardServer
         s.AddSingleton<AppClient>();
         s.AddSingleton<ResponseApplier>();
         s.AddSingleton<Executor>();
-        s.AddHostedService(sp => sp.GetRequiredService<LocalScheduler>());
         s.AddHostedService<AppResync>();
         s.AddWebhooks(options.Webhooks);
         s.AddTelemetry();

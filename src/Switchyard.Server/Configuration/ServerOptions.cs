@@ -13,7 +13,8 @@ public sealed class ServerOptions
     public int Port { get; set; } = 8288;
     /// <summary>Directory of the embedded store.</summary>
     public string DataDir { get; set; } = ".yard";
-    /// <summary><c>sqlite</c> (default, a file under <see cref="DataDir"/>) or a <c>sqlite:PATH</c> URL.</summary>
+    /// <summary><c>sqlite</c> (default, a file under <see cref="DataDir"/>), <c>sqlite:PATH</c>, or a PostgreSQL
+    /// database (<c>postgres://user:pass@host:5432/db</c> or an Npgsql connection string) shared by several replicas.</summary>
     public string Store { get; set; } = "sqlite";
     /// <summary>Dev mode: any event key is accepted, nothing is signed, the REST API needs no token.</summary>
     public bool Dev { get; set; }
@@ -75,6 +76,9 @@ public sealed class ServerOptions
     public IReadOnlyList<string> EventKeyList => Split(EventKeys);
     /// <summary>The app URLs as a list.</summary>
     public IReadOnlyList<string> AppList => Split(Apps);
+
+    /// <summary>True when <see cref="Store"/> names a PostgreSQL database.</summary>
+    public bool UsesPostgres => Storage.Postgres.PostgresUrl.IsUrl(Store) || Store.Contains("Host=", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Path of the SQLite database file.</summary>
     public string SqlitePath => Store.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase)

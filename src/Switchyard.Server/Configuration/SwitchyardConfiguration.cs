@@ -67,6 +67,7 @@ public sealed class SwitchyardConfiguration
                 _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
             };
             if (SecretKeys.Contains(property.Name) && text.Length > 0) text = Mask(text);
+            if (property.Name == nameof(ServerOptions.Store)) text = MaskPassword(text);
             rows.Add((property.Name, text, SourceOf(property.Name)));
         }
         return rows;
@@ -85,6 +86,12 @@ public sealed class SwitchyardConfiguration
         }
         return "default";
     }
+
+    /// <summary>Hides the password of a database URL or connection string.</summary>
+    internal static string MaskPassword(string store) =>
+        System.Text.RegularExpressions.Regex.Replace(
+            System.Text.RegularExpressions.Regex.Replace(store, "(://[^:/@]+:)[^@]*@", "$1****@"),
+            "(?i)(password=)[^;]*", "$1****");
 
     private static string Mask(string secret) =>
         string.Join(",", secret.Split(',').Select(s => s.Length <= 4 ? "****" : s[..4] + new string('*', Math.Min(8, s.Length - 4))));

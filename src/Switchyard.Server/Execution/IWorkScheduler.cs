@@ -5,4 +5,7 @@ public interface IWorkScheduler
 {
     /// <summary>Called after commit for each new or rescheduled item.</summary>
     void Schedule(QueueItem item);
+
+    /// <summary>Queue items known and not yet done (for status and metrics).</summary>
+    int Backlog { get; }
 }

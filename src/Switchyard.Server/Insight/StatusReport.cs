@@ -9,7 +9,7 @@ namespace Switchyard.Server.Insight;
 
 /// <summary>One line per component — server, store, each app (URL, last sync, health), function-id conflicts — and
 /// an overall ok / degraded / down, each problem with its fix. Apps are probed live with a GET to their serve URL.</summary>
-public sealed class StatusReport(IStore store, FunctionRegistry registry, LocalScheduler scheduler, IHttpClientFactory http, ServerOptions options)
+public sealed class StatusReport(IStore store, FunctionRegistry registry, IWorkScheduler scheduler, IHttpClientFactory http, ServerOptions options)
 {
     /// <summary>Builds the report.</summary>
     public async Task<JsonObject> BuildAsync(CancellationToken ct)

@@ -18,8 +18,8 @@ public interface IStoreTransaction
 
     // Events
     /// <summary>Claims an event id: true when no event with this id was received at or after
-    /// <paramref name="sinceMs"/> (the caller then stores it); false for a duplicate. Concurrent claims of one id
-    /// (other replicas) are serialized, so exactly one succeeds.</summary>
+    /// <paramref name="sinceMs"/>, and the caller then stores the event in the same transaction; false for a
+    /// duplicate. Claim-and-store by concurrent transactions (other replicas) is serialized, so exactly one stores it.</summary>
     bool ClaimEventId(string id, long sinceMs);
     /// <summary>Stores an event and returns its sequence number.</summary>
     long InsertEvent(StoredEvent stored);

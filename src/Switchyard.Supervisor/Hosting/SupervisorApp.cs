@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -17,7 +18,7 @@ namespace Switchyard.Supervisor.Hosting;
 /// the CLI's single JSON envelope.</summary>
 public static class SupervisorApp
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Builds (does not start) the host. <paramref name="configure"/> may adjust the builder (tests quiet the logs).</summary>
     public static WebApplication Build(SupervisorConfig config, SupervisorOptions? options = null, Action<WebApplicationBuilder>? configure = null)
@@ -29,6 +30,7 @@ public static class SupervisorApp
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
+            o.IncludeScopes = false;
         });
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Information);

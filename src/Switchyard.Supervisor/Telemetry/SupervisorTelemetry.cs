@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -14,6 +16,7 @@ namespace Switchyard.Supervisor.Telemetry;
 public sealed class SupervisorTelemetry : IAsyncDisposable
 {
     private const int RecentCount = 50;
+    private static readonly JsonSerializerOptions Unescaped = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private const int BatchSize = 100;
     private readonly Channel<SupervisorEvent> _queue = Channel.CreateBounded<SupervisorEvent>(
         new BoundedChannelOptions(2000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -29,11 +32,12 @@ public sealed class SupervisorTelemetry : IAsyncDisposable
     private long _dropped;
 
     /// <summary>Creates the emitter; call <see cref="Start"/> to begin posting.</summary>
-    public SupervisorTelemetry(SupervisorConfig config, SupervisorOptions options, ILogger<SupervisorTelemetry> logger)
+    public SupervisorTelemetry(SupervisorConfig config, SupervisorOptions options, ILoggerFactory loggers)
     {
         _config = config;
         _options = options;
-        _logger = logger;
+        // One short category: every line of the supervisor's log is one of these events.
+        _logger = loggers.CreateLogger("supervise");
     }
 
     /// <summary>Events that could not be delivered (server down, timeout, rejected).</summary>
@@ -55,7 +59,7 @@ public sealed class SupervisorTelemetry : IAsyncDisposable
             _recent.Enqueue(e);
             while (_recent.Count > RecentCount) _recent.Dequeue();
         }
-        var detail = string.Join(' ', e.Metadata.Select(kv => $"{kv.Key}={kv.Value?.ToJsonString().Trim('"')}"));
+        var detail = string.Join(' ', e.Metadata.Where(kv => kv.Value is not null).Select(kv => $"{kv.Key}={Text(kv.Value)}"));
         _logger.Log(level switch { "error" => LogLevel.Error, "warn" => LogLevel.Warning, "debug" => LogLevel.Debug, _ => LogLevel.Information },
             "{Component} {Action}{Error} {Detail}", component, action, error is null ? "" : $": {error}", detail);
         try { _options.OnEvent?.Invoke(e); }
@@ -63,8 +67,15 @@ public sealed class SupervisorTelemetry : IAsyncDisposable
         if (_config.ServerUrl is not null) _queue.Writer.TryWrite(e);
     }
 
+    private static string Text(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? s)
+        ? (s.Contains(' ', StringComparison.Ordinal) ? $"'{s}'" : s)
+        : node?.ToJsonString(Unescaped) ?? "";
+
     /// <summary>Starts the background poster.</summary>
-    public void Start() => _pump ??= Task.Run(() => PumpAsync(_stop.Token));
+    public void Start()
+    {
+        if (_config.ServerUrl is not null) _pump ??= Task.Run(() => PumpAsync(_stop.Token));
+    }
 
     /// <summary>Stops accepting events and gives the queued ones up to <paramref name="timeout"/> to be delivered.</summary>
     public async Task CompleteAsync(TimeSpan timeout)

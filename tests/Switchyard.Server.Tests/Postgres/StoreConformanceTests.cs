@@ -1,0 +1,218 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchyard.Protocol.Functions;
+using Switchyard.Server.Events;
+using Switchyard.Server.Execution;
+using Switchyard.Server.Registry;
+using Switchyard.Server.Runs;
+using Switchyard.Server.Storage;
+using Switchyard.Server.Storage.Postgres;
+using Switchyard.Server.Storage.Sqlite;
+using Switchyard.Server.Tests.Infrastructure;
+using Switchyard.Server.Triggers;
+
+namespace Switchyard.Server.Tests.Postgres;
+
+/// <summary>Every store behaviour the engine relies on, run against each store.</summary>
+public abstract class StoreConformanceTests : IAsyncLifetime
+{
+    private IStore _store = null!;
+
+    protected abstract Task<IStore> CreateAsync();
+
+    public async Task InitializeAsync()
+    {
+        _store = await CreateAsync();
+        await _store.InitializeAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync() => await _store.DisposeAsync();
+
+    private Task<T> W<T>(Func<IStoreTransaction, T> work) => _store.WriteAsync(work);
+
+    private static StoredEvent Event(string id, string name = "conf/event", long at = 0) =>
+        new(0, id, name, $$"""{"name":"{{name}}","data":{"k":1},"id":"{{id}}","ts":1}""", 1, at, "api");
+
+    private static RunRecord Run(string id, long seq = 1) =>
+        new(id, "app-fn", "app", "e1", seq, RunStatus.Queued, 1, null, null, null, null, -1, false, [], null, null);
+
+    [Fact]
+    public async Task Event_ids_are_claimed_once_within_the_window()
+    {
+        Assert.True(await W(tx => tx.ClaimEventId("dup", tx.Now - 1000) && tx.InsertEvent(Event("dup", at: tx.Now)) > 0));
+        Assert.False(await W(tx => tx.ClaimEventId("dup", tx.Now - 1000)));
+        await Task.Delay(20);
+        Assert.True(await W(tx => tx.ClaimEventId("dup", tx.Now - 5)));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => W(tx => tx.ClaimEventId("race", tx.Now - 60_000) && tx.InsertEvent(Event("race", at: tx.Now)) > 0)));
+        Assert.Equal(1, claims.Count(c => c));
+    }
+
+    [Fact]
+    public async Task Events_are_stored_in_order_and_listed()
+    {
+        var a = await W(tx => tx.InsertEvent(Event("a", "conf/a", tx.Now)));
+        var b = await W(tx => tx.InsertEvent(Event("b", "conf/b", tx.Now)));
+        Assert.True(b > a);
+        Assert.Equal("a", (await _store.Reader.GetEventBySeqAsync(a, default))!.Id);
+        Assert.Equal("conf/b", (await _store.Reader.GetEventAsync("b", default))!.Name);
+        var listed = await _store.Reader.ListEventsAsync("conf/", null, 10, default);
+        Assert.Equal(["b", "a"], listed.Select(e => e.Id));
+        Assert.Equal(["a"], (await _store.Reader.ListEventsAsync("conf/a", null, 10, default)).Select(e => e.Id));
+        Assert.True(await _store.Reader.LastEventSeqAsync(default) >= b);
+        Assert.Equal(2, await _store.Reader.CountEventsAsync(default));
+    }
+
+    [Fact]
+    public async Task Lookback_sees_events_committed_after_the_position()
+    {
+        var position = await _store.Reader.LookbackPositionAsync(default);
+        await W(tx => tx.InsertEvent(Event("late", "conf/wait", tx.Now)));
+        var seen = await W(tx => tx.EventsSince("conf/wait", position, 10));
+        Assert.Contains(seen, e => e.Id == "late");
+    }
+
+    [Fact]
+    public async Task A_resync_replaces_functions_and_keeps_pauses()
+    {
+        FunctionRecord Fn(string id, string app = "app") => new(id, app, new FunctionConfig { Id = id }, false, 1);
+        await W(tx => { tx.UpsertApp(new AppRecord("app", "http://x", "sdk", "fw", "c1", 1, 1, 2)); return tx.ReplaceFunctions("app", [Fn("f1"), Fn("f2")]); });
+        Assert.True(await W(tx => tx.SetPaused("f1", true)));
+        var removed = await W(tx => tx.ReplaceFunctions("app", [Fn("f1"), Fn("f3")]));
+        Assert.Equal(["f2"], removed);
+        await W(tx => tx.ReplaceFunctions("other", [Fn("f1", "other")]));
+        var functions = await _store.Reader.ListFunctionsAsync(default);
+        Assert.Equal(["f1:app", "f1:other", "f3:app"], functions.Select(f => $"{f.Id}:{f.AppId}").Order());
+        Assert.True(functions.Single(f => f.Id == "f1" && f.AppId == "app").Paused);
+        Assert.Equal("http://x", (await _store.Reader.ListAppsAsync(default)).Single().Url);
+        Assert.False(await W(tx => tx.SetPaused("nope", true)));
+    }
+
+    [Fact]
+    public async Task Runs_round_trip_and_steps_are_memoized_once_in_order()
+    {
+        var run = Run("r1") with { Flow = """{"concurrency":[{"key":"k","limit":1}]}""", Batch = [1, 2] };
+        await W(tx => { tx.InsertRun(run); return 0; });
+        var updated = run with { Status = RunStatus.Running, StartedAt = 5, Pending = ["h1", "h2"], ForcePlan = true, Version = 2 };
+        await W(tx => { tx.UpdateRun(updated); return 0; });
+        var read = await W(tx => tx.GetRun("r1"))!;
+        Assert.Equal(RunStatus.Running, read!.Status);
+        Assert.Equal(["h1", "h2"], read.Pending);
+        Assert.True(read.ForcePlan);
+        Assert.Equal([1L, 2L], read.Batch);
+        Assert.Equal(run.Flow, read.Flow);
+        Assert.True(await W(tx => tx.InsertStep("r1", "h1", "one", "{\"data\":1}")));
+        Assert.False(await W(tx => tx.InsertStep("r1", "h1", "one", "{\"data\":99}")));
+        Assert.True(await W(tx => tx.InsertStep("r1", "h0", null, "null")));
+        var steps = await _store.Reader.GetStepsAsync("r1", default);
+        Assert.Equal(["h1", "h0"], steps.Select(s => s.Hash));
+        Assert.Equal("{\"data\":1}", steps[0].Value);
+        Assert.Single(await _store.Reader.ListRunsAsync(RunStatus.Running, "app-fn", null, 10, default));
+        Assert.Single(await _store.Reader.RunsForEventAsync(1, default));
+    }
+
+    [Fact]
+    public async Task Queue_items_are_enqueued_once_and_dequeued_once()
+    {
+        var item = new QueueItem("q1", "r1", QueueItemKind.Call, "step", 0, 5, null);
+        await W(tx => { tx.Enqueue(item); tx.Enqueue(item); tx.Enqueue(item with { Id = "q2" }); tx.Enqueue(item with { Id = "q3", RunId = "r2" }); return 0; });
+        Assert.Equal(3, (await _store.Reader.LoadQueueAsync(default)).Count);
+        Assert.True(await W(tx => tx.Dequeue("q1")));
+        Assert.False(await W(tx => tx.Dequeue("q1")));
+        Assert.Equal(["q2"], await W(tx => tx.DequeueRun("r1")));
+        Assert.Equal(["q3"], (await _store.Reader.LoadQueueAsync(default)).Select(q => q.Id));
+    }
+
+    [Fact]
+    public async Task Waits_are_found_by_event_name_or_child_and_deleted_once()
+    {
+        await W(tx =>
+        {
+            tx.InsertWait(new WaitRecord("w1", "r1", "h", WaitKind.Event, "conf/approved", "async.data.ok", null, tx.Now + 60_000, tx.Now));
+            tx.InsertWait(new WaitRecord("w2", "r1", "", WaitKind.Cancel, "conf/approved", null, null, tx.Now + 60_000, tx.Now));
+            tx.InsertWait(new WaitRecord("w3", "r2", "h2", WaitKind.Invoke, null, null, "child", tx.Now + 60_000, tx.Now));
+            return 0;
+        });
+        Assert.Equal(["w1", "w2"], (await W(tx => tx.WaitsForEvent("conf/approved"))).Select(w => w.Id).Order());
+        Assert.Equal("w3", (await W(tx => tx.WaitForChild("child")))!.Id);
+        Assert.Equal("async.data.ok", (await W(tx => tx.GetWait("w1")))!.Expression);
+        Assert.True(await W(tx => tx.DeleteWait("w1")));
+        Assert.False(await W(tx => tx.DeleteWait("w1")));
+        await W(tx => { tx.DeleteWaits("r1"); return 0; });
+        Assert.Empty(await W(tx => tx.WaitsForEvent("conf/approved")));
+    }
+
+    [Fact]
+    public async Task Key_values_expire_and_prune()
+    {
+        await W(tx => { tx.KvPut("ns", "a", "1", null); tx.KvPut("ns", "b", "2", tx.Now + 50); tx.KvPut("ns", "a", "3", null); return 0; });
+        Assert.Equal("3", await W(tx => tx.KvGet("ns", "a")));
+        Assert.Equal("3", await _store.Reader.KvGetAsync("ns", "a", default));
+        Assert.Equal(2, (await _store.Reader.KvListAsync("ns", default)).Count);
+        await Task.Delay(120);
+        Assert.Null(await W(tx => tx.KvGet("ns", "b")));
+        Assert.Single(await W(tx => tx.KvList("ns")));
+        Assert.Equal(1, await W(tx => tx.KvPrune()));
+        Assert.True(await W(tx => tx.KvDelete("ns", "a")));
+        Assert.False(await W(tx => tx.KvDelete("ns", "a")));
+    }
+
+    [Fact]
+    public async Task History_and_decisions_are_queryable()
+    {
+        await W(tx =>
+        {
+            tx.AppendHistory(new HistoryEntry(0, "r1", tx.Now, HistoryKind.RunScheduled, null, null, null, 0, null, "{}"));
+            tx.AppendHistory(new HistoryEntry(0, "r1", tx.Now, HistoryKind.StepCompleted, "h", "s", "StepRun", 1, 2.5, "1"));
+            tx.InsertDecision(new Decision("e1", 7, "fn", DecisionOutcome.Matched, "because", "r1", tx.Now));
+            tx.InsertDecision(new Decision("e2", 8, "fn", DecisionOutcome.Paused, "paused", null, tx.Now));
+            return 0;
+        });
+        var history = await _store.Reader.GetHistoryAsync("r1", default);
+        Assert.Equal([HistoryKind.RunScheduled, HistoryKind.StepCompleted], history.Select(h => h.Kind));
+        Assert.Equal(2.5, history[1].DurationMs);
+        Assert.Equal("because", (await _store.Reader.DecisionsForEventAsync(7, default)).Single().Reason);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Assert.Equal(2, (await _store.Reader.DecisionsForFunctionAsync("fn", now - 60_000, now + 60_000, 10, default)).Count);
+    }
+
+    [Fact]
+    public async Task A_failing_write_does_not_undo_the_others_and_callbacks_follow_commits()
+    {
+        var committed = 0;
+        var good = W(tx => { tx.KvPut("ns", "good", "1", null); tx.OnCommitted(() => Interlocked.Increment(ref committed)); return 1; });
+        var bad = W<int>(tx => { tx.KvPut("ns", "bad", "1", null); tx.OnCommitted(() => Interlocked.Increment(ref committed)); throw new InvalidOperationException("boom"); });
+        Assert.Equal(1, await good);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => bad);
+        Assert.Equal(1, committed);
+        Assert.Equal("1", await _store.Reader.KvGetAsync("ns", "good", default));
+        Assert.Null(await _store.Reader.KvGetAsync("ns", "bad", default));
+    }
+
+    [Fact]
+    public async Task Telemetry_is_stored_once_and_searchable()
+    {
+        var record = new Switchyard.Server.Telemetry.TelemetryRecord("t1", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0, "error", "billing", "charges", "charge.failed", 12, false,
+            "card declined by issuer", "{\"runId\":\"r9\"}", null, null, "r9", null);
+        Assert.True(await W(tx => tx.InsertTelemetry(record with { ReceivedAt = tx.Now })));
+        Assert.False(await W(tx => tx.InsertTelemetry(record with { ReceivedAt = tx.Now })));
+        var found = await _store.Reader.SearchTelemetryAsync(new Switchyard.Server.Telemetry.TelemetryQuery(Switchyard.Server.Telemetry.TelemetryQuery.Words("declined card"), ["error"], null, null, null, 10), default);
+        Assert.Equal("t1", found.Single().Id);
+        Assert.Single(await _store.Reader.TelemetryForAsync([], ["r9"], 10, default));
+        Assert.Single(await _store.Reader.CountTelemetryAsync(0, default));
+    }
+}
+
+public sealed class SqliteStoreConformanceTests : StoreConformanceTests
+{
+    protected override Task<IStore> CreateAsync() =>
+        Task.FromResult<IStore>(new SqliteStore(Path.Combine(TempDir.Create(), "conf.db"), NullLogger<SqliteStore>.Instance));
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresStoreConformanceTests(PostgresServer postgres) : StoreConformanceTests
+{
+    protected override async Task<IStore> CreateAsync()
+    {
+        Assert.Null(postgres.Unavailable);
+        return new PostgresStore(await postgres.CreateDatabaseAsync(), NullLogger<PostgresStore>.Instance);
+    }
+}
