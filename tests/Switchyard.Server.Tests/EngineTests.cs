@@ -6,15 +6,18 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Switchyard.Server.Tests;
 
 /// <summary>End to end: a real server, a real app built with the C# SDK, events in, runs checked.</summary>
-public sealed class EngineTests : IAsyncLifetime
+public class EngineTests : IAsyncLifetime
 {
     private readonly Probe _probe = new();
     private TestServer _server = null!;
     private TestApp _app = null!;
 
+    /// <summary>The server under test; subclasses run the same suite on another store.</summary>
+    protected virtual Task<TestServer> CreateServerAsync() => TestServer.StartAsync();
+
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync();
+        _server = await CreateServerAsync();
         _app = await TestApp.StartAsync(_server, "e2e", sdk => sdk
             .AddFunction<FailsTwice>().AddFunction<GivesUp>().AddFunction<Napper>().AddFunction<Approval>()
             .AddFunction<Parent>().AddFunction<ChildOk>().AddFunction<ChildFail>().AddFunction<FanOut>()

@@ -7,7 +7,7 @@ using Switchyard.Server.Tests.Infrastructure;
 namespace Switchyard.Server.Tests;
 
 /// <summary>One end-to-end test per flow-control option, asserting the behaviour and the decision record.</summary>
-public sealed class FlowControlTests : IAsyncLifetime
+public class FlowControlTests : IAsyncLifetime
 {
     private readonly Intervals _perUser = new();
     private readonly Intervals _serialized = new();
@@ -15,9 +15,12 @@ public sealed class FlowControlTests : IAsyncLifetime
     private TestServer _server = null!;
     private TestApp _app = null!;
 
+    /// <summary>The server under test; subclasses run the same suite on another store.</summary>
+    protected virtual Task<TestServer> CreateServerAsync() => TestServer.StartAsync();
+
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync();
+        _server = await CreateServerAsync();
         _app = await TestApp.StartAsync(_server, "flow", sdk => sdk
             .AddFunction<PerUserWork>().AddFunction<Serialized>().AddFunction<Throttled>().AddFunction<RateLimited>()
             .AddFunction<Debounced>().AddFunction<Batched>().AddFunction<Prioritized>().AddFunction<Idempotent>()

@@ -252,7 +252,8 @@ public sealed class SupervisionTests
         var pid = status.Pid!.Value;
         await Children.WaitUntilAsync(() => File.ReadAllText(status.StdoutLog).Contains("EXTRA=", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the child's output");
         Assert.Contains("PLAIN=one QUOTED=two words SINGLE=three $NOT_EXPANDED EXTRA=four", File.ReadAllText(status.StdoutLog), StringComparison.Ordinal);
-        await Children.WaitUntilAsync(() => Children.SessionMembers(pid).Count == 3, TimeSpan.FromSeconds(5), "bash and its two sleeps");
+        // bash may exec the last sleep itself: two or three processes.
+        await Children.WaitUntilAsync(() => Children.SessionMembers(pid).Count >= 2, TimeSpan.FromSeconds(5), "bash and its sleeps");
 
         await sup.StopAsync();
 

@@ -251,13 +251,14 @@ internal static class SuperviseCommands
     {
         c.MarkupLine($"file {Markup.Escape(config.File ?? "")}");
         c.MarkupLine($"status http://{Markup.Escape(config.StatusHost)}:{config.StatusPort} · telemetry {Markup.Escape(config.ServerUrl?.ToString() ?? "off")} · state {Markup.Escape(config.StateDirectory)}");
-        var table = Format.Table("service", "command", "port", "liveness", "health", "backoff", "logs");
+        var table = Format.Table("service", "command", "port", "liveness", "health", "backoff");
         foreach (var s in config.Services)
             table.AddRow(Markup.Escape(s.Name), Markup.Escape(string.Join(' ', [s.Command, .. s.Args])), s.Port?.ToString(CultureInfo.InvariantCulture) ?? "—",
                 Markup.Escape(s.LivenessUrl?.ToString() ?? "— (exit only)"),
                 $"every {s.HealthInterval.TotalSeconds:0.###} s, restart after {s.FailuresBeforeRestart}",
-                $"{s.RestartBackoff.TotalSeconds:0.###}–{s.RestartBackoffMax.TotalSeconds:0.###} s",
-                Markup.Escape($"{s.StdoutLog} ({s.LogKeep} × {s.LogMaxBytes / 1024} KiB)"));
+                $"{s.RestartBackoff.TotalSeconds:0.###}–{s.RestartBackoffMax.TotalSeconds:0.###} s");
         c.Write(table);
+        foreach (var s in config.Services)
+            c.MarkupLine($"[grey]{Markup.Escape(s.Name)} logs: {Markup.Escape(s.StdoutLog)}, {Markup.Escape(s.StderrLog)} (rotated at {s.LogMaxBytes / 1024} KiB, {s.LogKeep} kept)[/]");
     }
 }

@@ -28,6 +28,8 @@ public sealed class PostgresScheduler(IStore store, IServiceProvider services, S
     private readonly string _replica = Ulid.NewUlid().ToString();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly SemaphoreSlim _calls = new(options.MaxConcurrentCalls);
+    // Slot decisions hold a connection while they wait on a key's advisory lock; bound them so calls keep connections.
+    private readonly SemaphoreSlim _acquisitions = new(8);
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private Executor? _executor;
@@ -125,6 +127,19 @@ public sealed class PostgresScheduler(IStore store, IServiceProvider services, S
         var run = await store.Reader.GetRunAsync(item.RunId, ct);
         var slots = RunFlow.FromJson(run?.Flow).Concurrency;
         if (slots.Count == 0) return true;
+        await _acquisitions.WaitAsync(ct);
+        try
+        {
+            return await AcquireAsync(item, slots, ct);
+        }
+        finally
+        {
+            _acquisitions.Release();
+        }
+    }
+
+    private async Task<bool> AcquireAsync(QueueItem item, IReadOnlyList<ConcurrencySlot> slots, CancellationToken ct)
+    {
         await using var connection = await DataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -174,7 +189,8 @@ public sealed class PostgresScheduler(IStore store, IServiceProvider services, S
                 DELETE FROM concurrency_slots c WHERE c.run_id = $1
                   AND NOT EXISTS (SELECT 1 FROM queue q WHERE q.run_id = $1 AND q.kind = 'call')
                 RETURNING c.key)
-            UPDATE queue SET blocked_on = NULL WHERE blocked_on IN (SELECT key FROM released)
+            UPDATE queue SET blocked_on = NULL WHERE id IN (
+                SELECT DISTINCT ON (blocked_on) id FROM queue WHERE blocked_on IN (SELECT key FROM released) ORDER BY blocked_on, due_at)
             """, connection);
         cmd.Parameters.Add(S(runId));
         if (await cmd.ExecuteNonQueryAsync(ct) > 0) await NotifyAsync(connection, ct);
@@ -184,8 +200,9 @@ public sealed class PostgresScheduler(IStore store, IServiceProvider services, S
     {
         await using var connection = await DataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand("""
-            UPDATE queue SET blocked_on = NULL WHERE blocked_on = $1
-              AND (SELECT COUNT(*) FROM concurrency_slots WHERE key = $1) < $2
+            UPDATE queue SET blocked_on = NULL WHERE id IN (
+                SELECT id FROM queue WHERE blocked_on = $1 ORDER BY due_at
+                LIMIT GREATEST(0, $2 - (SELECT COUNT(*) FROM concurrency_slots WHERE key = $1)))
             """, connection);
         cmd.Parameters.Add(S(slot.Key));
         cmd.Parameters.Add(I(slot.Limit));

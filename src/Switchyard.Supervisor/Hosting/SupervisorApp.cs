@@ -36,9 +36,11 @@ public static class SupervisorApp
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        // A failed start (status port taken) is reported by the caller in one line, not as a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.WebHost.ConfigureKestrel(k => Listen(k, config.StatusHost, config.StatusPort));
 
-        var slowestStop = config.Services.Max(s => s.StopTimeout);
+        var slowestStop = config.Services.Select(s => s.StopTimeout).DefaultIfEmpty(TimeSpan.FromSeconds(5)).Max();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = slowestStop + slowestStop + config.TelemetryTimeout + TimeSpan.FromSeconds(10));
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.AddSingleton(config);

@@ -17,7 +17,7 @@ namespace Switchyard.Supervisor.Processes;
 internal sealed record PidFile(int Pid, long StartTicks, bool OwnGroup, string? BootId, string Service, string Command, DateTimeOffset StartedAt,
     int SupervisorPid, long SupervisorStartTicks)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The file's content, or null when it is missing or unreadable (then there is nothing to reclaim).</summary>
     public static PidFile? Read(string path)

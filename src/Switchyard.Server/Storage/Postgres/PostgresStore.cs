@@ -17,6 +17,9 @@ public sealed class PostgresStore : GroupCommitWriter, IStore
     public PostgresStore(string connectionString, ILogger<PostgresStore> logger) : base(logger)
     {
         var builder = new NpgsqlConnectionStringBuilder(PostgresUrl.ToConnectionString(connectionString)) { Enlist = false };
+        // Calls, readers, the writer and the scheduler share the pool; the default 100 is tight at 256 calls in flight.
+        if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("Max Pool Size", StringComparison.OrdinalIgnoreCase))
+            builder.MaxPoolSize = 200;
         ConnectionString = builder.ConnectionString;
         Location = $"{builder.Host}:{builder.Port}/{builder.Database}";
         _dataSource = NpgsqlDataSource.Create(ConnectionString);
