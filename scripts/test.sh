@@ -30,6 +30,24 @@ if ! node_ok; then
   fi
 fi
 
+# The PostgreSQL store tests start their own throwaway cluster (initdb + pg_ctl as the postgres user, on a free
+# loopback port): they need the server binaries from Debian's postgresql package.
+pg_ok() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
+if ! pg_ok; then
+  if [ "$(id -u)" -eq 0 ]; then as_root=""; elif command -v sudo >/dev/null 2>&1; then as_root="sudo"; else
+    echo "PostgreSQL server binaries are required by the PostgreSQL store tests: run as root, or apt-get install -y postgresql" >&2
+    exit 1
+  fi
+  $as_root apt-get update
+  $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+  # The package starts a cluster of its own on 5432; the tests do not use it.
+  $as_root service postgresql stop >/dev/null 2>&1 || true
+fi
+if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
+  echo "the postgres system user is missing (it comes with the postgresql package)" >&2
+  exit 1
+fi
+
 dotnet restore Switchyard.slnx -v quiet
 dotnet build Switchyard.slnx -c Debug --no-restore -v quiet -clp:ErrorsOnly
 
