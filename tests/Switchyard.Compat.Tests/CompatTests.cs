@@ -32,7 +32,8 @@ public abstract class CompatTests(CompatFixture fixture)
         var functions = (await F.Server.GetAsync("/v1/functions"))["functions"]!.AsArray();
         var ids = functions.Select(f => (string?)f!["id"]).ToHashSet();
         foreach (var id in new[] { "steps", "sleeper", "waiter", "sender", "receiver", "child", "invoker", "calls-csharp", "parallel",
-                     "non-retriable", "retry-after", "flaky", "step-fails", "step-fails-failure", "caught", "cancellable", "ticker", "invoke-timeout", "signal-waiter" })
+                     "non-retriable", "retry-after", "flaky", "step-fails", "step-fails-failure", "caught", "cancellable", "ticker", "invoke-timeout", "signal-waiter",
+                     "serialized", "rate-limited", "debounced", "idempotent", "batched" })
             Assert.Contains("compat-js-" + id, ids);
         Assert.Contains("compat-cs-double", ids);
         var apps = (await F.Server.GetAsync("/v1/apps"))["apps"]!.AsArray();
@@ -232,6 +233,64 @@ public abstract class CompatTests(CompatFixture fixture)
             Assert.True(DateTime.UtcNow < deadline, "no completed run of the every-second cron function within 15 s");
             await Task.Delay(200);
         }
+    }
+
+    [Fact]
+    public async Task Js_concurrency_key_serializes_runs_of_one_key()
+    {
+        var key = Unique("k");
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++) ids.Add(await F.Server.SendAsync("compat/serialized", new { k = key }));
+        var runs = new List<JsonObject>();
+        foreach (var id in ids) runs.Add(await F.WaitForRunAsync(await F.RunOfEventAsync(id, "compat-js-serialized")));
+        Assert.All(runs, AssertCompleted);
+        var spans = runs.Select(r => (Start: (long)Output(r)!["start"]!, End: (long)Output(r)!["end"]!)).OrderBy(s => s.Start).ToList();
+        for (var i = 1; i < spans.Count; i++) Assert.True(spans[i].Start >= spans[i - 1].End, "runs of one concurrency key overlapped");
+    }
+
+    [Fact]
+    public async Task Js_rate_limit_drops_the_excess_with_a_recorded_reason()
+    {
+        var user = Unique("u");
+        var first = await F.Server.SendAsync("compat/rate", new { user });
+        var second = await F.Server.SendAsync("compat/rate", new { user });
+        AssertCompleted(await F.WaitForRunAsync(await F.RunOfEventAsync(first, "compat-js-rate-limited")));
+        var decision = (await F.Server.GetAsync($"/v1/events/{second}"))["decisions"]!.AsArray().Single()!;
+        Assert.Equal("rate_limited", (string?)decision["outcome"]);
+        Assert.Contains(user, (string?)decision["reason"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Js_debounce_runs_once_with_the_last_event()
+    {
+        var doc = Unique("d");
+        string last = "";
+        for (var v = 1; v <= 3; v++) last = await F.Server.SendAsync("compat/debounce", new { doc, v });
+        var run = await F.WaitForRunAsync(await F.RunOfEventAsync(last, "compat-js-debounced"));
+        AssertCompleted(run);
+        Assert.Equal(3, (int)Output(run)!);
+    }
+
+    [Fact]
+    public async Task Js_idempotency_key_runs_once()
+    {
+        var orderId = Unique("o");
+        var a = await F.Server.SendAsync("compat/order", new { orderId });
+        var b = await F.Server.SendAsync("compat/order", new { orderId });
+        AssertCompleted(await F.WaitForRunAsync(await F.RunOfEventAsync(a, "compat-js-idempotent")));
+        Assert.Equal("skipped_idempotency", (string?)(await F.Server.GetAsync($"/v1/events/{b}"))["decisions"]!.AsArray().Single()!["outcome"]);
+    }
+
+    [Fact]
+    public async Task Js_batch_gets_all_events_in_one_run()
+    {
+        var tag = Random.Shared.Next(1_000_000);
+        var ids = new List<string>();
+        for (var n = 0; n < 3; n++) ids.Add(await F.Server.SendAsync("compat/batch", new { n = tag + n }));
+        // A batched run belongs to the first event of its batch.
+        var run = await F.WaitForRunAsync(await F.RunOfEventAsync(ids[0], "compat-js-batched"));
+        AssertCompleted(run);
+        Assert.Equal([tag, tag + 1, tag + 2], Output(run)!.AsArray().Select(x => (int)x!).Order());
     }
 
     [Fact]

@@ -201,11 +201,43 @@ const ticker = inngest.createFunction(
   async ({ event }) => ({ trigger: event.name }),
 );
 
+// Flow control declared the Inngest way; the server must honour the same field names and semantics.
+const serialized = inngest.createFunction(
+  { id: "serialized", concurrency: { limit: 1, key: "event.data.k" }, triggers: [{ event: "compat/serialized" }] },
+  async ({ event, step }) => {
+    const start = await step.run("start", () => Date.now());
+    await step.run("work", () => new Promise((r) => setTimeout(r, 150)));
+    const end = await step.run("end", () => Date.now());
+    return { k: event.data.k, start, end };
+  },
+);
+
+const rateLimited = inngest.createFunction(
+  { id: "rate-limited", rateLimit: { limit: 1, period: "1m", key: "event.data.user" }, triggers: [{ event: "compat/rate" }] },
+  async () => "ran",
+);
+
+const debounced = inngest.createFunction(
+  { id: "debounced", debounce: { period: "1s", key: "event.data.doc" }, triggers: [{ event: "compat/debounce" }] },
+  async ({ event }) => event.data.v,
+);
+
+const idempotent = inngest.createFunction(
+  { id: "idempotent", idempotency: "event.data.orderId", triggers: [{ event: "compat/order" }] },
+  async () => "charged",
+);
+
+const batched = inngest.createFunction(
+  { id: "batched", batchEvents: { maxSize: 3, timeout: "5s" }, triggers: [{ event: "compat/batch" }] },
+  async ({ events }) => events.map((e) => e.data.n),
+);
+
 const handler = serve({
   client: inngest,
   functions: [
     steps, sleeper, waiter, sender, receiver, child, invoker, invokeTimeout, callsCsharp, signalWaiter, parallel,
     nonRetriable, retryAfter, flaky, stepFails, caught, cancellable, ticker,
+    serialized, rateLimited, debounced, idempotent, batched,
   ],
 });
 
