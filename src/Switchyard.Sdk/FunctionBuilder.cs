@@ -18,6 +18,7 @@ public sealed class FunctionBuilder
     private readonly JsonArray _cancel = [];
     private JsonObject? _throttle, _rateLimit, _debounce, _batch, _singleton, _timeouts, _priority;
     private string? _idempotency;
+    private readonly List<string> _roles = [];
 
     internal FunctionBuilder()
     {
@@ -36,6 +37,21 @@ public sealed class FunctionBuilder
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         _name = name;
+        return this;
+    }
+
+    /// <summary>Declares the roles the function runs in (e.g. <c>host</c> for functions that need the machine,
+    /// <c>cluster</c> for stateless ones): an app started with <see cref="SwitchyardOptions.Role"/> serves it only
+    /// in these roles. A function without roles runs in every role. Role names are lower-case letters, digits and
+    /// <c>_</c> (at most 32). Call again to add roles.</summary>
+    public FunctionBuilder Roles(params string[] roles)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        foreach (var role in roles)
+        {
+            RoleName.Validate(role, nameof(roles));
+            if (!_roles.Contains(role, StringComparer.Ordinal)) _roles.Add(role);
+        }
         return this;
     }
 
@@ -171,7 +187,7 @@ public sealed class FunctionBuilder
             Idempotency = _idempotency, Singleton = _singleton, Timeouts = _timeouts,
             Cancel = _cancel.Count == 0 ? null : (JsonArray)_cancel.DeepClone(),
         };
-        return new FunctionDefinition(type, config, _retries);
+        return new FunctionDefinition(type, config, _retries) { Roles = _roles.ToArray() };
     }
 
     private static JsonObject Obj(params (string Key, object? Value)[] fields)

@@ -5,8 +5,25 @@ namespace Switchyard.Sdk;
 /// <summary>Settings of a Switchyard app: who it is, where the server is, and where its functions are served.</summary>
 public sealed class SwitchyardOptions
 {
-    /// <summary>The app id. Function ids are registered as <c>&lt;AppId&gt;-&lt;function id&gt;</c>. Required.</summary>
+    /// <summary>The app id. Function ids are registered as <c>&lt;AppId&gt;-&lt;function id&gt;</c>, with or without a
+    /// <see cref="Role"/>. Required.</summary>
     public string AppId { get; set; } = "";
+
+    /// <summary>The role this instance runs in (e.g. <c>host</c> or <c>cluster</c>): it then serves only the functions
+    /// that declare the role with <see cref="FunctionBuilder.Roles(string[])"/> and those that declare none, and
+    /// registers as <c>&lt;AppId&gt;-&lt;Role&gt;</c> (see <see cref="RegisteredAppId"/>). Function ids keep the plain
+    /// <see cref="AppId"/> prefix, so one function has one id whichever role serves it. Null serves every function
+    /// under <see cref="AppId"/>. Defaults to the <c>SWITCHYARD_ROLE</c> environment variable. A role that no
+    /// function declares (or that is not in <see cref="AllowedRoles"/>) fails at startup.</summary>
+    public string? Role { get; set; }
+
+    /// <summary>The roles this app may run in. When empty, the roles its functions declare. When set, a function
+    /// declaring another role fails at startup (catches typos), and a listed role may have no functions.</summary>
+    public IList<string> AllowedRoles { get; } = [];
+
+    /// <summary>The app id registered with the server: <see cref="AppId"/>, or <c>&lt;AppId&gt;-&lt;Role&gt;</c> when a
+    /// <see cref="Role"/> is set.</summary>
+    public string RegisteredAppId => string.IsNullOrEmpty(Role) ? AppId : $"{AppId}-{Role}";
 
     /// <summary>Base URL of the Switchyard server (registration and events). Defaults to <c>http://127.0.0.1:8288</c>.</summary>
     public Uri ServerUrl { get; set; } = new("http://127.0.0.1:8288");

@@ -11,7 +11,8 @@ public static class SwitchyardServiceCollectionExtensions
     /// Add functions on the returned builder and serve them with <c>app.MapSwitchyard()</c>.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the app id, server URL and other <see cref="SwitchyardOptions"/>. Keys left unset
-    /// are read from <c>SWITCHYARD_EVENT_KEY</c>, <c>SWITCHYARD_SIGNING_KEY</c> and <c>SWITCHYARD_SIGNING_KEY_FALLBACK</c>.</param>
+    /// are read from <c>SWITCHYARD_EVENT_KEY</c>, <c>SWITCHYARD_SIGNING_KEY</c>, <c>SWITCHYARD_SIGNING_KEY_FALLBACK</c>
+    /// and <c>SWITCHYARD_ROLE</c>.</param>
     public static SwitchyardBuilder AddSwitchyard(this IServiceCollection services, Action<SwitchyardOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -23,6 +24,7 @@ public static class SwitchyardServiceCollectionExtensions
             o.EventKey ??= Environment.GetEnvironmentVariable("SWITCHYARD_EVENT_KEY");
             o.SigningKey ??= Environment.GetEnvironmentVariable("SWITCHYARD_SIGNING_KEY");
             o.SigningKeyFallback ??= Environment.GetEnvironmentVariable("SWITCHYARD_SIGNING_KEY_FALLBACK");
+            if (string.IsNullOrWhiteSpace(o.Role)) o.Role = Environment.GetEnvironmentVariable("SWITCHYARD_ROLE") is { Length: > 0 } role ? role.Trim() : null;
         });
         services.AddHttpClient(SwitchyardClient.HttpClientName);
         services.TryAddSingleton<SwitchyardClient>();

@@ -59,6 +59,7 @@ public static class SwitchyardServer
             s.AddSingleton<PostgresScheduler>();
             s.AddSingleton<IWorkScheduler>(sp => sp.GetRequiredService<PostgresScheduler>());
             s.AddHostedService(sp => sp.GetRequiredService<PostgresScheduler>());
+            s.AddHostedService<RegistryRefresh>();
         }
         else
         {

@@ -11,6 +11,12 @@ internal sealed record FunctionDefinition(Type Type, FunctionConfig Config, int?
 
     public bool HasCron => Config.Triggers.Any(t => t.Cron is not null);
 
+    /// <summary>The roles the function runs in; empty = every role.</summary>
+    public IReadOnlyList<string> Roles { get; init; } = [];
+
+    /// <summary>Whether an app started in <paramref name="role"/> (null = no role) serves the function.</summary>
+    public bool RunsIn(string? role) => role is null || Roles.Count == 0 || Roles.Contains(role, StringComparer.Ordinal);
+
     public static string CompositeId(string appId, string localId) => $"{appId}-{localId}";
 
     /// <summary>The config as registered: composite id and the single <c>step</c> entry pointing at the serve URL.</summary>

@@ -1,0 +1,1 @@
+namespace Switchyard.Gateway; internal static class Placeholder { }
