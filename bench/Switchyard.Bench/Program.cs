@@ -78,8 +78,15 @@ async Task Crash(int count)
 
 async Task Ingest()
 {
-    using var yard = await Yard.StartAsync(yardDll);
-    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = yard.Url };
+    // BENCH_STORE=postgres://… runs against PostgreSQL; BENCH_REPLICAS=3 starts that many replicas, sent to round-robin.
+    var store = Environment.GetEnvironmentVariable("BENCH_STORE");
+    var replicaCount = int.TryParse(Environment.GetEnvironmentVariable("BENCH_REPLICAS"), out var r) ? r : 1;
+    var replicas = new List<Yard>();
+    for (var i = 0; i < replicaCount; i++) replicas.Add(await Yard.StartAsync(yardDll, extra: store is null ? [] : ["--store", store]));
+    using var yard = replicas[0];
+    var clients = replicas.Select(y => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = y.Url }).ToList();
+    var http = clients[0];
+    Console.WriteLine($"ingest: store {store ?? "sqlite"}, {replicaCount} replica(s)");
     foreach (var (senders, batch) in new[] { (32, 1), (8, 100) })
     {
         var stop = DateTime.UtcNow.AddSeconds(10);
@@ -92,7 +99,7 @@ async Task Ingest()
             while (DateTime.UtcNow < stop)
             {
                 var t = Stopwatch.GetTimestamp();
-                using var r = await http.PostAsJsonAsync("/e/bench", body, ct);
+                using var r = await clients[s % clients.Count].PostAsJsonAsync("/e/bench", body, ct);
                 r.EnsureSuccessStatusCode();
                 local.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
                 Interlocked.Add(ref acked, batch);
@@ -102,6 +109,8 @@ async Task Ingest()
         latencies.Sort();
         Console.WriteLine($"ingest: {senders} senders x batches of {batch}: {acked / 10.0:F0} events/s durable; request p50 {latencies[latencies.Count / 2]:F2} ms, p99 {latencies[(int)(latencies.Count * 0.99)]:F2} ms; server RSS {yard.RssMb():F0} MB");
     }
+    foreach (var extra in replicas.Skip(1)) extra.Dispose();
+    _ = http;
 }
 
 async Task Sleepers(int count)
@@ -183,11 +192,11 @@ namespace Switchyard.Bench
             _process.WaitForExit();
         }
 
-        public static async Task<Yard> StartAsync(string dll, string? dataDir = null, int? fixedPort = null)
+        public static async Task<Yard> StartAsync(string dll, string? dataDir = null, int? fixedPort = null, string[]? extra = null)
         {
             var port = fixedPort ?? FreePort();
             var dir = dataDir ?? Directory.CreateTempSubdirectory("yard-bench-").FullName;
-            var psi = new ProcessStartInfo("dotnet", [dll, "dev", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dir])
+            var psi = new ProcessStartInfo("dotnet", [dll, "dev", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dir, .. extra ?? []])
             { RedirectStandardOutput = true, RedirectStandardError = true };
             var p = Process.Start(psi)!;
             p.BeginOutputReadLine();

@@ -6,6 +6,7 @@ var root = new RootCommand("yard — run and operate Switchyard, the self-hosted
 {
     ServeCommands.Dev(),
     ServeCommands.Server(),
+    WorkerCommands.Build(),
     EventCommands.Send(),
     EventCommands.List(),
     EventCommands.Show(),

@@ -10,15 +10,15 @@ internal static class RegistryCommands
 {
     public static Command Apps()
     {
-        var command = new Command("apps", "List synced apps: URL, SDK, last sync, function count");
+        var command = new Command("apps", "List synced apps: role, URL, SDK, last sync, function count");
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "apps", async (client, output) =>
         {
             var result = await client.GetAsync("/v1/apps", ct);
             var apps = result["apps"]!.AsArray();
             return output.Success("apps", result, c =>
             {
-                var table = Format.Table("app", "url", "sdk", "functions", "last sync");
-                foreach (var a in apps) table.AddRow(Markup.Escape(a!["id"]!.GetValue<string>()), Markup.Escape(a["url"]!.GetValue<string>()), Format.Text(a["sdk"]), a["functionCount"]!.ToString(), Format.Time(a["syncedAt"]));
+                var table = Format.Table("app", "role", "url", "sdk", "functions", "last sync");
+                foreach (var a in apps) table.AddRow(Markup.Escape(a!["id"]!.GetValue<string>()), Format.Text(a["role"]), Markup.Escape(a["url"]!.GetValue<string>()), Format.Text(a["sdk"]), a["functionCount"]!.ToString(), Format.Time(a["syncedAt"]));
                 c.Write(table);
             }, apps.Count == 0 ? [new NextAction("yard sync http://127.0.0.1:3939/api/switchyard", "sync an app")] : [new NextAction("yard functions", "list their functions")]);
         }));
@@ -27,20 +27,20 @@ internal static class RegistryCommands
 
     public static Command Functions()
     {
-        var command = new Command("functions", "List registered functions: owning app, triggers, state");
+        var command = new Command("functions", "List registered functions: app and role, triggers, state, conflicts");
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "functions", async (client, output) =>
         {
             var result = await client.GetAsync("/v1/functions", ct);
             var functions = result["functions"]!.AsArray();
             return output.Success("functions", result, c =>
             {
-                var table = Format.Table("function", "app", "triggers", "attempts", "state");
+                var table = Format.Table("function", "app", "role", "triggers", "attempts", "state");
                 foreach (var f in functions)
                 {
                     var triggers = string.Join(", ", f!["triggers"]!.AsArray().Select(t => t!["event"]?.GetValue<string>() is { } e
                         ? e + (t["expression"] is { } x ? $" if {x}" : "") : "cron " + t["cron"]));
                     var state = (f["paused"]!.GetValue<bool>() ? "[yellow]paused[/]" : "active") + (f["conflict"]!.GetValue<bool>() ? $" [red]conflict (owner {Markup.Escape(f["owner"]?.GetValue<string>() ?? "")})[/]" : "");
-                    table.AddRow(Markup.Escape(f["id"]!.GetValue<string>()), Markup.Escape(f["appId"]!.GetValue<string>()), Markup.Escape(triggers), f["maxAttempts"]!.ToString(), state);
+                    table.AddRow(Markup.Escape(f["id"]!.GetValue<string>()), Markup.Escape(f["appId"]!.GetValue<string>()), Format.Text(f["role"]), Markup.Escape(triggers), f["maxAttempts"]!.ToString(), state);
                 }
                 c.Write(table);
             });

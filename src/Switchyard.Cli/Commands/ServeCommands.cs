@@ -26,8 +26,11 @@ internal static class ServeCommands
         var signingKey = new Option<string?>("--signing-key") { Description = "Signing key shared with apps" };
         var apiToken = new Option<string?>("--api-token") { Description = "REST API bearer token" };
         var devFlag = new Option<bool>("--dev") { Description = "Dev mode: no keys, no signing" };
+        var roles = new Option<string?>("--roles") { Description = "Also run the built-in worker in these roles, e.g. host,cluster (one port each, from --worker-port)" };
+        var workerPort = new Option<int?>("--worker-port") { Description = $"First worker port for --roles (default {Switchyard.Worker.WorkerOptions.DefaultPort}; 0 = any free port)" };
         var command = new Command(name, description) { host, port, dataDir, store, app, eventKey, signingKey, apiToken };
         if (!dev) command.Options.Add(devFlag);
+        if (dev) { command.Options.Add(roles); command.Options.Add(workerPort); }
         command.SetAction(async (pr, ct) =>
         {
             var output = CliGlobals.Output(pr);
@@ -43,6 +46,8 @@ internal static class ServeCommands
             if (pr.GetValue(app) is { Length: > 0 } apps) flags["Apps"] = string.Join(",", apps);
             if (pr.GetValue(eventKey) is { Length: > 0 } keys) flags["EventKeys"] = string.Join(",", keys);
             if (dev || pr.GetValue(devFlag)) flags["Dev"] = "true";
+            var (workerRoles, rolesError) = WorkerCommands.ParseRoles(dev ? pr.GetValue(roles) : null);
+            if (rolesError is not null) return output.Failure(name, rolesError);
             Server.Configuration.ServerOptions options;
             try
             {
@@ -74,12 +79,23 @@ internal static class ServeCommands
                 }
                 var storeInfo = web.Services.GetRequiredService<IStore>();
                 var url = SwitchyardServer.Addresses(web).FirstOrDefault() ?? options.ClientUrl.ToString();
+                var (workers, workerError) = workerRoles.Count == 0 ? ([], null)
+                    : await WorkerCommands.StartForDevAsync(options, new Uri(url), workerRoles, pr.GetValue(workerPort) ?? Switchyard.Worker.WorkerOptions.DefaultPort, ct);
+                if (workerError is not null)
+                {
+                    await web.StopAsync(CancellationToken.None);
+                    return output.Failure(name, workerError);
+                }
                 if (output.Json)
                 {
                     Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
                     {
                         ok = true, command = name,
-                        result = new { url, mode = options.Dev ? "dev" : "production", store = new { kind = storeInfo.Kind, location = storeInfo.Location }, apps = options.AppList },
+                        result = new
+                        {
+                            url, mode = options.Dev ? "dev" : "production", store = new { kind = storeInfo.Kind, location = storeInfo.Location }, apps = options.AppList,
+                            workers = workers.Select(w => { var d = WorkerCommands.Describe(w.App); d["synced"] = w.Synced; d["syncMessage"] = w.SyncMessage; return d; }),
+                        },
                         next_actions = Array.Empty<object>(),
                     }));
                 }
@@ -90,6 +106,9 @@ internal static class ServeCommands
                     AnsiConsole.MarkupLine($"  events  POST {url.TrimEnd('/')}/e/<event-key>");
                     AnsiConsole.MarkupLine($"  health  GET  {url.TrimEnd('/')}/health");
                     foreach (var a in options.AppList) AnsiConsole.MarkupLine($"  app     {Markup.Escape(a)} (synced at start{(options.Dev ? ", re-synced every " + options.ResyncInterval.TotalSeconds + " s" : "")})");
+                    foreach (var w in workers)
+                        AnsiConsole.MarkupLine($"  worker  {Markup.Escape(w.App.AppId)} (role {Markup.Escape(w.App.Options.Role)}) {Markup.Escape(w.App.ServeUrl.ToString())}, health {Markup.Escape(w.App.HealthUrl.ToString())}: "
+                            + $"{Markup.Escape(string.Join(", ", w.App.FunctionIds))} {(w.Synced ? "[green]synced[/]" : $"[red]not synced: {Markup.Escape(w.SyncMessage)}[/]")}");
                     AnsiConsole.MarkupLine("[grey]Ctrl-C to stop.[/]");
                 }
                 try
@@ -99,6 +118,11 @@ internal static class ServeCommands
                 catch (OperationCanceledException)
                 {
                     // Ctrl-C: fall through to a clean stop.
+                }
+                foreach (var w in workers)
+                {
+                    await w.App.StopAsync(CancellationToken.None);
+                    await w.App.DisposeAsync();
                 }
                 await web.StopAsync(CancellationToken.None);
             }

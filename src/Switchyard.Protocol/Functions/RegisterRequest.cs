@@ -24,6 +24,9 @@ public sealed record RegisterRequest
     [JsonPropertyName("deployId")] public string? DeployId { get; init; }
     /// <summary>Every function of the app.</summary>
     [JsonPropertyName("functions")] public IReadOnlyList<FunctionConfig> Functions { get; init; } = [];
+    /// <summary>The role the app was started in (Switchyard extension; the C# SDK sends it with app id
+    /// <c>&lt;app&gt;-&lt;role&gt;</c>). Absent for apps without a role.</summary>
+    [JsonPropertyName("role")] public string? Role { get; init; }
     /// <summary>Capabilities the SDK declares.</summary>
     [JsonPropertyName("capabilities")] public JsonObject? Capabilities { get; init; }
 }

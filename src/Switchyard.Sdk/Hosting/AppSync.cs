@@ -24,13 +24,15 @@ internal sealed class AppSync(IHttpClientFactory http, IOptions<SwitchyardOption
         var registration = new RegisterRequest
         {
             Url = serveUrl,
-            AppName = settings.AppId,
+            // A role instance registers as its own app, so two roles never replace each other's function set.
+            AppName = settings.RegisteredAppId,
             DeployType = "ping",
             Framework = SdkInfo.Framework,
             Sdk = SdkInfo.RegisterName,
             V = "0.1",
             DeployId = deployId,
             Functions = registry.All.Select(f => f.ToConfig(settings.AppId, serveUrl)).ToArray(),
+            Role = string.IsNullOrEmpty(settings.Role) ? null : settings.Role,
             Capabilities = new JsonObject { ["trust_probe"] = "v1" },
         };
 

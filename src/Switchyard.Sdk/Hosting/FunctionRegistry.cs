@@ -46,9 +46,9 @@ internal sealed class FunctionRegistry
     private static string? CheckRole(SwitchyardOptions options, IEnumerable<FunctionDefinition> functions)
     {
         var allowed = options.AllowedRoles.ToList();
-        foreach (var role in allowed)
-            if (!RoleName.IsValid(role))
-                throw new InvalidOperationException($"SwitchyardOptions.AllowedRoles has \"{role}\", which is not a valid role: use lower-case letters, digits and '_'.");
+        foreach (var name in allowed)
+            if (!RoleName.IsValid(name))
+                throw new InvalidOperationException($"SwitchyardOptions.AllowedRoles has \"{name}\", which is not a valid role: use lower-case letters, digits and '_'.");
         var declared = functions.SelectMany(f => f.Roles.Select(r => (Role: r, Function: f))).ToList();
         if (allowed.Count > 0 && declared.FirstOrDefault(d => !allowed.Contains(d.Role, StringComparer.Ordinal)) is { Function: not null } stray)
             throw new InvalidOperationException($"Function \"{stray.Function.LocalId}\" ({stray.Function.Type.Name}) declares role \"{stray.Role}\", "

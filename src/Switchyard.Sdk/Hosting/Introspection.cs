@@ -18,12 +18,13 @@ internal static class Introspection
             ["function_count"] = functionCount,
             ["mode"] = cloud ? "cloud" : "dev",
             ["schema_version"] = SdkInfo.SchemaVersion,
-            ["app_id"] = options.AppId,
+            ["app_id"] = options.RegisteredAppId,
             ["framework"] = SdkInfo.Framework,
             ["sdk_language"] = SdkInfo.Language,
             ["sdk_version"] = SdkInfo.Version,
             ["serve_path"] = options.ServePath,
         };
+        if (!string.IsNullOrEmpty(options.Role)) answer["role"] = options.Role;
         if (cloud)
         {
             answer["authentication_succeeded"] = true;

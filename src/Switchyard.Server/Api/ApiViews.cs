@@ -17,7 +17,7 @@ internal static class ApiViews
 
     public static object App(AppRecord a, FunctionRegistry.Snapshot snapshot) => new
     {
-        id = a.Id, url = a.Url, sdk = a.Sdk, framework = a.Framework, syncedAt = a.SyncedAt, createdAt = a.CreatedAt,
+        id = a.Id, role = snapshot.Role(a.Id), url = a.Url, sdk = a.Sdk, framework = a.Framework, syncedAt = a.SyncedAt, createdAt = a.CreatedAt,
         functionCount = snapshot.Functions.Count(f => f.AppId == a.Id),
     };
 
@@ -26,7 +26,7 @@ internal static class ApiViews
         var owner = snapshot.Function(f.Id);
         return new
         {
-            id = f.Id, name = f.Name, appId = f.AppId, url = f.Config.Step?.Runtime.Url, paused = f.Paused,
+            id = f.Id, name = f.Name, appId = f.AppId, role = snapshot.Role(f.AppId), url = f.Config.Step?.Runtime.Url, paused = f.Paused,
             triggers = f.Config.Triggers, maxAttempts = f.Config.MaxAttempts,
             owner = owner?.AppId,
             conflict = snapshot.Functions.Count(x => x.Id == f.Id) > 1,

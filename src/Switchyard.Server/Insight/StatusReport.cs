@@ -21,13 +21,15 @@ public sealed class StatusReport(IStore store, FunctionRegistry registry, IWorkS
         var size = File.Exists(store.Location) ? new FileInfo(store.Location).Length : 0;
         components.Add(Line("store", "ok", $"{store.Kind} {store.Location} ({size / 1024} KiB, {await store.Reader.CountEventsAsync(ct)} events, {scheduler.Backlog} queued items)", null));
         var snapshot = registry.Current;
-        var probes = snapshot.Apps.Select(a => ProbeAsync(a, ct)).ToList();
+        var probes = snapshot.Apps.Select(a => ProbeAsync(a, snapshot.Role(a.Id), ct)).ToList();
         foreach (var line in await Task.WhenAll(probes)) components.Add(line);
         if (snapshot.Apps.Count == 0)
             components.Add(Line("apps", "degraded", "no app is synced, so no function can run", "start an app and run `yard sync <url>` (or `yard dev --app <url>`)"));
         foreach (var conflict in snapshot.Conflicts)
         {
-            var owners = snapshot.Functions.Where(f => f.Id == conflict).Select(f => f.AppId).ToList();
+            // In ownership order (first registered first), so the first name is where runs go.
+            var owners = snapshot.Functions.Where(f => f.Id == conflict)
+                .OrderBy(f => snapshot.App(f.AppId)?.CreatedAt ?? long.MaxValue).ThenBy(f => f.AppId, StringComparer.Ordinal).Select(f => snapshot.Role(f.AppId) is { } role ? $"{f.AppId} (role {role})" : f.AppId).ToList();
             components.Add(Line($"function {conflict}", "degraded",
                 $"registered by {string.Join(" and ", owners)}; runs go to {snapshot.Function(conflict)!.AppId} (first registered)",
                 "remove the function from all but one app, then re-sync"));
@@ -37,10 +39,10 @@ public sealed class StatusReport(IStore store, FunctionRegistry registry, IWorkS
         return new JsonObject { ["overall"] = overall, ["components"] = components };
     }
 
-    private async Task<JsonObject> ProbeAsync(AppRecord app, CancellationToken ct)
+    private async Task<JsonObject> ProbeAsync(AppRecord app, string? role, CancellationToken ct)
     {
         var age = TimeSpan.FromMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - app.SyncedAt);
-        var detail = $"{app.Url} — {app.FunctionCount} function(s), {app.Sdk}, last sync {TimeString.Format(age)} ago";
+        var detail = $"{app.Url} — {(role is null ? "" : $"role {role}, ")}{app.FunctionCount} function(s), {app.Sdk}, last sync {TimeString.Format(age)} ago";
         try
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -48,7 +48,7 @@ public sealed class TopologyBuilder(IStore store, FunctionRegistry registry, Ser
             }
             apps.Add(new JsonObject
             {
-                ["id"] = app.Id, ["url"] = app.Url, ["host"] = uri?.Host, ["port"] = uri?.Port, ["sdk"] = app.Sdk, ["syncedAt"] = app.SyncedAt,
+                ["id"] = app.Id, ["role"] = snapshot.Role(app.Id), ["url"] = app.Url, ["host"] = uri?.Host, ["port"] = uri?.Port, ["sdk"] = app.Sdk, ["syncedAt"] = app.SyncedAt,
                 ["functions"] = functions,
             });
         }

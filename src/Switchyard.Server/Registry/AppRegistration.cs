@@ -36,6 +36,8 @@ public sealed class AppRegistration(IStore store, FunctionRegistry registry, Exp
                 return new Outcome(false, request.AppName, []);
             }
             tx.UpsertApp(new AppRecord(request.AppName, url, request.Sdk, request.Framework, checksum, tx.Now, existing?.CreatedAt ?? tx.Now, functions.Count));
+            if (request.Role is { } role) tx.KvPut(AppRole.Namespace, request.AppName, role, null);
+            else tx.KvDelete(AppRole.Namespace, request.AppName);
             var removed = tx.ReplaceFunctions(request.AppName, functions.Select(f => new FunctionRecord(f.Id, request.AppName, f, false, tx.Now)).ToList());
             telemetry.AppSynced(tx, request.AppName, url, functions.Select(f => f.Id).ToList(), removed);
             return new Outcome(true, request.AppName, removed);
@@ -49,6 +51,7 @@ public sealed class AppRegistration(IStore store, FunctionRegistry registry, Exp
         if (string.IsNullOrWhiteSpace(request.AppName)) return ApiError.BadRequest("invalid_app", "appName is required");
         if (request.AppName.Length > 256) return ApiError.BadRequest("invalid_app", "appName is longer than 256 characters");
         if (!Uri.TryCreate(request.Url, UriKind.Absolute, out _)) return ApiError.BadRequest("invalid_url", "url must be an absolute URL");
+        if (AppRole.Problem(request.AppName, request.Role) is { } roleProblem) return ApiError.BadRequest("invalid_role", roleProblem);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < request.Functions.Count; i++)
         {

@@ -17,7 +17,8 @@ public sealed class FunctionRegistry(IStore store)
     {
         var apps = await store.Reader.ListAppsAsync(cancellationToken);
         var functions = await store.Reader.ListFunctionsAsync(cancellationToken);
-        _snapshot = new Snapshot(apps, functions, new TriggerIndex(Owners(apps, functions)));
+        var roles = await store.Reader.KvListAsync(AppRole.Namespace, cancellationToken);
+        _snapshot = new Snapshot(apps, functions, new TriggerIndex(Owners(apps, functions)), roles.ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal));
     }
 
     /// <summary>When two apps register the same function id, the app that registered first (then the smaller app
@@ -36,14 +37,20 @@ public sealed class FunctionRegistry(IStore store)
         private readonly Dictionary<string, FunctionRecord> _owners;
         private readonly Dictionary<string, AppRecord> _apps;
 
-        internal Snapshot(IReadOnlyList<AppRecord> apps, IReadOnlyList<FunctionRecord> functions, TriggerIndex index)
+        internal Snapshot(IReadOnlyList<AppRecord> apps, IReadOnlyList<FunctionRecord> functions, TriggerIndex index, IReadOnlyDictionary<string, string>? roles = null)
         {
             Apps = apps;
             Functions = functions;
             Triggers = index;
             _apps = apps.ToDictionary(a => a.Id, StringComparer.Ordinal);
             _owners = Owners(apps, functions).ToDictionary(f => f.Id, StringComparer.Ordinal);
+            _roles = roles ?? new Dictionary<string, string>();
         }
+
+        private readonly IReadOnlyDictionary<string, string> _roles;
+
+        /// <summary>The role an app runs in (see <see cref="AppRole"/>), or null.</summary>
+        public string? Role(string appId) => _roles.GetValueOrDefault(appId);
 
         /// <summary>All apps.</summary>
         public IReadOnlyList<AppRecord> Apps { get; }

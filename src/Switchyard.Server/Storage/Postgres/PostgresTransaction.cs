@@ -61,6 +61,9 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
     public string? KvGet(string ns, string key)
     {
         // Two replicas deciding on the same absent key (an idempotency key, a debounce) must not both see "absent".
+        // The lock and the read are one round trip: the lock is taken before the row is read.
+        // Lock, then read in a separate statement: a statement's snapshot is taken when it starts, so a read in the
+        // same statement as the lock wait would miss what the holder committed.
         Lock("kv", ns + "\u001f" + key);
         return Command("SELECT value FROM kv WHERE ns = $1 AND key = $2 AND (expires_at IS NULL OR expires_at > $3)", S(ns), S(key), L(Now)).ExecuteScalar() as string;
     }

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Switchyard.Gateway.Channels;
+using Switchyard.Gateway.Configuration;
+using Switchyard.Gateway.Delivery;
+using Switchyard.Gateway.Inbound;
+using Switchyard.Gateway.State;
+using Switchyard.Gateway.Stream;
+using Switchyard.Sdk;
+
+namespace Switchyard.Gateway.Hosting;
+
+/// <summary>Builds the gateway host: the SDK app (id <c>gateway</c>) serving the delivery and digest functions at
+/// <c>/api/switchyard</c>, the channels and Telegram pollers, the digest flusher, the stream (<c>GET /stream</c>),
+/// <c>GET /health</c>, the control endpoints and Slack's inbound endpoints. Logs go to stderr so stdout stays free
+/// for the CLI's envelope.</summary>
+public static class GatewayApp
+{
+    /// <summary>Builds (does not start) the gateway. Connects to Redis when <see cref="GatewayConfig.RedisUrl"/> is set.</summary>
+    /// <param name="config">The configuration.</param>
+    /// <param name="configure">Adjusts the builder (tests quiet the logs).</param>
+    public static WebApplication Build(GatewayConfig config, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Switchyard.Gateway" });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        builder.WebHost.ConfigureKestrel(k => Listen(k, config.Host, config.Port));
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+
+        IGatewayState state = config.RedisUrl is { } redis
+            ? RedisGatewayState.ConnectAsync(redis, config.RedisPrefix).GetAwaiter().GetResult()
+            : new MemoryGatewayState(config.StateDir);
+        builder.Services.AddSingleton(config);
+        builder.Services.AddSingleton(state);
+        builder.Services.AddSingleton<GatewayInstance>();
+        builder.Services.AddHttpClient();
+        builder.Services.AddHttpClient(BusClient.HttpClientName, h => h.Timeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton<BusClient>();
+        builder.Services.AddSingleton<ChannelDirectory>();
+        builder.Services.AddSingleton<DeliveryRouter>();
+        builder.Services.AddSingleton<DeliverySender>();
+        builder.Services.AddSingleton<DeliveryReporter>();
+        builder.Services.AddSingleton<InboundRelay>();
+        builder.Services.AddSingleton<SlackInbound>();
+        builder.Services.AddSingleton<StreamEndpoint>();
+        builder.Services.AddSingleton<GatewayControl>();
+        AddHosted<StreamHub>(builder.Services);
+        AddHosted<DigestFlusher>(builder.Services);
+        AddHosted<BusWatcher>(builder.Services);
+        AddHosted<TelegramPoller>(builder.Services);
+        AddHosted<AppSyncer>(builder.Services);
+        builder.Services.AddSwitchyard(o =>
+            {
+                o.AppId = config.AppId;
+                o.ServerUrl = config.ServerUrl;
+                o.EventKey = config.EventKey;
+                o.SigningKey = config.SigningKey;
+                o.ServeOrigin = config.PublicUrl;
+            })
+            .AddFunction<DeliverFunction>()
+            .AddFunction<DigestFunction>();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.MapSwitchyard();
+        Map(app, config);
+        app.Lifetime.ApplicationStopped.Register(() => state.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return app;
+    }
+
+    /// <summary>The addresses the gateway listens on (after start).</summary>
+    public static IReadOnlyList<string> Addresses(WebApplication app) => app.Urls.ToList();
+
+    private static void AddHosted<T>(IServiceCollection services) where T : class, IHostedService
+    {
+        services.AddSingleton<T>();
+        services.AddHostedService(sp => sp.GetRequiredService<T>());
+    }
+
+    private static void Map(WebApplication app, GatewayConfig config)
+    {
+        app.MapGet("/health", async (GatewayControl control, CancellationToken ct) => Results.Json(await control.HealthAsync(ct)));
+        var control = app.MapGroup("").AddEndpointFilter(async (context, next) =>
+        {
+            if (config.ControlToken is { } token && context.HttpContext.Request.Headers.Authorization.ToString() != "Bearer " + token)
+                return Results.Json(new { error = new { code = "unauthorized", message = "missing or wrong control token: send Authorization: Bearer <gateway.control_token>" } }, statusCode: 401);
+            return await next(context);
+        });
+        control.MapGet("/stream", (HttpContext http, StreamEndpoint stream) => stream.HandleAsync(http));
+        control.MapGet("/channels", async (GatewayControl c, CancellationToken ct) => Results.Json(new JsonObject { ["channels"] = (await c.HealthAsync(ct))["channels"]!.DeepClone() }));
+        control.MapPost("/sleep", async (SleepRequest? request, GatewayControl c, CancellationToken ct) =>
+        {
+            var duration = GatewayDuration.TryParse(request?.For);
+            if (duration is not { } d || d <= TimeSpan.Zero)
+                return Results.Json(new { error = new { code = "invalid_duration", message = "for must be a positive duration such as 8h, 30m or 90s" } }, statusCode: 400);
+            return Results.Json(await c.SleepAsync(d, ct));
+        });
+        control.MapPost("/wake", async (GatewayControl c, CancellationToken ct) => Results.Json(await c.WakeAsync(ct)));
+        control.MapPost("/channels/{name}/mute", async (string name, MuteRequest? request, GatewayControl c, CancellationToken ct) =>
+            await c.MuteAsync(name, request?.Reason, ct) is { } r ? Results.Json(r) : UnknownChannel(name));
+        control.MapPost("/channels/{name}/unmute", async (string name, GatewayControl c, CancellationToken ct) =>
+            await c.UnmuteAsync(name, ct) is { } r ? Results.Json(r) : UnknownChannel(name));
+        app.MapPost("/slack/{channel}/events", (string channel, HttpContext http, SlackInbound slack) => slack.EventsAsync(channel, http));
+        app.MapPost("/slack/{channel}/interactions", (string channel, HttpContext http, SlackInbound slack) => slack.InteractionsAsync(channel, http));
+    }
+
+    private static IResult UnknownChannel(string name) =>
+        Results.Json(new { error = new { code = "unknown_channel", message = $"no channel '{name}' is configured" } }, statusCode: 404);
+
+    private static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions k, string host, int port)
+    {
+        if (host is "localhost" && port != 0) k.ListenLocalhost(port);
+        else if (host is "localhost") k.Listen(IPAddress.Loopback, 0);
+        else if (host is "*" or "+") k.ListenAnyIP(port);
+        else if (IPAddress.TryParse(host.Trim('[', ']'), out var ip)) k.Listen(ip, port);
+        else throw new InvalidDataException($"gateway.host '{host}' must be an IP address, localhost or *");
+    }
+
+    private sealed record SleepRequest(string? For);
+
+    private sealed record MuteRequest(string? Reason);
+}

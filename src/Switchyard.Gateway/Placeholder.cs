@@ -1,1 +1,0 @@
-namespace Switchyard.Gateway; internal static class Placeholder { }

@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using Switchyard.Sdk;
+using Switchyard.Worker.Health;
+using Switchyard.Worker.Hosting;
+
+namespace Switchyard.Worker.Functions;
+
+/// <summary>Checks the registry on a cron (and on <c>switchyard/health.requested</c>): expected functions present
+/// and owned by the right app, no id conflicts, no cron silent for more than twice its cadence. Reports with the
+/// event <c>switchyard/health.report</c> and a telemetry event, and returns the report as the run's output.</summary>
+internal sealed class FunctionHealthFunction(WorkerOptions options, FunctionHealthCheck check, BusClient bus) : SwitchyardFunction<JsonObject>
+{
+    /// <summary>Sending this event runs a check now.</summary>
+    public const string RequestEvent = "switchyard/health.requested";
+
+    /// <summary>The event carrying each report.</summary>
+    public const string ReportEvent = "switchyard/health.report";
+
+    public override void Configure(FunctionBuilder function) => function
+        .Id(WorkerFunction.FunctionHealth.Id).Name("Function health")
+        .Roles([.. WorkerFunction.FunctionHealth.Roles])
+        .OnCron(options.HealthCron)
+        .OnEvent(RequestEvent)
+        .Retries(2)
+        // Overlapping checks would only report the same thing twice.
+        .Singleton(mode: "skip");
+
+    public override async Task<object?> RunAsync(FunctionContext<JsonObject> context)
+    {
+        var report = await context.Step.Run("inspect", () => check.RunAsync(context.CancellationToken));
+        await context.Step.SendEvent("report", new Event(ReportEvent, report) { Id = $"health:{context.RunId}" });
+        await context.Step.Run("telemetry", () => bus.EmitAsync(Telemetry(report, context.RunId), context.CancellationToken));
+        return report;
+    }
+
+    private JsonObject Telemetry(FunctionHealthReport report, string runId)
+    {
+        var ok = report.Status == "ok";
+        var problems = report.Missing.Select(m => $"{m.FunctionId}: {m.Reason}")
+            .Concat(report.Conflicts.Select(c => $"{c.FunctionId}: registered by {string.Join(" and ", c.Apps)}; runs go to {c.Owner}"))
+            .Concat(report.StaleCrons.Select(s => $"{s.FunctionId} ({s.Cron}): {s.Reason}"))
+            .ToList();
+        var telemetry = new JsonObject
+        {
+            ["level"] = ok ? "info" : "warn",
+            ["source"] = "worker",
+            ["component"] = options.RegisteredAppId,
+            ["action"] = ok ? "worker.function_health.ok" : "worker.function_health.degraded",
+            ["success"] = ok,
+            ["metadata"] = new JsonObject
+            {
+                ["runId"] = runId,
+                ["registered"] = report.Registered.Count,
+                ["expected"] = report.Expected.Count,
+                ["missing"] = report.Missing.Count,
+                ["conflicts"] = report.Conflicts.Count,
+                ["staleCrons"] = report.StaleCrons.Count,
+            },
+        };
+        if (!ok) telemetry["error"] = string.Join("; ", problems);
+        return telemetry;
+    }
+}

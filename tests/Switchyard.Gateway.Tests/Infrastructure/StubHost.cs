@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using Switchyard.Server;
+
+namespace Switchyard.Gateway.Tests.Infrastructure;
+
+/// <summary>A minimal web app on a free loopback port, for the fake platform servers.</summary>
+public static class StubHost
+{
+    public static async Task<(WebApplication App, Uri Url)> StartAsync(Action<WebApplication> map)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        map(app);
+        await app.StartAsync();
+        return (app, new Uri(SwitchyardServer.Addresses(app).First()));
+    }
+}
