@@ -48,6 +48,19 @@ if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
   exit 1
 fi
 
+# The gateway tests start their own redis-server on a free loopback port (two gateways sharing one Redis): they need
+# the binary from Debian's redis-server package.
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then as_root=""; elif command -v sudo >/dev/null 2>&1; then as_root="sudo"; else
+    echo "redis-server is required by tests/Switchyard.Gateway.Tests: run as root, or apt-get install -y redis-server" >&2
+    exit 1
+  fi
+  $as_root apt-get update
+  $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server
+  # The package starts a server of its own on 6379; the tests do not use it.
+  $as_root service redis-server stop >/dev/null 2>&1 || true
+fi
+
 dotnet restore Switchyard.slnx -v quiet
 dotnet build Switchyard.slnx -c Debug --no-restore -v quiet -clp:ErrorsOnly
 

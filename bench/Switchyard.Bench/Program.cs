@@ -13,8 +13,78 @@ if (!File.Exists(yardDll)) throw new InvalidOperationException($"build the CLI i
 
 if (which is "all" or "ingest") await Ingest();
 if (which is "all" or "sleepers") await Sleepers(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
+if (which is "side") await SideBySide();
 if (which is "all" or "crash") await Crash(args.Length > 1 && which == "crash" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2_000);
 return;
+
+// Same workloads on both systems, measured end to end: request sent → durable result received, keep-alive HTTP.
+async Task SideBySide()
+{
+    var restate = Environment.GetEnvironmentVariable("RESTATE_INGRESS");
+    var seconds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_SECONDS"), out var sec) ? sec : 10;
+    using var yard = await Yard.StartAsync(yardDll);
+    var builder = WebApplication.CreateSlimBuilder();
+    builder.WebHost.UseUrls("http://127.0.0.1:0");
+    builder.Logging.ClearProviders();
+    builder.Services.AddSwitchyard(o => { o.AppId = "bench"; o.ServerUrl = yard.Url; }).AddFunction<BenchThreeSteps>().AddFunction<BenchTenParallel>();
+    await using var app = builder.Build();
+    app.MapSwitchyard();
+    await app.StartAsync();
+    using var sync = new HttpClient { BaseAddress = yard.Url };
+    (await sync.PostAsJsonAsync("/v1/apps/sync", new { url = new Uri(new Uri(app.Urls.First()), "/api/switchyard").ToString() })).EnsureSuccessStatusCode();
+    var workloads = new (string Name, string Function, string Handler, int InFlight)[]
+    {
+        ("3 steps, 1 in flight", "bench-three-steps", "threeSteps", 1),
+        ("3 steps, 32 in flight", "bench-three-steps", "threeSteps", 32),
+        ("10 parallel steps, 16 in flight", "bench-ten-parallel", "tenParallel", 16),
+    };
+    var rows = new List<string>();
+    foreach (var w in workloads)
+    {
+        var sy = await Drive(yard.Url, $"/v1/functions/{w.Function}/invoke", n => new { data = new { n }, timeout = "60s" }, w.InFlight, seconds,
+            body => body["run"]?["status"]?.GetValue<string>() == "Completed");
+        var rs = restate is null ? null : await Drive(new Uri(restate), $"/Bench/{w.Handler}", n => new { n }, w.InFlight, seconds, body => body["total"] is not null);
+        rows.Add(rs is null
+            ? $"| {w.Name} | {sy.Rate:F0} runs/s, p50 {sy.P50:F1} ms, p99 {sy.P99:F1} ms | (restate not run) | |"
+            : $"| {w.Name} | {sy.Rate:F0} runs/s, p50 {sy.P50:F1} ms, p99 {sy.P99:F1} ms | {rs.Rate:F0} runs/s, p50 {rs.P50:F1} ms, p99 {rs.P99:F1} ms | {sy.Rate / rs.Rate:F2}× rate, {sy.P50 / rs.P50:F2}× p50, {sy.P99 / rs.P99:F2}× p99 |");
+        Console.WriteLine(rows[^1]);
+    }
+    Console.WriteLine();
+    Console.WriteLine("| Workload | Switchyard | Restate | Switchyard / Restate |");
+    Console.WriteLine("|---|---|---|---|");
+    foreach (var r in rows) Console.WriteLine(r);
+    Console.WriteLine($"switchyard server RSS {yard.RssMb():F0} MB");
+}
+
+static async Task<Result> Drive(Uri baseUrl, string path, Func<int, object> body, int inFlight, int seconds, Func<JsonObject, bool> ok)
+{
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = inFlight + 4, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+    { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(120) };
+    // Warm up connections and JIT on both sides before measuring.
+    for (var i = 0; i < Math.Max(inFlight, 8); i++) await http.PostAsJsonAsync(path, body(i));
+    var latencies = new List<double>();
+    var failures = 0;
+    var stop = DateTime.UtcNow.AddSeconds(seconds);
+    var clock = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async worker =>
+    {
+        var local = new List<double>();
+        var n = worker * 1_000_000;
+        while (DateTime.UtcNow < stop)
+        {
+            var t = Stopwatch.GetTimestamp();
+            using var response = await http.PostAsJsonAsync(path, body(n++));
+            var json = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
+            if (json is null || !ok(json)) { Interlocked.Increment(ref failures); continue; }
+            local.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+        }
+        lock (latencies) latencies.AddRange(local);
+    }));
+    var elapsed = clock.Elapsed.TotalSeconds;
+    latencies.Sort();
+    if (latencies.Count == 0) return new Result(0, 0, 0, failures);
+    return new Result(latencies.Count / elapsed, latencies[latencies.Count / 2], latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))], failures);
+}
 
 // An SDK app serving one function, synced to the server.
 static async Task<WebApplication> StartAppAsync<TFunction>(Yard yard, string appId, Action<IServiceCollection> services)
@@ -137,6 +207,34 @@ async Task Sleepers(int count)
 
 namespace Switchyard.Bench
 {
+    internal sealed record Result(double Rate, double P50, double P99, int Failures);
+
+    internal sealed class BenchThreeSteps : SwitchyardFunction<JsonObject>
+    {
+        public override void Configure(FunctionBuilder function) => function.Id("three-steps").OnEvent("bench/three");
+
+        public override async Task<object?> RunAsync(FunctionContext<JsonObject> context)
+        {
+            var n = context.Event.Data["n"]!.GetValue<int>();
+            var a = await context.Step.Run("a", () => n);
+            var b = await context.Step.Run("b", () => n * 2);
+            var c = await context.Step.Run("c", () => n * 3);
+            return new { total = a + b + c };
+        }
+    }
+
+    internal sealed class BenchTenParallel : SwitchyardFunction<JsonObject>
+    {
+        public override void Configure(FunctionBuilder function) => function.Id("ten-parallel").OnEvent("bench/ten");
+
+        public override async Task<object?> RunAsync(FunctionContext<JsonObject> context)
+        {
+            var n = context.Event.Data["n"]!.GetValue<int>();
+            var parts = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => context.Step.Run($"p{i}", () => n + i)));
+            return new { total = parts.Sum() };
+        }
+    }
+
     internal sealed record Counter(Action Hit);
 
     internal sealed class Sleeper(Counter counter) : SwitchyardFunction<JsonObject>

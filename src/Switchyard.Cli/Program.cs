@@ -17,6 +17,7 @@ var root = new RootCommand("yard — run and operate Switchyard, the self-hosted
     RegistryCommands.Resume(),
     CronCommands.Build(),
     RunCommands.Replay(),
+    RunCommands.Invoke(),
     RunCommands.List(),
     RunCommands.Show(),
     RunCommands.Cancel(),
@@ -29,6 +30,8 @@ var root = new RootCommand("yard — run and operate Switchyard, the self-hosted
     OtelCommands.Build(),
     PortsCommand.Build(),
     SuperviseCommands.Build(),
+    GatewayCommands.Build(),
+    NotifyCommands.Build(),
 };
 root.Options.Add(CliGlobals.Json);
 root.Options.Add(CliGlobals.Server);

@@ -84,6 +84,8 @@ public static class SwitchyardServer
         s.AddSingleton<RunFinisher>();
         s.AddSingleton<RunCanceller>();
         s.AddSingleton<RunReplayer>();
+        s.AddSingleton<RunCompletions>();
+        s.AddSingleton<RunInvoker>();
         s.AddSingleton<Insight.WhyExplainer>();
         s.AddSingleton<Insight.TraceBuilder>();
         s.AddSingleton<Insight.StatusReport>();

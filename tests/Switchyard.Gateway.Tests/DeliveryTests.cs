@@ -104,7 +104,7 @@ public sealed class DeliveryTests
 
         Assert.Equal("gateway/delivery.failed", receipt["name"]!.GetValue<string>());
         Assert.Equal("unconfirmed", receipt["data"]!["deliveries"]![0]!["status"]!.GetValue<string>());
-        Assert.Contains("without a platform message id", receipt["data"]!["reason"]!.GetValue<string>());
+        Assert.Contains("without a message id", receipt["data"]!["reason"]!.GetValue<string>());
         Assert.Equal("build 41% done", Assert.Single(slack.Posted)["text"]!.GetValue<string>());
     }
 
@@ -141,6 +141,7 @@ public sealed class DeliveryTests
 
         var eventId = await server.SendAsync(Platforms.Notify("ask", "deploy?", "c-trace"));
         var receipt = await server.WaitForReceiptAsync("c-trace");
+        Assert.True(receipt["name"]!.GetValue<string>() == "gateway/delivery.confirmed", receipt.ToJsonString());
         var trace = await server.GetAsync($"/v1/events/{Uri.EscapeDataString(eventId)}/trace");
 
         var deliver = Nodes(trace).FirstOrDefault(n => n["type"]?.GetValue<string>() == "function" && n["functionId"]?.GetValue<string>() == "gateway-deliver");

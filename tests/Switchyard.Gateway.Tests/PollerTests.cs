@@ -30,6 +30,15 @@ public sealed class PollerTests
         Assert.Equal(leader.Services.GetService(typeof(Switchyard.Gateway.Hosting.GatewayInstance)) is Switchyard.Gateway.Hosting.GatewayInstance i ? i.Id : null,
             (await standby.ChannelAsync("tg"))["poller"]!["leaseHolder"]!.GetValue<string>());
 
+        // Cross-process pub/sub: a stream client of either gateway sees a notification, whichever gateway delivered it.
+        await using (var onA = await StreamListener.ConnectAsync(a, "topic=session:gateway"))
+        await using (var onB = await StreamListener.ConnectAsync(b, "topic=session:gateway"))
+        {
+            await server.SendAsync(Platforms.Notify("progress", "seen by both", "c-both"));
+            Assert.Equal("seen by both", (await onA.NextAsync(m => m["type"]!.GetValue<string>() == "notification"))["data"]!["text"]!.GetValue<string>());
+            Assert.Equal("seen by both", (await onB.NextAsync(m => m["type"]!.GetValue<string>() == "notification"))["data"]!["text"]!.GetValue<string>());
+        }
+
         // Shared state: sleep set through one gateway is seen by the other.
         await leader.PostAsync("/sleep", new { @for = "1h" });
         Assert.True((await standby.HealthAsync())["sleep"]!["sleeping"]!.GetValue<bool>());

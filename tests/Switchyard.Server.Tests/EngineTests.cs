@@ -167,6 +167,19 @@ public class EngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Invoke_through_the_api_waits_for_the_result()
+    {
+        using var response = await _server.Http.PostAsync("/v1/functions/e2e-child-ok/invoke",
+            System.Net.Http.Json.JsonContent.Create(new { data = new { n = 5 } }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var run = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<JsonObject>(response.Content))!["run"]!;
+        Assert.Equal("Completed", run["status"]!.GetValue<string>());
+        Assert.Equal(10, run["output"]!["doubled"]!.GetValue<int>());
+        using var missing = await _server.Http.PostAsync("/v1/functions/nope/invoke", System.Net.Http.Json.JsonContent.Create(new { }));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
     public async Task A_sleeping_run_can_be_cancelled()
     {
         var id = (await _server.SendAsync(new { name = "e2e/sleep", data = new { ms = 3_600_000 } }))[0];

@@ -55,6 +55,38 @@ internal static class RunCommands
         return command;
     }
 
+    public static Command Invoke()
+    {
+        var function = new Argument<string>("function") { Description = "Function id" };
+        var data = new Option<string?>("--data", "-d") { Description = "Data as a JSON object" };
+        var noWait = new Option<bool>("--no-wait") { Description = "Return the run id at once instead of waiting for the result" };
+        var timeout = new Option<string?>("--timeout") { Description = "How long to wait for the result (default 30s, at most 5m)" };
+        var command = new Command("invoke", "Run one function with data and print its result (a durable run, like a step's invoke)") { function, data, noWait, timeout };
+        command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "invoke", async (client, output) =>
+        {
+            System.Text.Json.Nodes.JsonObject payload;
+            try
+            {
+                payload = string.IsNullOrWhiteSpace(pr.GetValue(data)) ? [] : System.Text.Json.Nodes.JsonNode.Parse(pr.GetValue(data)!) as System.Text.Json.Nodes.JsonObject
+                    ?? throw new CliException("invalid_data", "--data must be a JSON object", "e.g. -d '{\"x\":1}'");
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                throw new CliException("invalid_data", $"--data is not valid JSON: {ex.Message}", "e.g. -d '{\"x\":1}'");
+            }
+            var result = await client.PostAsync($"/v1/functions/{Uri.EscapeDataString(pr.GetValue(function)!)}/invoke",
+                new { data = payload, wait = !pr.GetValue(noWait), timeout = pr.GetValue(timeout) }, ct);
+            var run = result["run"]!;
+            return output.Success("invoke", result, c =>
+            {
+                c.MarkupLine($"run {Markup.Escape(run["id"]!.GetValue<string>())} {Format.Status(run["status"]?.GetValue<string>())}");
+                if (run["output"] is { } o) c.WriteLine(o.ToJsonString());
+                if (run["error"] is { } e) c.MarkupLine($"[red]error:[/] {Format.Text(e, 300)}");
+            }, new NextAction($"yard run {run["id"]}", "see the run's timeline"));
+        }));
+        return command;
+    }
+
     public static Command Replay()
     {
         var function = new Option<string>("--function") { Description = "Function id", Required = true };

@@ -41,6 +41,7 @@ public static class RestApi
         v1.MapPost("/functions/{id}/pause", (string id, IStore store, FunctionRegistry registry, CancellationToken ct) => SetPaused(id, true, store, registry, ct));
         v1.MapPost("/functions/{id}/resume", (string id, IStore store, FunctionRegistry registry, CancellationToken ct) => SetPaused(id, false, store, registry, ct));
         v1.MapPost("/functions/{id}/replay", Replay);
+        v1.MapPost("/functions/{id}/invoke", Invoke);
         v1.MapGet("/cron", ListCron);
         v1.MapPost("/cron/{id}/trigger", TriggerCron);
         v1.MapGet("/runs", ListRuns);
@@ -177,6 +178,21 @@ public static class RestApi
     private sealed record SyncRequest(string? Url);
 
     private sealed record ReplayRequest(string? From, string? To, string? Status);
+
+    private sealed record InvokeRequest(System.Text.Json.Nodes.JsonObject? Data, bool? Wait, string? Timeout);
+
+    /// <summary>Starts a run of one function with data; with <c>wait</c> (the default) answers with its result once it
+    /// ends (200), or 202 with the run still going when the timeout (default 30 s, at most 5 min) passes first.</summary>
+    private static async Task<IResult> Invoke(string id, InvokeRequest? request, RunInvoker invoker, CancellationToken ct)
+    {
+        var timeout = TimeSpan.FromSeconds(30);
+        if (request?.Timeout is { } t && !Protocol.TimeString.TryParseDuration(t, out timeout))
+            return ApiError.BadRequest("invalid_timeout", "timeout must be a duration like 30s or 2m").ToResult();
+        if (timeout > TimeSpan.FromMinutes(5)) timeout = TimeSpan.FromMinutes(5);
+        var (run, error) = await invoker.InvokeAsync(id, request?.Data ?? [], request?.Wait == false ? null : timeout, ct);
+        if (error is not null) return error.ToResult();
+        return Results.Json(new { run = ApiViews.Run(run!) }, statusCode: RunStatus.IsTerminal(run!.Status) ? 200 : 202);
+    }
 
     private static async Task<IResult> Replay(string id, ReplayRequest? request, RunReplayer replayer, CancellationToken ct)
     {

@@ -9,7 +9,7 @@ namespace Switchyard.Server.Runs;
 /// <summary>Ends runs: records the terminal state, clears their queue items and waits, emits
 /// <c>inngest/function.finished</c> (and <c>inngest/function.failed</c>, which triggers <c>onFailure</c>
 /// handlers), and resumes an invoking parent with the result or the error.</summary>
-public sealed class RunFinisher(RunAdvancer advancer, EventIngest ingest, Telemetry.TelemetrySink telemetry)
+public sealed class RunFinisher(RunAdvancer advancer, EventIngest ingest, Telemetry.TelemetrySink telemetry, RunCompletions completions)
 {
     /// <summary>The run returned <paramref name="output"/>.</summary>
     public void Complete(IStoreTransaction tx, RunRecord run, JsonNode? output)
@@ -49,6 +49,7 @@ public sealed class RunFinisher(RunAdvancer advancer, EventIngest ingest, Teleme
         tx.DequeueRun(run.Id);
         tx.DeleteWaits(run.Id);
         FlowControl.RunAdmission.Release(tx, run);
+        tx.OnCommitted(() => completions.Ended(run.Id));
         tx.AppendHistory(new HistoryEntry(0, run.Id, tx.Now, kind, null, null, null, 0, null, detail));
     }
 

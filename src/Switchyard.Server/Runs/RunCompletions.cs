@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using Switchyard.Server.Storage;
+
+namespace Switchyard.Server.Runs;
+
+/// <summary>Lets a caller wait for a run to end without polling: the finisher signals after the ending transaction
+/// commits. A run may end on another replica, so waiting also re-reads the run now and then.</summary>
+public sealed class RunCompletions(IStore store)
+{
+    private static readonly TimeSpan Recheck = TimeSpan.FromMilliseconds(500);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
+
+    /// <summary>Signals waiters of <paramref name="runId"/> (call after commit).</summary>
+    public void Ended(string runId)
+    {
+        if (_waiters.TryRemove(runId, out var tcs)) tcs.TrySetResult();
+    }
+
+    /// <summary>The run once it has ended, or its current state when <paramref name="timeout"/> passes first.</summary>
+    public async Task<RunRecord?> WaitAsync(string runId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var tcs = _waiters.GetOrAdd(runId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            while (true)
+            {
+                var run = await store.Reader.GetRunAsync(runId, cancellationToken);
+                if (run is null || RunStatus.IsTerminal(run.Status) || DateTime.UtcNow >= deadline) return run;
+                var wait = deadline - DateTime.UtcNow;
+                await Task.WhenAny(tcs.Task, Task.Delay(wait < Recheck ? wait : Recheck, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+        finally
+        {
+            _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource>(runId, tcs));
+        }
+    }
+}
