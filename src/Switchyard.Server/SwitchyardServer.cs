@@ -75,7 +75,13 @@ public static class SwitchyardServer
         s.AddSingleton<TriggerMatcher>();
         s.AddSingleton<AppRegistration>();
         s.AddSingleton<AppSync>();
-        s.AddSingleton<WorkQueue>();
+        if (!string.IsNullOrWhiteSpace(options.Redis))
+        {
+            s.AddSingleton<Scaling.RedisBus>();
+            s.AddHostedService(sp => sp.GetRequiredService<Scaling.RedisBus>());
+            s.AddSingleton(sp => new WorkQueue(sp.GetRequiredService<IWorkScheduler>(), sp.GetRequiredService<Scaling.RedisBus>()));
+        }
+        else s.AddSingleton(sp => new WorkQueue(sp.GetRequiredService<IWorkScheduler>()));
         s.AddSingleton<RunStarter>();
         s.AddSingleton<FlowKeys>();
         s.AddSingleton<RunAdmission>();

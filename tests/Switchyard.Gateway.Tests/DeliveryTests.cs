@@ -53,6 +53,21 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task Requests_without_a_correlation_id_are_each_delivered_under_their_event_id()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var tg = await FakeTelegram.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(server, Platforms.Telegram(tg));
+
+        var first = await server.SendAsync(new { name = "gateway/notify.requested", data = new { kind = "progress", text = "one" } });
+        var second = await server.SendAsync(new { name = "gateway/notify.requested", data = new { kind = "progress", text = "two" } });
+
+        Assert.Equal("gateway/delivery.confirmed", (await server.WaitForReceiptAsync(first))["name"]!.GetValue<string>());
+        Assert.Equal("gateway/delivery.confirmed", (await server.WaitForReceiptAsync(second))["name"]!.GetValue<string>());
+        Assert.Equal(["one", "two"], tg.Sent.Select(m => m["text"]!.GetValue<string>()).Order());
+    }
+
+    [Fact]
     public async Task A_platform_outage_is_retried_then_recorded_as_failed_and_a_short_one_recovers()
     {
         await using var server = await TestServer.StartAsync();

@@ -18,7 +18,7 @@ public sealed class DeliverFunction(GatewayConfig config, DeliveryRouter router,
     public override void Configure(FunctionBuilder function) => function
         .Id(FunctionId).Name("Gateway: deliver a notification")
         .OnEvent(NotifyRequest.EventName)
-        .Idempotency("event.data.correlationId")
+        .Idempotency("has(event.data.correlationId) ? event.data.correlationId : event.id")
         .Retries(config.SendRetries);
 
     /// <inheritdoc />

@@ -64,6 +64,11 @@ public sealed class ServerOptions
         ? $"http://{(Host is "0.0.0.0" or "*" or "" ? "127.0.0.1" : Host)}:{Port}"
         : ServerUrl.TrimEnd('/'));
 
+    /// <summary>Optional Redis (<c>redis://host:6379</c> or a StackExchange.Redis configuration string): cross-replica
+    /// pub/sub for queue wake-ups and live webhook streams. Without it, replicas use LISTEN/NOTIFY and polling, and
+    /// live streams see only deliveries received by their own replica.</summary>
+    public string Redis { get; set; } = "";
+
     /// <summary>OTLP/HTTP endpoint (e.g. <c>http://127.0.0.1:4318</c>) for spans and metrics; the standard
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> variable is used when this is empty.</summary>
     public string OtlpEndpoint { get; set; } = "";

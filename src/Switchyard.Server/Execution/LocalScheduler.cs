@@ -39,6 +39,9 @@ public sealed class LocalScheduler(IStore store, IServiceProvider services, Serv
     }
 
     /// <inheritdoc />
+    public void Wake() => _wake.Release();
+
+    /// <inheritdoc />
     public void Schedule(QueueItem item)
     {
         lock (_lock)

@@ -43,6 +43,9 @@ public sealed class PostgresScheduler(IStore store, IServiceProvider services, S
     public void Schedule(QueueItem item) => _wake.Release();
 
     /// <inheritdoc />
+    public void Wake() => _wake.Release();
+
+    /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _executor = (Executor)services.GetService(typeof(Executor))!;

@@ -4,13 +4,17 @@ namespace Switchyard.Server.Execution;
 
 /// <summary>Writes queue items inside a transaction and hands them to the scheduler after commit: an item is never
 /// dispatched before it is durable.</summary>
-public sealed class WorkQueue(IWorkScheduler scheduler)
+public sealed class WorkQueue(IWorkScheduler scheduler, Scaling.RedisBus? bus = null)
 {
     /// <summary>Enqueues <paramref name="item"/> in <paramref name="tx"/>.</summary>
     public void Enqueue(IStoreTransaction tx, QueueItem item)
     {
         tx.Enqueue(item);
-        tx.OnCommitted(() => scheduler.Schedule(item));
+        tx.OnCommitted(() =>
+        {
+            scheduler.Schedule(item);
+            bus?.QueueChanged();
+        });
     }
 
     /// <summary>A fresh id for a call or timer. Applying a response is guarded by removing the item that caused it,

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+using Switchyard.Server.Configuration;
+using Switchyard.Server.Events;
+using Switchyard.Server.Execution;
+using Switchyard.Server.Webhooks;
+
+namespace Switchyard.Server.Scaling;
+
+/// <summary>Optional Redis pub/sub between replicas: new queue work wakes every replica's scheduler at once, and
+/// webhook deliveries reach live subscription streams on every replica. Nothing durable lives in Redis; losing it
+/// only costs latency (the scheduler polls, and streams replay from the store).</summary>
+public sealed class RedisBus(ServerOptions options, IServiceProvider services, ILogger<RedisBus> logger) : IHostedService, IAsyncDisposable
+{
+    private const string QueueChannel = "switchyard:queue";
+    private const string WebhookChannel = "switchyard:webhooks";
+    private readonly string _origin = Ulid.NewUlid().ToString();
+    private ConnectionMultiplexer? _redis;
+
+    /// <summary>True once connected.</summary>
+    public bool Connected => _redis?.IsConnected == true;
+
+    /// <summary>Turns <c>redis://[:password@]host:port</c> into a StackExchange.Redis configuration string.</summary>
+    public static string Configuration(string value)
+    {
+        if (!value.StartsWith("redis://", StringComparison.OrdinalIgnoreCase)) return value;
+        var uri = new Uri(value);
+        var config = $"{uri.Host}:{(uri.Port > 0 ? uri.Port : 6379)},abortConnect=false";
+        if (uri.UserInfo.Split(':') is [_, var password] && password.Length > 0) config += ",password=" + Uri.UnescapeDataString(password);
+        return config;
+    }
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _redis = await ConnectionMultiplexer.ConnectAsync(Configuration(options.Redis));
+        var scheduler = (IWorkScheduler)services.GetService(typeof(IWorkScheduler))!;
+        var feed = (WebhookDeliveryFeed?)services.GetService(typeof(WebhookDeliveryFeed));
+        var subscriber = _redis.GetSubscriber();
+        await subscriber.SubscribeAsync(RedisChannel.Literal(QueueChannel), (_, origin) =>
+        {
+            if (origin != _origin) scheduler.Wake();
+        });
+        if (feed is not null)
+        {
+            feed.Remote = stored => subscriber.Publish(RedisChannel.Literal(WebhookChannel),
+                JsonSerializer.Serialize(new RelayedEvent(_origin, stored)), CommandFlags.FireAndForget);
+            await subscriber.SubscribeAsync(RedisChannel.Literal(WebhookChannel), (_, message) =>
+            {
+                try
+                {
+                    if (JsonSerializer.Deserialize<RelayedEvent>(message.ToString()) is { } relayed && relayed.Origin != _origin) feed.PublishLocal(relayed.Event);
+                }
+                catch (JsonException ex)
+                {
+                    logger.LogWarning("ignoring a malformed relayed webhook delivery: {Error}", ex.Message);
+                }
+            });
+        }
+        logger.LogInformation("redis pub/sub connected ({Endpoint})", string.Join(",", _redis.GetEndPoints().Select(e => e.ToString())));
+    }
+
+    /// <summary>Tells the other replicas that work was enqueued (fire and forget).</summary>
+    public void QueueChanged() =>
+        _redis?.GetSubscriber().Publish(RedisChannel.Literal(QueueChannel), _origin, CommandFlags.FireAndForget);
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_redis is not null) await _redis.DisposeAsync();
+    }
+
+    private sealed record RelayedEvent(string Origin, StoredEvent Event);
+}
