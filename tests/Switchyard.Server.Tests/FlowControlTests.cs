@@ -204,7 +204,8 @@ public class FlowControlTests : IAsyncLifetime
         var decision = await DecisionAsync(stop);
         Assert.Equal("cancelled", decision["outcome"]!.GetValue<string>());
         Assert.Equal(runA, decision["runId"]!.GetValue<string>());
-        Assert.Equal("Running", (await _server.GetAsync($"/v1/runs/{runB}"))["run"]!["status"]!.GetValue<string>());
+        // The other job's run is untouched (still queued or running, depending on how busy the machine is).
+        Assert.Contains((await _server.GetAsync($"/v1/runs/{runB}"))["run"]!["status"]!.GetValue<string>(), new[] { "Queued", "Running" });
         await _server.Http.PostAsync($"/v1/runs/{runB}/cancel", null);
     }
 
