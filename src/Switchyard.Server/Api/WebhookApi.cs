@@ -34,7 +34,7 @@ public static class WebhookApi
     public static void MapWebhookApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/webhooks/{provider}", ReceiveAsync);
-        var v1 = app.MapGroup("/v1/webhooks").AddEndpointFilter(RequireToken);
+        var v1 = app.MapGroup("/v1/webhooks").AddEndpointFilter(RestApi.RequireToken);
         v1.MapGet("/providers", ListProviders);
         v1.MapGet("/subscriptions", ListSubscriptionsAsync);
         v1.MapPost("/subscriptions", SubscribeAsync);
@@ -162,19 +162,6 @@ public static class WebhookApi
             list.Add(new IncomingEvent(name, data, string.IsNullOrEmpty(e.Id) ? null : e.Id, null, null, null));
         }
         return (list, null);
-    }
-
-    private static async ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        // The same rule as the rest of /v1 (RestApi): outside dev mode, the API token as bearer.
-        var options = context.HttpContext.RequestServices.GetService(typeof(ServerOptions)) as ServerOptions;
-        if (options is { Dev: false })
-        {
-            var presented = Credential.Bearer(context.HttpContext.Request.Headers.Authorization.ToString());
-            if (!Credential.MatchesAny(presented, [options.ApiToken]))
-                return new ApiError(401, "unauthorized", "missing or wrong API token: send Authorization: Bearer $SWITCHYARD_API_TOKEN").ToResult();
-        }
-        return await next(context);
     }
 
     private static IResult ListProviders(HttpContext http, WebhookProviders providers)
