@@ -14,6 +14,7 @@ if (!File.Exists(yardDll)) throw new InvalidOperationException($"build the CLI i
 if (which is "all" or "ingest") await Ingest();
 if (which is "all" or "sleepers") await Sleepers(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
 if (which is "side") await SideBySide();
+if (which is "replicas") await Replicas(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000);
 if (which is "all" or "crash") await Crash(args.Length > 1 && which == "crash" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2_000);
 return;
 
@@ -84,6 +85,47 @@ static async Task<Result> Drive(Uri baseUrl, string path, Func<int, object> body
     latencies.Sort();
     if (latencies.Count == 0) return new Result(0, 0, 0, failures);
     return new Result(latencies.Count / elapsed, latencies[latencies.Count / 2], latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))], failures);
+}
+
+// Three replicas on one PostgreSQL (BENCH_STORE), events sent round-robin, one replica kill -9'd mid-load.
+async Task Replicas(int count)
+{
+    var store = Environment.GetEnvironmentVariable("BENCH_STORE") ?? throw new InvalidOperationException("set BENCH_STORE=postgres://… (bench/pg.sh replicas does)");
+    var replicas = new List<Yard>();
+    for (var i = 0; i < 3; i++) replicas.Add(await Yard.StartAsync(yardDll, extra: ["--store", store]));
+    var executions = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+    await using var app = await StartAppAsync<ThreeSteps>(replicas[0], "replicas", s => s.AddSingleton(executions));
+    var clients = replicas.Select(r => new HttpClient { BaseAddress = r.Url, Timeout = TimeSpan.FromSeconds(30) }).ToList();
+    foreach (var c in clients)
+        while ((await c.GetFromJsonAsync<JsonObject>("/v1/functions"))!["functions"]!.AsArray().Count == 0) await Task.Delay(100);
+    var acked = new HashSet<string>();
+    var t = Stopwatch.StartNew();
+    for (var n = 0; n < count; n++)
+    {
+        if (n == count / 2) replicas[1].Kill();
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var r = await clients[(n + attempt) % 3].PostAsJsonAsync("/e/bench", new { name = "crash/run", data = new { n } });
+                if (!r.IsSuccessStatusCode) continue;
+                acked.Add((await r.Content.ReadFromJsonAsync<JsonObject>())!["ids"]![0]!.GetValue<string>());
+                break;
+            }
+            catch (HttpRequestException) when (attempt < 5) { }
+        }
+    }
+    while (true)
+    {
+        var runs = (await clients[0].GetFromJsonAsync<JsonObject>("/v1/runs?function=replicas-three-steps&count=10000"))!["runs"]!.AsArray();
+        if (runs.Count == count && runs.All(r => r!["status"]!.GetValue<string>() == "Completed")) break;
+        if (t.Elapsed > TimeSpan.FromMinutes(5)) throw new TimeoutException($"{runs.Count(r => r!["status"]!.GetValue<string>() == "Completed")}/{count} completed");
+        await Task.Delay(500);
+    }
+    var events = (await clients[0].GetFromJsonAsync<JsonObject>("/v1/events?prefix=crash/run&count=10000"))!["events"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()).ToHashSet();
+    Console.WriteLine($"replicas: {count} runs over 3 replicas on PostgreSQL, one kill -9'd at {count / 2}: all completed in {t.Elapsed.TotalSeconds:F1} s; " +
+        $"{acked.Count} acknowledged events all stored: {acked.IsSubsetOf(events)}; {executions.Count(e => e.Value > 1)} step executions repeated (steps are at-least-once across a replica's death; each is memoized once)");
+    foreach (var r in replicas) r.Dispose();
 }
 
 // An SDK app serving one function, synced to the server.
