@@ -133,6 +133,7 @@ public static class SwitchyardServer
         app.MapRestApi();
         app.MapWebhookApi();
         app.MapTelemetryApi();
+        app.MapKvApi();
         app.MapFallback(() => new ApiError(StatusCodes.Status404NotFound, "not_found", "no such endpoint; see /v1/ and /e/{eventKey}").ToResult());
         return app;
     }

@@ -39,11 +39,18 @@ public sealed record GatewayConfig
     /// <summary>Where the server calls the gateway's functions, when not the listening address (proxies, containers).</summary>
     public Uri? PublicUrl { get; init; }
 
-    /// <summary>Redis connection (<c>redis://[:password@]host:port[/db]</c> or a StackExchange.Redis string); null keeps state in memory.</summary>
+    /// <summary>Redis connection (<c>redis://[:password@]host:port[/db]</c> or a StackExchange.Redis string); null keeps state in the bus store (see <see cref="State"/>).</summary>
     public string? RedisUrl { get; init; }
 
     /// <summary>Prefix of every Redis key and channel, so gateways of different systems can share a Redis.</summary>
     public string RedisPrefix { get; init; } = "switchyard:gateway:";
+
+    /// <summary>Where shared state lives: <c>auto</c> (Redis when <see cref="RedisUrl"/> is set, else the bus store),
+    /// <c>redis</c>, <c>bus</c> (the server's <c>/v1/kv</c> API) or <c>memory</c> (this process only, for development).</summary>
+    public string State { get; init; } = "auto";
+
+    /// <summary>The state backend <see cref="State"/> resolves to: <c>redis</c>, <c>bus</c> or <c>memory</c>.</summary>
+    public string StateKind => State is "auto" ? (RedisUrl is null ? "bus" : "redis") : State;
 
     /// <summary>The central session's id: it receives every notification (channels plus stream clients of this session).</summary>
     public string CentralSession { get; init; } = "gateway";

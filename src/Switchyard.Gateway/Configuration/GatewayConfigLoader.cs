@@ -22,6 +22,7 @@ public static partial class GatewayConfigLoader
     [
         "host", "port", "app_id", "server_url", "event_key", "api_token", "signing_key", "telemetry_token", "control_token",
         "public_url", "redis_url", "redis_prefix", "central_session", "send_retries", "digest_interval", "watch_interval", "lease_ttl", "state_dir",
+        "state",
     ];
 
     private static readonly Dictionary<string, string[]> TypeKeys = new(StringComparer.Ordinal)
@@ -89,6 +90,7 @@ public static partial class GatewayConfigLoader
             PublicUrl = g.Url("public_url"),
             RedisUrl = Empty(g.String("redis_url")),
             RedisPrefix = g.String("redis_prefix") ?? "switchyard:gateway:",
+            State = g.String("state") ?? "auto",
             CentralSession = g.String("central_session") ?? "gateway",
             SendRetries = g.Int("send_retries", 0, 20) ?? 4,
             DigestInterval = g.Duration("digest_interval") ?? TimeSpan.FromMinutes(15),
@@ -98,6 +100,9 @@ public static partial class GatewayConfigLoader
             Channels = channels,
             Routes = routes,
         };
+        if (config.State is not ("auto" or "redis" or "bus" or "memory"))
+            throw new InvalidDataException($"{where}: gateway.state must be auto, redis, bus or memory (got '{config.State}')");
+        if (config.State is "redis" && config.RedisUrl is null) throw new InvalidDataException($"{where}: gateway.state = \"redis\" needs gateway.redis_url");
         if (config.LeaseTtl < TimeSpan.FromSeconds(1)) throw new InvalidDataException($"{where}: gateway.lease_ttl must be at least 1s");
         if (config.DigestInterval <= TimeSpan.Zero) throw new InvalidDataException($"{where}: gateway.digest_interval must be positive");
         return WithEnvironment(config);

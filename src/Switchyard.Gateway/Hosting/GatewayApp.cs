@@ -24,7 +24,8 @@ namespace Switchyard.Gateway.Hosting;
 /// for the CLI's envelope.</summary>
 public static class GatewayApp
 {
-    /// <summary>Builds (does not start) the gateway. Connects to Redis when <see cref="GatewayConfig.RedisUrl"/> is set.</summary>
+    /// <summary>Builds (does not start) the gateway. Its shared state goes to Redis when <see cref="GatewayConfig.RedisUrl"/> is
+    /// set, else to the bus store (<see cref="BusGatewayState"/>), or stays in memory with <c>state = "memory"</c>.</summary>
     /// <param name="config">The configuration.</param>
     /// <param name="configure">Adjusts the builder (tests quiet the logs).</param>
     public static WebApplication Build(GatewayConfig config, Action<WebApplicationBuilder>? configure = null)
@@ -45,9 +46,12 @@ public static class GatewayApp
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
-        IGatewayState state = config.RedisUrl is { } redis
-            ? RedisGatewayState.ConnectAsync(redis, config.RedisPrefix).GetAwaiter().GetResult()
-            : new MemoryGatewayState(config.StateDir);
+        IGatewayState state = config.StateKind switch
+        {
+            "redis" => RedisGatewayState.ConnectAsync(config.RedisUrl!, config.RedisPrefix).GetAwaiter().GetResult(),
+            "memory" => new MemoryGatewayState(config.StateDir),
+            _ => new BusGatewayState(config),
+        };
         builder.Services.AddSingleton(config);
         builder.Services.AddSingleton(state);
         builder.Services.AddSingleton<GatewayInstance>();

@@ -2,10 +2,11 @@ namespace Switchyard.Gateway.State;
 
 /// <summary>State that several gateway processes must agree on: the session registry, the delivery dedupe, sleep,
 /// mutes, the digest queues, poller leases and the stream's pub/sub. <see cref="RedisGatewayState"/> shares it
-/// through Redis; <see cref="MemoryGatewayState"/> keeps it in this process (leases as file locks).</summary>
+/// through Redis, <see cref="BusGatewayState"/> through the bus store's key-value API; <see cref="MemoryGatewayState"/>
+/// keeps it in this process (leases as file locks).</summary>
 public interface IGatewayState : IAsyncDisposable
 {
-    /// <summary><c>memory</c> or <c>redis</c>.</summary>
+    /// <summary><c>memory</c>, <c>bus</c> or <c>redis</c>.</summary>
     string Kind { get; }
 
     /// <summary>Marks a session alive for <paramref name="ttl"/> (stream clients refresh it while connected).</summary>

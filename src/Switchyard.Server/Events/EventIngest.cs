@@ -69,7 +69,7 @@ public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunAdmissi
             if (e.User is not null) json["user"] = e.User;
             if (e.V is not null) json["v"] = e.V;
             var matches = matcher.Match(e.Name, json);
-            prepared.Add(new Prepared(new StoredEvent(0, id, e.Name, json.ToJsonString(), e.Ts ?? now, now, source), json, matches));
+            prepared.Add(new Prepared(new StoredEvent(0, id, e.Name, json.ToJsonString(), e.Ts ?? now, now, source), json, matches) { GeneratedId = e.Id is null });
         }
         return prepared;
     }
@@ -82,7 +82,8 @@ public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunAdmissi
         {
             var p = prepared[i];
             ids[i] = p.Event.Id;
-            if (!tx.ClaimEventId(p.Event.Id, since)) continue;
+            // An id the server generated (a ULID) cannot repeat, so only ids the sender chose are checked.
+            if (!p.GeneratedId && !tx.ClaimEventId(p.Event.Id, since)) continue;
             var stored = p.Event with { ReceivedAt = tx.Now };
             stored = stored with { Seq = tx.InsertEvent(stored) };
             if (p.Trace != default) TraceContexts.Save(tx, "event:" + stored.Id, p.Trace);
@@ -102,5 +103,7 @@ public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunAdmissi
     private sealed record Prepared(StoredEvent Event, JsonObject Json, IReadOnlyList<TriggerMatch> Matches)
     {
         public ActivityContext Trace { get; set; }
+
+        public bool GeneratedId { get; init; }
     }
 }
