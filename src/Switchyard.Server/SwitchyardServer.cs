@@ -42,7 +42,9 @@ public static class SwitchyardServer
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = options.Dev ? "Development" : "Production" });
         builder.Logging.ClearProviders();
         if (configureLogging is not null) configureLogging(builder.Logging);
-        else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning);
+        else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning)
+            // A failed start (port in use, …) is reported by the caller in one line; the host's stack trace is noise.
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = Math.Max(options.MaxBodyBytes, 16 * 1024 * 1024) + 1;

@@ -28,9 +28,12 @@ internal static class ServeCommands
         var devFlag = new Option<bool>("--dev") { Description = "Dev mode: no keys, no signing" };
         var roles = new Option<string?>("--roles") { Description = "Also run the built-in worker in these roles, e.g. host,cluster (one port each, from --worker-port)" };
         var workerPort = new Option<int?>("--worker-port") { Description = $"First worker port for --roles (default {Switchyard.Worker.WorkerOptions.DefaultPort}; 0 = any free port)" };
+        var gateway = new Option<bool>("--gateway") { Description = "Also run the gateway in this process (channels and routes from --gateway-config)" };
+        var gatewayConfig = new Option<string?>("--gateway-config") { Description = $"Gateway configuration for --gateway (default ./{DevGateway.DefaultFile} when present)" };
+        var gatewayPort = new Option<int?>("--gateway-port") { Description = "Gateway port for --gateway (default from the configuration, else 3018; 0 = any free port)" };
         var command = new Command(name, description) { host, port, dataDir, store, app, eventKey, signingKey, apiToken };
         if (!dev) command.Options.Add(devFlag);
-        if (dev) { command.Options.Add(roles); command.Options.Add(workerPort); }
+        if (dev) { command.Options.Add(roles); command.Options.Add(workerPort); command.Options.Add(gateway); command.Options.Add(gatewayConfig); command.Options.Add(gatewayPort); }
         command.SetAction(async (pr, ct) =>
         {
             var output = CliGlobals.Output(pr);
@@ -81,10 +84,14 @@ internal static class ServeCommands
                 var url = SwitchyardServer.Addresses(web).FirstOrDefault() ?? options.ClientUrl.ToString();
                 var (workers, workerError) = workerRoles.Count == 0 ? ([], null)
                     : await WorkerCommands.StartForDevAsync(options, new Uri(url), workerRoles, pr.GetValue(workerPort) ?? Switchyard.Worker.WorkerOptions.DefaultPort, ct);
-                if (workerError is not null)
+                var (gatewayApp, gatewayUrl, gatewayError) = dev && pr.GetValue(gateway) && workerError is null
+                    ? await DevGateway.StartAsync(options, new Uri(url), pr.GetValue(gatewayConfig), pr.GetValue(gatewayPort), ct)
+                    : (null, null, null);
+                if ((workerError ?? gatewayError) is { } startError)
                 {
+                    foreach (var w in workers) await w.App.DisposeAsync();
                     await web.StopAsync(CancellationToken.None);
-                    return output.Failure(name, workerError);
+                    return output.Failure(name, startError);
                 }
                 if (output.Json)
                 {
@@ -95,6 +102,7 @@ internal static class ServeCommands
                         {
                             url, mode = options.Dev ? "dev" : "production", store = new { kind = storeInfo.Kind, location = storeInfo.Location }, apps = options.AppList,
                             workers = workers.Select(w => { var d = WorkerCommands.Describe(w.App); d["synced"] = w.Synced; d["syncMessage"] = w.SyncMessage; return d; }),
+                            gateway = gatewayUrl is null ? null : new { url = gatewayUrl, health = gatewayUrl.TrimEnd('/') + "/health" },
                         },
                         next_actions = Array.Empty<object>(),
                     }));
@@ -109,6 +117,8 @@ internal static class ServeCommands
                     foreach (var w in workers)
                         AnsiConsole.MarkupLine($"  worker  {Markup.Escape(w.App.AppId)} (role {Markup.Escape(w.App.Options.Role)}) {Markup.Escape(w.App.ServeUrl.ToString())}, health {Markup.Escape(w.App.HealthUrl.ToString())}: "
                             + $"{Markup.Escape(string.Join(", ", w.App.FunctionIds))} {(w.Synced ? "[green]synced[/]" : $"[red]not synced: {Markup.Escape(w.SyncMessage)}[/]")}");
+                    if (gatewayUrl is not null)
+                        AnsiConsole.MarkupLine($"  gateway {Markup.Escape(gatewayUrl)}, health {Markup.Escape(gatewayUrl.TrimEnd('/'))}/health, stream ws://{Markup.Escape(new Uri(gatewayUrl).Authority)}/stream");
                     AnsiConsole.MarkupLine("[grey]Ctrl-C to stop.[/]");
                 }
                 try
@@ -123,6 +133,12 @@ internal static class ServeCommands
                 {
                     await w.App.StopAsync(CancellationToken.None);
                     await w.App.DisposeAsync();
+                }
+                if (gatewayApp is not null)
+                {
+                    // Before the server, so the gateway still reaches the bus store while it releases its leases.
+                    await gatewayApp.StopAsync(CancellationToken.None);
+                    await gatewayApp.DisposeAsync();
                 }
                 await web.StopAsync(CancellationToken.None);
             }

@@ -8,7 +8,8 @@ namespace Switchyard.Cli.Output;
 /// <c>{ok, command, result, error?, fix?, next_actions}</c> with <c>--json</c> or when stdout is not a terminal.</summary>
 public sealed class CommandOutput(bool json)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Relaxed escaping keeps fixes readable (`yard dev`, not \u0060yard dev\u0060); the envelope is never embedded in HTML.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>True when the envelope is written instead of the human rendering.</summary>
     public bool Json { get; } = json;

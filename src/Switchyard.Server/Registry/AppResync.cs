@@ -19,10 +19,17 @@ public sealed class AppResync(AppSync sync, FunctionRegistry registry, ServerOpt
         }
         if (!options.Dev || options.ResyncInterval <= TimeSpan.Zero) return;
         using var timer = new PeriodicTimer(options.ResyncInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            var urls = registry.Current.Apps.Select(a => a.Url).Concat(options.AppList).Distinct(StringComparer.OrdinalIgnoreCase);
-            foreach (var url in urls) await sync.SyncAsync(url, stoppingToken);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var urls = registry.Current.Apps.Select(a => a.Url).Concat(options.AppList).Distinct(StringComparer.OrdinalIgnoreCase);
+                foreach (var url in urls) await sync.SyncAsync(url, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
         }
     }
 
