@@ -53,14 +53,15 @@ public sealed class PollerTests
     }
 
     [Fact]
-    public async Task Without_redis_a_file_lease_keeps_a_second_gateway_on_the_same_host_from_polling()
+    public async Task In_memory_state_a_file_lease_keeps_a_second_gateway_on_the_same_host_from_polling()
     {
         await using var server = await TestServer.StartAsync();
         await using var tg = await FakeTelegram.StartAsync();
         var stateDir = TempDir.Create();
         var channels = Platforms.Telegram(tg, poll: true, allow: "42");
-        await using var a = await GatewayHost.StartAsync(server, channels, stateDir: stateDir);
-        await using var b = await GatewayHost.StartAsync(server, channels, stateDir: stateDir);
+        // state = "memory" opts out of the bus store, leaving the file lease as the only thing the gateways share.
+        await using var a = await GatewayHost.StartAsync(server, channels, "state = \"memory\"", stateDir: stateDir);
+        await using var b = await GatewayHost.StartAsync(server, channels, "state = \"memory\"", stateDir: stateDir);
 
         await Eventually.TrueAsync(async () =>
             new[] { (await a.ChannelAsync("tg"))["poller"]!["state"]!.GetValue<string>(), (await b.ChannelAsync("tg"))["poller"]!["state"]!.GetValue<string>() }

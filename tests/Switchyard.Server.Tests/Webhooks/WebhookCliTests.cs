@@ -45,7 +45,7 @@ public sealed class WebhookCliTests : IAsyncLifetime
     [Fact]
     public async Task Stream_prints_one_json_line_per_delivery_when_not_a_terminal_and_exits_when_the_subscription_expires()
     {
-        using var response = await _server.Http.PostAsJsonAsync("/v1/webhooks/subscriptions", new { provider = "github", @event = "push", ttl = "5s" });
+        using var response = await _server.Http.PostAsJsonAsync("/v1/webhooks/subscriptions", new { provider = "github", @event = "push", ttl = "12s" });
         var id = (await response.Content.ReadFromJsonAsync<JsonObject>())!["subscription"]!["id"]!.GetValue<string>();
         var deliveries = new List<string>();
         for (var i = 0; i < 2; i++)
