@@ -98,7 +98,7 @@ internal static class GatewayCommands
             var url = GatewayApp.Addresses(app).FirstOrDefault() ?? config.LocalUrl.ToString();
             var result = new JsonObject
             {
-                ["url"] = url, ["server"] = config.ServerUrl.ToString(), ["appId"] = config.AppId, ["state"] = config.RedisUrl is null ? "memory" : "redis",
+                ["url"] = url, ["server"] = config.ServerUrl.ToString(), ["appId"] = config.AppId, ["state"] = config.StateKind,
                 ["config"] = config.File, ["channels"] = new JsonArray(config.Channels.Select(c => (JsonNode?)new JsonObject { ["name"] = c.Name, ["type"] = c.Type, ["poll"] = c.Poll }).ToArray()),
             };
             if (output.Json)
@@ -111,7 +111,7 @@ internal static class GatewayCommands
             }
             else
             {
-                AnsiConsole.MarkupLine($"[bold]Switchyard gateway[/] on [link]{Markup.Escape(url)}[/] → bus {Markup.Escape(config.ServerUrl.ToString())} (app [bold]{Markup.Escape(config.AppId)}[/], state {(config.RedisUrl is null ? "in memory" : "in Redis")})");
+                AnsiConsole.MarkupLine($"[bold]Switchyard gateway[/] on [link]{Markup.Escape(url)}[/] → bus {Markup.Escape(config.ServerUrl.ToString())} (app [bold]{Markup.Escape(config.AppId)}[/], state {config.StateKind switch { "redis" => "in Redis", "bus" => "in the bus store", _ => "in memory" }})");
                 foreach (var c in config.Channels)
                     AnsiConsole.MarkupLine($"  {Markup.Escape(c.Name),-14} {Markup.Escape(c.Type)}{(c.Poll ? " [grey](polls)[/]" : "")}{(c.Enabled ? "" : " [grey](off)[/]")}");
                 if (config.Channels.Count == 0) AnsiConsole.MarkupLine("  [yellow]no channels[/]: notifications reach stream clients only (add [[channels.NAME]] to gateway.toml)");
