@@ -189,3 +189,24 @@ internal static partial class MermaidSyntax
         Assert.All(used, id => Assert.Contains(id, declared));
     }
 }
+
+public sealed class StatusComponentTests
+{
+    [Fact]
+    public async Task Status_probes_the_configured_gateway_and_supervisor()
+    {
+        await using var probe = await TestServer.StartAsync();
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.GatewayUrl = probe.Url.ToString();
+            o.SupervisorUrl = $"http://127.0.0.1:{YardProcess.FreePort()}";
+        });
+        var status = await server.GetAsync("/v1/status");
+        var components = status["components"]!.AsArray();
+        Assert.Equal("ok", components.Single(c => c!["component"]!.GetValue<string>() == "gateway")!["status"]!.GetValue<string>());
+        var supervisor = components.Single(c => c!["component"]!.GetValue<string>() == "supervisor")!;
+        Assert.Equal("down", supervisor["status"]!.GetValue<string>());
+        Assert.Contains("yard supervise", supervisor["fix"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("degraded", status["overall"]!.GetValue<string>());
+    }
+}

@@ -87,6 +87,8 @@ internal static class ServeCommands
                 var (gatewayApp, gatewayUrl, gatewayError) = dev && pr.GetValue(gateway) && workerError is null
                     ? await DevGateway.StartAsync(options, new Uri(url), pr.GetValue(gatewayConfig), pr.GetValue(gatewayPort), ct)
                     : (null, null, null);
+                // yard status probes the dev gateway too (the options instance is the server's own).
+                if (gatewayUrl is not null && string.IsNullOrWhiteSpace(options.GatewayUrl)) options.GatewayUrl = gatewayUrl;
                 if ((workerError ?? gatewayError) is { } startError)
                 {
                     foreach (var w in workers) await w.App.DisposeAsync();

@@ -69,6 +69,12 @@ public sealed class ServerOptions
     /// live streams see only deliveries received by their own replica.</summary>
     public string Redis { get; set; } = "";
 
+    /// <summary>Gateway to include in <c>yard status</c> (its <c>/health</c> is probed), e.g. <c>http://127.0.0.1:3018</c>.</summary>
+    public string GatewayUrl { get; set; } = "";
+
+    /// <summary>Supervisor status endpoint to include in <c>yard status</c>, e.g. <c>http://127.0.0.1:9999</c>.</summary>
+    public string SupervisorUrl { get; set; } = "";
+
     /// <summary>OTLP/HTTP endpoint (e.g. <c>http://127.0.0.1:4318</c>) for spans and metrics; the standard
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> variable is used when this is empty.</summary>
     public string OtlpEndpoint { get; set; } = "";

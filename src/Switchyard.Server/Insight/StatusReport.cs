@@ -9,7 +9,7 @@ namespace Switchyard.Server.Insight;
 
 /// <summary>One line per component — server, store, each app (URL, last sync, health), function-id conflicts — and
 /// an overall ok / degraded / down, each problem with its fix. Apps are probed live with a GET to their serve URL.</summary>
-public sealed class StatusReport(IStore store, FunctionRegistry registry, IWorkScheduler scheduler, IHttpClientFactory http, ServerOptions options)
+public sealed class StatusReport(IStore store, FunctionRegistry registry, IWorkScheduler scheduler, IHttpClientFactory http, ServerOptions options, IServiceProvider services)
 {
     /// <summary>Builds the report.</summary>
     public async Task<JsonObject> BuildAsync(CancellationToken ct)
@@ -20,6 +20,15 @@ public sealed class StatusReport(IStore store, FunctionRegistry registry, IWorkS
         };
         var size = File.Exists(store.Location) ? new FileInfo(store.Location).Length : 0;
         components.Add(Line("store", "ok", $"{store.Kind} {store.Location} ({size / 1024} KiB, {await store.Reader.CountEventsAsync(ct)} events, {scheduler.Backlog} queued items)", null));
+        if (!string.IsNullOrWhiteSpace(options.Redis))
+        {
+            var bus = (Scaling.RedisBus?)services.GetService(typeof(Scaling.RedisBus));
+            components.Add(bus?.Connected == true
+                ? Line("redis", "ok", $"pub/sub connected ({Configuration.SwitchyardConfiguration.MaskPassword(options.Redis)})", null)
+                : Line("redis", "degraded", $"not connected ({Configuration.SwitchyardConfiguration.MaskPassword(options.Redis)}); replicas fall back to LISTEN/NOTIFY and polling", "start redis-server or fix SWITCHYARD_REDIS"));
+        }
+        if (!string.IsNullOrWhiteSpace(options.GatewayUrl)) components.Add(await ProbeHealthAsync("gateway", options.GatewayUrl, "start it with `yard gateway` (or `yard dev --gateway`)", ct));
+        if (!string.IsNullOrWhiteSpace(options.SupervisorUrl)) components.Add(await ProbeHealthAsync("supervisor", options.SupervisorUrl, "start it with `yard supervise --config supervisor.toml`", ct));
         var snapshot = registry.Current;
         var probes = snapshot.Apps.Select(a => ProbeAsync(a, snapshot.Role(a.Id), ct)).ToList();
         foreach (var line in await Task.WhenAll(probes)) components.Add(line);
@@ -56,6 +65,26 @@ public sealed class StatusReport(IStore store, FunctionRegistry registry, IWorkS
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             return Line($"app {app.Id}", "down", $"{detail}; not reachable ({ex.Message})", $"start the app, then `yard sync {app.Url}`");
+        }
+    }
+
+    private async Task<JsonObject> ProbeHealthAsync(string component, string url, string fix, CancellationToken ct)
+    {
+        var health = new Uri(new Uri(url.TrimEnd('/') + "/"), "health");
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cts.CancelAfter(TimeSpan.FromSeconds(3));
+            using var response = await http.CreateClient("apps").GetAsync(health, cts.Token);
+            var body = await response.Content.ReadAsStringAsync(cts.Token);
+            var degraded = body.Contains("\"degraded\"", StringComparison.Ordinal);
+            return response.IsSuccessStatusCode
+                ? Line(component, degraded ? "degraded" : "ok", $"{url} answers /health{(degraded ? " (it reports itself degraded; see its /health)" : "")}", degraded ? $"inspect {health}" : null)
+                : Line(component, "down", $"{url}: /health answered {(int)response.StatusCode}", fix);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return Line(component, "down", $"{url} is not reachable ({ex.Message})", fix);
         }
     }
 
