@@ -82,7 +82,9 @@ public sealed class Executor(
 
     private async Task CallAsync(QueueItem item, CancellationToken cancellationToken)
     {
-        var run = await store.Reader.GetRunAsync(item.RunId, cancellationToken);
+        // Events committed after this read are seen by a wait this call may register (lookback).
+        var state = await store.Reader.LoadCallStateAsync(item.RunId, cancellationToken);
+        var run = state?.Run;
         if (run is null || RunStatus.IsTerminal(run.Status))
         {
             await store.WriteAsync(tx => tx.Dequeue(item.Id), cancellationToken);
@@ -104,10 +106,9 @@ public sealed class Executor(
             return;
         }
 
-        var triggerEvent = await store.Reader.GetEventBySeqAsync(run.EventSeq, cancellationToken);
-        var steps = await store.Reader.GetStepsAsync(run.Id, cancellationToken);
-        // Events committed after this point are seen by a wait this call may register (lookback).
-        var watermark = await store.Reader.LookbackPositionAsync(cancellationToken);
+        var triggerEvent = state!.Trigger;
+        var steps = state.Steps;
+        var watermark = state.LookbackPosition;
         var eventJson = triggerEvent is null ? new JsonObject() : JsonNode.Parse(triggerEvent.Body)!.AsObject();
         var events = new JsonArray();
         if (run.Batch is { Count: > 1 } batch)

@@ -35,6 +35,9 @@ public interface IStoreReader
     Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken);
     /// <summary>Runs started by an event.</summary>
     Task<IReadOnlyList<RunRecord>> RunsForEventAsync(long eventSeq, CancellationToken cancellationToken);
+    /// <summary>The run with its triggering event, memoized steps and a lookback position, on one connection (the
+    /// executor's read before every call); null when the run does not exist.</summary>
+    Task<CallState?> LoadCallStateAsync(string runId, CancellationToken cancellationToken);
     /// <summary>Memoized steps of a run in completion order.</summary>
     Task<IReadOnlyList<MemoizedStep>> GetStepsAsync(string runId, CancellationToken cancellationToken);
     /// <summary>A run's history, oldest first.</summary>

@@ -59,6 +59,16 @@ internal sealed class PostgresReader(NpgsqlDataSource dataSource) : IStoreReader
     public Task<IReadOnlyList<RunRecord>> RunsForEventAsync(long eventSeq, CancellationToken ct) =>
         QueryAsync($"SELECT {StoreRows.RunColumns} FROM runs WHERE event_seq = $1 ORDER BY created_at", StoreRows.Run, ct, L(eventSeq));
 
+    public async Task<CallState?> LoadCallStateAsync(string runId, CancellationToken ct)
+    {
+        var position = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)LookbackMargin.TotalMilliseconds;
+        var run = await GetRunAsync(runId, ct);
+        if (run is null) return null;
+        var trigger = await GetEventBySeqAsync(run.EventSeq, ct);
+        var steps = await GetStepsAsync(runId, ct);
+        return new CallState(run, trigger, steps, position);
+    }
+
     public Task<IReadOnlyList<MemoizedStep>> GetStepsAsync(string runId, CancellationToken ct) =>
         QueryAsync("SELECT hash, name, value, seq FROM steps WHERE run_id = $1 ORDER BY seq",
             r => new MemoizedStep(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetInt64(3)), ct, S(runId));

@@ -52,6 +52,20 @@ internal sealed class SqliteReader(string connectionString) : IStoreReader
     public Task<IReadOnlyList<RunRecord>> RunsForEventAsync(long eventSeq, CancellationToken ct) =>
         QueryAsync($"SELECT {StoreRows.RunColumns} FROM runs WHERE event_seq = $p0 ORDER BY created_at", StoreRows.Run, ct, eventSeq);
 
+    public async Task<CallState?> LoadCallStateAsync(string runId, CancellationToken ct)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
+        var runs = await QueryOnAsync(connection, $"SELECT {StoreRows.RunColumns} FROM runs WHERE id = $p0", StoreRows.Run, ct, runId);
+        if (runs.Count == 0) return null;
+        var run = runs[0];
+        var trigger = (await QueryOnAsync(connection, $"SELECT {StoreRows.EventColumns} FROM events WHERE seq = $p0", StoreRows.Event, ct, run.EventSeq)).FirstOrDefault();
+        var steps = await QueryOnAsync(connection, "SELECT hash, name, value, seq FROM steps WHERE run_id = $p0 ORDER BY seq",
+            r => new MemoizedStep(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetInt64(3)), ct, runId);
+        var position = (await QueryOnAsync(connection, "SELECT COALESCE(MAX(seq), 0) FROM events", r => r.GetInt64(0), ct)).Single();
+        return new CallState(run, trigger, steps, position);
+    }
+
     public Task<IReadOnlyList<MemoizedStep>> GetStepsAsync(string runId, CancellationToken ct) =>
         QueryAsync("SELECT hash, name, value, seq FROM steps WHERE run_id = $p0 ORDER BY seq",
             r => new MemoizedStep(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetInt64(3)), ct, runId);
@@ -145,6 +159,11 @@ internal sealed class SqliteReader(string connectionString) : IStoreReader
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(ct);
+        return await QueryOnAsync(connection, sql, map, ct, args);
+    }
+
+    private static async Task<IReadOnlyList<T>> QueryOnAsync<T>(SqliteConnection connection, string sql, Func<DbDataReader, T> map, CancellationToken ct, params object?[] args)
+    {
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
         for (var i = 0; i < args.Length; i++)
