@@ -283,7 +283,9 @@ public static class WebhookApi
                 if (wake != Wake.Timeout) continue;
                 if (await subscriptions.GetAsync(subscription.Id, ct) is null)
                 {
-                    yield return End(subscription, "deleted");
+                    // Gone at (or a hair before, by this process's clock) its expiry time: that is expiry, not deletion.
+                    var expired = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1000 >= subscription.ExpiresAt;
+                    yield return End(subscription, expired ? "expired" : "deleted");
                     yield break;
                 }
                 yield return new SseItem<string>("{}", "ping");
