@@ -95,7 +95,7 @@ public class FlowControlTests : IAsyncLifetime
         var ids = await _server.SendAsync(Enumerable.Range(0, 3).Select(_ => new { name = "flow/throttled" }).ToArray());
         var runs = await RunsAsync("flow-throttled", 3);
         var starts = runs.Select(r => r!["output"]!.GetValue<long>()).Order().ToList();
-        Assert.True(starts[2] - starts[0] >= 1800, $"3 starts at 1/s must span ~2 s, spanned {starts[2] - starts[0]} ms");
+        Assert.True(starts[2] - starts[0] >= 1500, $"3 starts at 1/s must span ~2 s (unthrottled they would span a few ms), spanned {starts[2] - starts[0]} ms");
         var reasons = new List<string>();
         foreach (var id in ids) reasons.Add((await DecisionAsync(id))["reason"]!.GetValue<string>());
         Assert.Contains(reasons, r => r.Contains("throttled", StringComparison.Ordinal));
