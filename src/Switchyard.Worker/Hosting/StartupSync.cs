@@ -26,8 +26,10 @@ internal sealed class StartupSync(WorkerEndpoint endpoint, IHostApplicationLifet
                 logger.LogInformation("synced {Url} with the server", endpoint.ServeUrl);
                 return;
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // Whatever went wrong (server down, a transient answer, a malformed reply), keep trying: a worker that
+                // gave up syncing would serve nothing.
                 logger.LogWarning("could not sync with the server yet ({Message}); retrying in {Delay} s", e.Message, delay.TotalSeconds);
             }
             await Task.Delay(delay, stoppingToken);

@@ -46,7 +46,7 @@ public sealed class WorkerTests : IAsyncLifetime
         Assert.Equal(["switchyard-heartbeat"], cluster.FunctionIds);
 
         // Each worker asks the server to sync it once it listens.
-        await WaitForAsync("/v1/apps", "apps", a => a.Count == 2);
+        await WaitForAsync("/v1/apps", "apps", a => a.Count == 2, TimeSpan.FromSeconds(45));
         var functions = (await _server.GetAsync("/v1/functions"))["functions"]!.AsArray()
             .ToDictionary(f => Str(f!["id"])!, f => (App: Str(f!["appId"]), Role: Str(f!["role"]), Url: Str(f!["url"])));
         Assert.Equal(2, functions.Count);
