@@ -193,7 +193,9 @@ public sealed class PostgresScheduler(IStore store, IServiceProvider services, S
                   AND NOT EXISTS (SELECT 1 FROM queue q WHERE q.run_id = $1 AND q.kind = 'call')
                 RETURNING c.key)
             UPDATE queue SET blocked_on = NULL WHERE id IN (
-                SELECT DISTINCT ON (blocked_on) id FROM queue WHERE blocked_on IN (SELECT key FROM released) ORDER BY blocked_on, due_at)
+                SELECT id FROM queue WHERE id IN (
+                    SELECT DISTINCT ON (blocked_on) id FROM queue WHERE blocked_on IN (SELECT key FROM released) ORDER BY blocked_on, due_at)
+                FOR UPDATE SKIP LOCKED)
             """, connection);
         cmd.Parameters.Add(S(runId));
         if (await cmd.ExecuteNonQueryAsync(ct) > 0) await NotifyAsync(connection, ct);
@@ -205,7 +207,8 @@ public sealed class PostgresScheduler(IStore store, IServiceProvider services, S
         await using var cmd = new NpgsqlCommand("""
             UPDATE queue SET blocked_on = NULL WHERE id IN (
                 SELECT id FROM queue WHERE blocked_on = $1 ORDER BY due_at
-                LIMIT GREATEST(0, $2 - (SELECT COUNT(*) FROM concurrency_slots WHERE key = $1)))
+                LIMIT GREATEST(0, $2 - (SELECT COUNT(*) FROM concurrency_slots WHERE key = $1))
+                FOR UPDATE SKIP LOCKED)
             """, connection);
         cmd.Parameters.Add(S(slot.Key));
         cmd.Parameters.Add(I(slot.Limit));
@@ -222,7 +225,12 @@ public sealed class PostgresScheduler(IStore store, IServiceProvider services, S
             if (ids.Length == 0) continue;
             try
             {
-                await using var cmd = DataSource.CreateCommand("UPDATE queue SET lease_until = $1 WHERE lease_owner = $2 AND id = ANY($3)");
+                // SKIP LOCKED: an item whose answer is being applied right now is locked by the writer's batch; renewing
+                // it would only wait on that batch, and in the opposite lock order deadlock with it.
+                await using var cmd = DataSource.CreateCommand("""
+                    UPDATE queue SET lease_until = $1
+                    WHERE id IN (SELECT id FROM queue WHERE lease_owner = $2 AND id = ANY($3) ORDER BY id FOR UPDATE SKIP LOCKED)
+                    """);
                 cmd.Parameters.Add(L(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)Lease.TotalMilliseconds));
                 cmd.Parameters.Add(S(_replica));
                 cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, Value = ids });
