@@ -1,3 +1,4 @@
+using Switchyard.Supervisor.Processes;
 namespace Switchyard.Cli.Ports;
 
 /// <summary>A listening socket and, when this user may see it, the process that holds it.</summary>

@@ -1,3 +1,4 @@
+using Switchyard.Supervisor.Processes;
 using System.Globalization;
 
 namespace Switchyard.Cli.Ports;

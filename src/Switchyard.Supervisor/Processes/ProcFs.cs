@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Globalization;
-using System.Net;
 
 namespace Switchyard.Supervisor.Processes;
 
@@ -9,7 +7,6 @@ namespace Switchyard.Supervisor.Processes;
 /// <c>socket:[inode]</c> links under <c>PID/fd</c>). Every read tolerates processes vanishing mid-scan.</summary>
 internal sealed class ProcFs(string root = "/proc")
 {
-    private const string ListenState = "0A";
 
     /// <summary>True when the socket tables exist (Linux); elsewhere ports are not checked.</summary>
     public bool Available => File.Exists(Path.Combine(root, "net", "tcp"));
@@ -52,36 +49,8 @@ internal sealed class ProcFs(string root = "/proc")
     }
 
     /// <summary>The LISTEN sockets on <paramref name="port"/> in one table's text (malformed lines are skipped).</summary>
-    public static IEnumerable<(string Address, int Uid, long Inode)> ParseListening(string text, int port)
-    {
-        foreach (var line in text.Split('\n'))
-        {
-            // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ...
-            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (f.Length < 10 || !f[0].EndsWith(':') || f[3] != ListenState) continue;
-            var colon = f[1].IndexOf(':', StringComparison.Ordinal);
-            if (colon < 0 || !int.TryParse(f[1].AsSpan(colon + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var p) || p != port) continue;
-            if (!int.TryParse(f[7], NumberStyles.None, CultureInfo.InvariantCulture, out var uid)
-                || !long.TryParse(f[9], NumberStyles.None, CultureInfo.InvariantCulture, out var inode)) continue;
-            yield return (Address(f[1][..colon]) ?? f[1][..colon], uid, inode);
-        }
-    }
-
-    /// <summary>Decodes a kernel address: 32-bit words in host byte order, printed as hex.</summary>
-    public static string? Address(string hex)
-    {
-        if (hex.Length is not (8 or 32)) return null;
-        var bytes = new byte[hex.Length / 2];
-        for (var word = 0; word < hex.Length / 8; word++)
-        {
-            if (!uint.TryParse(hex.AsSpan(word * 8, 8), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var value)) return null;
-            var span = bytes.AsSpan(word * 4, 4);
-            if (BitConverter.IsLittleEndian) BinaryPrimitives.WriteUInt32LittleEndian(span, value);
-            else BinaryPrimitives.WriteUInt32BigEndian(span, value);
-        }
-        var ip = new IPAddress(bytes);
-        return ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4().ToString() : ip.ToString();
-    }
+    public static IEnumerable<(string Address, int Uid, long Inode)> ParseListening(string text, int port) =>
+        ProcNetTcp.ParseListening(text).Where(s => s.Port == port).Select(s => (s.Address, s.Uid, s.Inode));
 
     private Dictionary<long, int> Owners(HashSet<long> inodes)
     {

@@ -1,3 +1,4 @@
+using Switchyard.Supervisor.Processes;
 using Switchyard.Cli.Ports;
 
 namespace Switchyard.Server.Tests.Ports;

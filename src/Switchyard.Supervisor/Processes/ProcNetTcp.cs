@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 
-namespace Switchyard.Cli.Ports;
+namespace Switchyard.Supervisor.Processes;
 
 /// <summary>Parses the kernel's TCP socket tables (<c>/proc/net/tcp</c> and <c>/proc/net/tcp6</c>).</summary>
 public static class ProcNetTcp

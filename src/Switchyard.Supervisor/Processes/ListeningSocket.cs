@@ -1,4 +1,4 @@
-namespace Switchyard.Cli.Ports;
+namespace Switchyard.Supervisor.Processes;
 
 /// <summary>A TCP socket in the LISTEN state, as the kernel lists it in <c>/proc/net/tcp</c> or <c>/proc/net/tcp6</c>.</summary>
 /// <param name="Address">Local address it listens on (<c>0.0.0.0</c> / <c>::</c> = every interface).</param>
