@@ -10,43 +10,8 @@ namespace Switchyard.Server.Events;
 public static class EventParser
 {
     /// <summary>Parses <paramref name="body"/>; returns the events or the first problem found.</summary>
-    public static (IReadOnlyList<IncomingEvent>? Events, ApiError? Error) Parse(ReadOnlySpan<byte> body, int maxEvents)
-    {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException ex)
-        {
-            return (null, ApiError.BadRequest("invalid_json", $"body is not valid JSON: {ex.Message}"));
-        }
-        switch (root)
-        {
-            case JsonObject single:
-            {
-                var (e, error) = ParseOne(single, "");
-                return error is null ? ([e!], null) : (null, error);
-            }
-            case JsonArray array:
-            {
-                if (array.Count == 0) return (null, ApiError.BadRequest("no_events", "body is an empty array: send at least one event"));
-                if (array.Count > maxEvents)
-                    return (null, new ApiError(413, "too_many_events", $"body has {array.Count} events; at most {maxEvents} are accepted per request"));
-                var list = new List<IncomingEvent>(array.Count);
-                for (var i = 0; i < array.Count; i++)
-                {
-                    if (array[i] is not JsonObject o) return (null, ApiError.BadRequest("invalid_event", $"[{i}] must be an event object"));
-                    var (e, error) = ParseOne(o, $"[{i}].");
-                    if (error is not null) return (null, error);
-                    list.Add(e!);
-                }
-                return (list, null);
-            }
-            default:
-                return (null, ApiError.BadRequest("invalid_event", "body must be an event object or an array of events"));
-        }
-    }
+    public static (IReadOnlyList<IncomingEvent>? Events, ApiError? Error) Parse(ReadOnlySpan<byte> body, int maxEvents) =>
+        JsonBatch.Parse<IncomingEvent>(body, maxEvents, "an event", "an event object or an array of events", ParseOne);
 
     private static (IncomingEvent?, ApiError?) ParseOne(JsonObject o, string path)
     {

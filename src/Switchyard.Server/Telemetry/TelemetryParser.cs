@@ -26,43 +26,8 @@ public static partial class TelemetryParser
 
     /// <summary>Parses <paramref name="body"/>; <paramref name="now"/> (Unix ms) is the timestamp of events without
     /// one. Returns the events (with <see cref="TelemetryRecord.ReceivedAt"/> still 0) or the first problem.</summary>
-    public static (IReadOnlyList<TelemetryRecord>? Events, ApiError? Error) Parse(ReadOnlySpan<byte> body, int maxEvents, long now)
-    {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException ex)
-        {
-            return (null, ApiError.BadRequest("invalid_json", $"body is not valid JSON: {ex.Message}"));
-        }
-        switch (root)
-        {
-            case JsonObject single:
-            {
-                var (e, error) = ParseOne(single, "", now);
-                return error is null ? ([e!], null) : (null, error);
-            }
-            case JsonArray array:
-            {
-                if (array.Count == 0) return (null, ApiError.BadRequest("no_events", "body is an empty array: send at least one telemetry event"));
-                if (array.Count > maxEvents)
-                    return (null, new ApiError(413, "too_many_events", $"body has {array.Count} events; at most {maxEvents} are accepted per request"));
-                var list = new List<TelemetryRecord>(array.Count);
-                for (var i = 0; i < array.Count; i++)
-                {
-                    if (array[i] is not JsonObject o) return (null, ApiError.BadRequest("invalid_event", $"[{i}] must be a telemetry event object"));
-                    var (e, error) = ParseOne(o, $"[{i}].", now);
-                    if (error is not null) return (null, error);
-                    list.Add(e!);
-                }
-                return (list, null);
-            }
-            default:
-                return (null, ApiError.BadRequest("invalid_event", "body must be a telemetry event object or an array of them"));
-        }
-    }
+    public static (IReadOnlyList<TelemetryRecord>? Events, ApiError? Error) Parse(ReadOnlySpan<byte> body, int maxEvents, long now) =>
+        JsonBatch.Parse<TelemetryRecord>(body, maxEvents, "a telemetry event", "a telemetry event object or an array of them", (o, path) => ParseOne(o, path, now));
 
     private static (TelemetryRecord?, ApiError?) ParseOne(JsonObject o, string path, long now)
     {
