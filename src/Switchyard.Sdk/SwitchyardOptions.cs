@@ -49,6 +49,15 @@ public sealed class SwitchyardOptions
     /// sync request shows (proxies, containers). <see cref="ServePath"/> is appended to it.</summary>
     public Uri? ServeOrigin { get; set; }
 
+    /// <summary>Checkpointing: how long one call may keep running a function's steps one after another before it
+    /// answers. Within this budget, a step that the function reaches alone runs, its result goes straight back to the
+    /// function, and the call goes on to the next step; the server then stores all of that call's steps in one
+    /// commit. That saves an HTTP round trip and a commit per step. The trade-off: if the app process dies mid-call,
+    /// the steps that call had finished run again on retry (steps are at-least-once in any case). A step that starts
+    /// before the budget is spent always finishes. <see cref="TimeSpan.Zero"/> turns checkpointing off: one step per
+    /// call, each result stored before the next step starts. Defaults to 1 s.</summary>
+    public TimeSpan CheckpointBudget { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long a call asking for one step by hash may replay before it answers "step not found".
     /// Fixed at 10 s by the protocol; settable here only so tests need not wait.</summary>
     internal TimeSpan StepNotFoundTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -21,11 +21,19 @@ public sealed class SdkHost : IAsyncLifetime
     private readonly string? _signingKey;
     private readonly string? _signingKeyFallback;
     private readonly string? _eventKey;
+    private readonly TimeSpan _checkpointBudget;
     private WebApplication? _app;
 
-    /// <summary>A host in dev mode: no keys, nothing verified.</summary>
+    /// <summary>A host in dev mode: no keys, nothing verified, one step per call (the classic protocol).</summary>
     public SdkHost()
     {
+    }
+
+    /// <summary>A host in dev mode that checkpoints: a call runs steps one after another for up to
+    /// <paramref name="checkpointBudget"/>.</summary>
+    internal SdkHost(TimeSpan checkpointBudget)
+    {
+        _checkpointBudget = checkpointBudget;
     }
 
     /// <summary>A host with keys: with a signing key, the SDK verifies signatures (cloud mode).</summary>
@@ -61,6 +69,7 @@ public sealed class SdkHost : IAsyncLifetime
             {
                 o.AppId = AppId;
                 o.StepNotFoundTimeout = TimeSpan.FromMilliseconds(300);
+                o.CheckpointBudget = _checkpointBudget;
                 // Explicit empty strings keep a developer's SWITCHYARD_* environment out of these tests.
                 o.SigningKey = _signingKey ?? "";
                 o.SigningKeyFallback = _signingKeyFallback ?? "";
@@ -81,7 +90,11 @@ public sealed class SdkHost : IAsyncLifetime
             .AddFunction<Thrower>()
             .AddFunction<Greeting>()
             .AddFunction<CronTick>()
-            .AddFunction<Wildcard>();
+            .AddFunction<Wildcard>()
+            .AddFunction<RunThenFail>()
+            .AddFunction<RunThenSleep>()
+            .AddFunction<RunThenThrow>()
+            .AddFunction<RunThenParallel>();
 
         _app = builder.Build();
         _app.MapSwitchyard();

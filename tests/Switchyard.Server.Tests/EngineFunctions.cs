@@ -179,3 +179,22 @@ public sealed class HangGate
 {
     public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
+
+/// <summary>Three steps one after another, the middle one failing on its first attempt: with checkpointing the
+/// first call runs <c>a</c> and reports <c>b</c>'s error, the retry runs <c>b</c> and <c>c</c> and returns.</summary>
+public sealed class Checkpointed(Probe probe) : SwitchyardFunction<JsonObject>
+{
+    public override void Configure(FunctionBuilder f) => f.Id("checkpointed").OnEvent("e2e/checkpoint").Retries(2);
+
+    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
+    {
+        var a = await ctx.Step.Run("a", () => { probe.Hit(ctx.RunId + ":a"); return 1; });
+        var b = await ctx.Step.Run("b", () =>
+        {
+            if (probe.Hit(ctx.RunId + ":b") == 1) throw new InvalidOperationException("b fails once");
+            return 2;
+        });
+        var c = await ctx.Step.Run("c", () => { probe.Hit(ctx.RunId + ":c"); return 3; });
+        return new { sum = a + b + c };
+    }
+}

@@ -21,7 +21,7 @@ public class EngineTests : IAsyncLifetime
         _app = await TestApp.StartAsync(_server, "e2e", sdk => sdk
             .AddFunction<FailsTwice>().AddFunction<GivesUp>().AddFunction<Napper>().AddFunction<Approval>()
             .AddFunction<Parent>().AddFunction<ChildOk>().AddFunction<ChildFail>().AddFunction<FanOut>()
-            .AddFunction<Emitter>().AddFunction<Receiver>().AddFunction<Filtered>().AddFunction<EarlyBird>(),
+            .AddFunction<Emitter>().AddFunction<Receiver>().AddFunction<Filtered>().AddFunction<EarlyBird>().AddFunction<Checkpointed>(),
             services => services.AddSingleton(_probe));
     }
 
@@ -52,6 +52,23 @@ public class EngineTests : IAsyncLifetime
         var completed = History(run, "step.completed").Single();
         Assert.Equal(2, completed["attempt"]!.GetValue<int>());
         Assert.Equal(3, _probe.Count(run["run"]!["id"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Steps_checkpointed_in_one_call_are_each_stored_once_with_their_own_attempts()
+    {
+        var run = await RunOfAsync("e2e/checkpoint");
+        var runId = run["run"]!["id"]!.GetValue<string>();
+        Assert.Equal("Completed", run["run"]!["status"]!.GetValue<string>());
+        Assert.Equal(6, run["run"]!["output"]!["sum"]!.GetValue<int>());
+        // Two calls: a ran and b failed in the first; the retry replayed a, then ran b and c and returned.
+        Assert.Equal(2, History(run, "call").Count());
+        Assert.Equal((1, 2, 1), (_probe.Count(runId + ":a"), _probe.Count(runId + ":b"), _probe.Count(runId + ":c")));
+        var completed = History(run, "step.completed").ToList();
+        Assert.Equal(["a", "b", "c"], completed.Select(h => h["stepName"]!.GetValue<string>()));
+        Assert.Equal([0, 1, 0], completed.Select(h => h["attempt"]!.GetValue<int>()));
+        Assert.Single(History(run, "step.errored"));
+        Assert.Equal(3, run["steps"]!.AsArray().Count);
     }
 
     [Fact]

@@ -86,7 +86,8 @@ public class FlowControlTests : IAsyncLifetime
         var runs = await RunsAsync("flow-serialized", 2000, TimeSpan.FromSeconds(120));
         Assert.Equal(2000, runs.Count(r => r!["status"]!.GetValue<string>() == "Completed"));
         Assert.Equal(50, _serialized.Keys.Count);
-        foreach (var key in _serialized.Keys) Assert.Equal(1, _serialized.MaxOverlap(key));
+        // At most one at a time (a run whose steps ran back to back in one checkpointed call may measure as 0).
+        foreach (var key in _serialized.Keys) Assert.True(_serialized.MaxOverlap(key) <= 1, $"key {key} overlapped {_serialized.MaxOverlap(key)}");
     }
 
     [Fact]

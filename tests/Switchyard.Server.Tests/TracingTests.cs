@@ -29,7 +29,7 @@ public sealed class TracingTests
         while (DateTime.UtcNow < deadline)
         {
             spans = receiver.Spans.Where(s => s.TraceId == traceId).ToList();
-            if (spans.Count(s => s.Name.StartsWith("step ", StringComparison.Ordinal)) >= 3 && spans.Count(s => s.Name.StartsWith("call ", StringComparison.Ordinal)) >= 4) break;
+            if (spans.Count(s => s.Name.StartsWith("step ", StringComparison.Ordinal)) >= 3 && spans.Any(s => s.Name.StartsWith("call ", StringComparison.Ordinal))) break;
             await Task.Delay(200);
         }
         var eventSpan = Assert.Single(spans, s => s.Name == "event crash/run");
@@ -37,7 +37,8 @@ public sealed class TracingTests
         var runSpan = Assert.Single(spans, s => s.Name == "run otel-three-steps");
         Assert.Equal(eventSpan.SpanId, runSpan.ParentSpanId);
         var calls = spans.Where(s => s.Name == "call otel-three-steps").ToList();
-        Assert.Equal(4, calls.Count);
+        // The SDK checkpoints: all three steps run in one call, each still its own span under that call.
+        Assert.Single(calls);
         Assert.All(calls, c => Assert.Equal(runSpan.SpanId, c.ParentSpanId));
         var steps = spans.Where(s => s.Name.StartsWith("step ", StringComparison.Ordinal)).ToList();
         Assert.Equal(["step a", "step b", "step c"], steps.Select(s => s.Name).Order());

@@ -8,12 +8,18 @@ using Switchyard.Sdk.Hosting;
 namespace Switchyard.Sdk.Execution;
 
 /// <summary>One call of a function run: replays memoized steps, collects the steps the function reaches that have
-/// no value yet, and decides the answer (classic, non-checkpointing protocol: at most one step runs per call).</summary>
+/// no value yet, and decides the answer.</summary>
 /// <remarks>
 /// The function runs on a <see cref="CallPump"/>. A memoized step returns a completed task, so replay runs
-/// synchronously; an un-memoized step is recorded and returns a task that never completes within this call. When the
-/// pump runs dry the function is blocked: if it reached new steps, the call answers; if not, it is awaiting real
-/// I/O and the call waits for that to post more work.
+/// synchronously; an un-memoized step is recorded and returns a task that stays pending. When the pump runs dry the
+/// function is blocked: if it reached new steps, the call answers; if not, it is awaiting real I/O and the call waits
+/// for that to post more work.
+/// <para>Checkpointing: when the function reaches one run-type step alone, it runs here, and while the call's
+/// budget lasts its result is handed straight back to the function, which goes on to its next step in the same call.
+/// The answer then lists every step run in this call, in order, followed by what ended the call (the function's
+/// result as <c>RunComplete</c>, a step error, or steps to plan). The server stores them in one transaction. This
+/// saves a round trip and a commit per step; the price is that an app crashing mid-call runs that call's finished
+/// steps again, which steps (at-least-once) must tolerate anyway.</para>
 /// </remarks>
 internal sealed class CallExecution
 {
@@ -21,8 +27,11 @@ internal sealed class CallExecution
     private readonly JsonObject _memoized;
     private readonly StepIdCounter _ids = new();
     private readonly List<PlannedStep> _found = [];
+    private readonly Dictionary<string, Action<JsonNode?>> _resume = [];
+    private readonly List<Op> _checkpointed = [];
     private readonly string? _target;
-    private readonly int _attempt;
+    private readonly TimeSpan _checkpointBudget;
+    private int _attempt;
     private readonly int _maxAttempts;
     private readonly bool _disableImmediateExecution;
     private readonly TimeSpan _stepNotFoundTimeout;
@@ -36,8 +45,12 @@ internal sealed class CallExecution
     /// attempt counts as final.</param>
     /// <param name="disableImmediateExecution">When set, found steps are always reported, never run inline.</param>
     /// <param name="stepNotFoundTimeout">How long a call for <paramref name="target"/> may replay before giving up.</param>
-    public CallExecution(JsonObject memoized, string? target, int attempt, int maxAttempts, bool disableImmediateExecution, TimeSpan stepNotFoundTimeout)
+    /// <param name="checkpointBudget">How long this call may keep running steps one after another; zero runs at most
+    /// one step per call (the classic protocol).</param>
+    public CallExecution(JsonObject memoized, string? target, int attempt, int maxAttempts, bool disableImmediateExecution, TimeSpan stepNotFoundTimeout,
+        TimeSpan checkpointBudget = default)
     {
+        _checkpointBudget = checkpointBudget;
         _memoized = memoized;
         _target = target;
         _attempt = attempt;
@@ -81,9 +94,27 @@ internal sealed class CallExecution
                     return Task.FromException<T>(e);
                 }
             }
-            if (!_closed) _found.Add(plan(hash, index));
-            // Never completes: the function stays parked here until a later call carries this step's value.
-            return new TaskCompletionSource<T>().Task;
+            var pending = new TaskCompletionSource<T>();
+            if (!_closed)
+            {
+                var step = plan(hash, index);
+                _found.Add(step);
+                if (step.IsRunType)
+                    _resume[hash] = data =>
+                    {
+                        try
+                        {
+                            pending.TrySetResult(read(data));
+                        }
+                        catch (Exception e)
+                        {
+                            pending.TrySetException(e);
+                        }
+                    };
+            }
+            // Stays pending unless the step runs and checkpoints in this call: otherwise the function stays parked
+            // here until a later call carries this step's value.
+            return pending.Task;
         }
     }
 
@@ -91,6 +122,7 @@ internal sealed class CallExecution
     public async Task<SdkResponse> RunAsync(Func<Task<object?>> function, CancellationToken cancellationToken)
     {
         var pump = new CallPump();
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var run = pump.Run(function);
@@ -103,13 +135,20 @@ internal sealed class CallExecution
                 }
                 catch (Exception e)
                 {
-                    return FunctionFailed(e);
+                    return _checkpointed.Count > 0 ? Checkpointed([]) : FunctionFailed(e);
                 }
                 if (run.IsCompleted) return Completed(run);
 
                 var (execute, report) = Decide();
-                if (execute is not null) return await ExecuteAsync(execute, cancellationToken).ConfigureAwait(false);
-                if (report is not null) return SdkResponse.Ops(report.Select(s => s.ToPlannedOp()));
+                if (execute is not null)
+                {
+                    var (op, response) = await ExecuteAsync(execute, cancellationToken).ConfigureAwait(false);
+                    var withinBudget = _target is null && Stopwatch.GetElapsedTime(started) < _checkpointBudget;
+                    if (response is not null || !withinBudget) return Checkpointed([op], response);
+                    Checkpoint(execute, op);
+                    continue;
+                }
+                if (report is not null) return Checkpointed(report.Select(s => s.ToPlannedOp()).ToList());
 
                 var wait = Timeout.InfiniteTimeSpan;
                 if (deadline is { } d)
@@ -152,7 +191,37 @@ internal sealed class CallExecution
         }
     }
 
-    private async Task<SdkResponse> ExecuteAsync(PlannedStep step, CancellationToken cancellationToken)
+    /// <summary>Hands a step's result back to the function, which continues on the pump, and keeps its op for the
+    /// answer.</summary>
+    private void Checkpoint(PlannedStep step, Op op)
+    {
+        Action<JsonNode?>? resume;
+        lock (_gate)
+        {
+            _found.Clear();
+            _checkpointed.Add(op);
+            _resume.Remove(step.Hash, out resume);
+            _resume.Clear();
+            // Each step gets its own attempts: the next one starts at the first, as it would in a new call.
+            _attempt = 0;
+        }
+        resume?.Invoke(op.Data);
+    }
+
+    /// <summary>The answer: the steps checkpointed in this call, then <paramref name="tail"/>. Without checkpointed
+    /// steps, <paramref name="error"/> (a failed step's answer, with its retry headers) is the answer as it is.</summary>
+    private SdkResponse Checkpointed(IReadOnlyList<Op> tail, SdkResponse? error = null)
+    {
+        if (_checkpointed.Count == 0 && error is not null) return error;
+        var ops = _checkpointed.Concat(tail);
+        if (error is null) return SdkResponse.Ops(ops);
+        error.Headers.TryGetValue(Protocol.Headers.NoRetry, out var noRetry);
+        error.Headers.TryGetValue(Protocol.Headers.RetryAfter, out var retryAfter);
+        return SdkResponse.Ops(ops, noRetry == "true", retryAfter);
+    }
+
+    /// <summary>Runs a step's body. Returns its op, and, when it failed, the answer reporting that.</summary>
+    private async Task<(Op Op, SdkResponse? Failure)> ExecuteAsync(PlannedStep step, CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -165,7 +234,7 @@ internal sealed class CallExecution
         {
             // Off the pump: the step body is ordinary code, and the function's own code stays parked meanwhile.
             var data = await Task.Run(() => step.Work!(cancellationToken), cancellationToken).ConfigureAwait(false);
-            return SdkResponse.Ops([step.ToOp(OpCode.StepRun, data, timing: Timing())]);
+            return (step.ToOp(OpCode.StepRun, data, timing: Timing()), null);
         }
         catch (Exception e)
         {
@@ -173,24 +242,32 @@ internal sealed class CallExecution
             if (e is NonRetriableException || IsFinalAttempt)
             {
                 var data = SerializedError.Create(error["name"]!.GetValue<string>(), e.Message, "");
-                return SdkResponse.Ops([step.ToOp(OpCode.StepFailed, data, error, Timing())], noRetry: true);
+                var failed = step.ToOp(OpCode.StepFailed, data, error, Timing());
+                return (failed, SdkResponse.Ops([failed], noRetry: true));
             }
-            return SdkResponse.Ops([step.ToOp(OpCode.StepError, null, error, Timing())], noRetry: false, SdkResponse.RetryAfterValue(e));
+            var errored = step.ToOp(OpCode.StepError, null, error, Timing());
+            return (errored, SdkResponse.Ops([errored], noRetry: false, SdkResponse.RetryAfterValue(e)));
         }
     }
 
     private SdkResponse Completed(Task<object?> run)
     {
-        if (!run.IsCompletedSuccessfully) return FunctionFailed(run.Exception?.InnerException ?? new OperationCanceledException("The function was canceled."));
+        // After checkpointed steps, a function error is left to the next call, which replays them and meets the same
+        // error with the attempt numbering the server keeps.
+        if (!run.IsCompletedSuccessfully)
+            return _checkpointed.Count > 0 ? Checkpointed([]) : FunctionFailed(run.Exception?.InnerException ?? new OperationCanceledException("The function was canceled."));
+        JsonNode? result;
         try
         {
-            var result = run.Result;
-            return new SdkResponse(200, result is null ? null : JsonSerializer.SerializeToNode(result, result.GetType(), SwitchyardOptions.Json));
+            var value = run.Result;
+            result = value is null ? null : JsonSerializer.SerializeToNode(value, value.GetType(), SwitchyardOptions.Json);
         }
         catch (Exception e)
         {
-            return FunctionFailed(new InvalidOperationException($"The function's result could not be serialized: {e.Message}", e));
+            return _checkpointed.Count > 0 ? Checkpointed([]) : FunctionFailed(new InvalidOperationException($"The function's result could not be serialized: {e.Message}", e));
         }
+        if (_checkpointed.Count == 0) return new SdkResponse(200, result);
+        return Checkpointed([new Op { Id = StepId.Complete, Code = OpCode.RunComplete, Name = "complete", Data = result }]);
     }
 
     private SdkResponse FunctionFailed(Exception e) =>

@@ -90,7 +90,8 @@ internal sealed class ServeEndpoint(
         // Without max_attempts no attempt may be called final: the server then decides alone when to give up.
         var maxAttempts = root["ctx"]?["max_attempts"] is null ? int.MaxValue : request.Ctx.MaxAttempts;
         var settings = options.Value;
-        var call = new CallExecution(request.Steps, target, request.Ctx.Attempt, maxAttempts, request.Ctx.DisableImmediateExecution, settings.StepNotFoundTimeout);
+        var call = new CallExecution(request.Steps, target, request.Ctx.Attempt, maxAttempts, request.Ctx.DisableImmediateExecution, settings.StepNotFoundTimeout,
+            settings.CheckpointBudget);
 
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         await using var scope = scopes.CreateAsyncScope();

@@ -61,6 +61,21 @@ public sealed class ResponseApplier(
             RetryOrFail(tx, run, item, AppClient.Error("ProtocolError", "the SDK answered 206 with no ops"), false, null, maxAttempts);
             return;
         }
+        // A checkpointing SDK ran several steps in this call: they come first, in order, followed by what ended the
+        // call. Each is stored as if it had been its own call; whatever follows is handled as a call's answer.
+        var done = 0;
+        while (done < ops.Count - 1 && ops[done].Code is OpCode.StepRun or OpCode.Step) done++;
+        if (done > 0)
+        {
+            foreach (var op in ops.Take(done))
+            {
+                tx.AppendHistory(Entry(tx, run, HistoryKind.StepCompleted, op, item.Attempt, TimingMs(op), op.Data?.ToJsonString() ?? "null"));
+                tx.InsertStep(run.Id, op.Id, op.Label, StepResult.Data(op.Data).ToJsonString());
+                // Later steps of the call started at their first attempt.
+                item = item with { Attempt = 0 };
+            }
+            ops = ops.Skip(done).ToList();
+        }
         if (ops.FirstOrDefault(o => o.Code == OpCode.RunComplete) is { } complete)
         {
             finisher.Complete(tx, run, complete.Data);

@@ -200,3 +200,51 @@ internal sealed class Wildcard : SwitchyardFunction<JsonObject>
 
     public override Task<object?> RunAsync(FunctionContext<JsonObject> ctx) => Task.FromResult<object?>(ctx.Event.Name);
 }
+
+internal sealed class RunThenFail : SwitchyardFunction<JsonObject>
+{
+    public override void Configure(FunctionBuilder f) => f.Id("run-then-fail").OnEvent("test/one").Retries(3);
+
+    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
+    {
+        await ctx.Step.Run("ok", () => "fine");
+        static string Explode() => throw new InvalidOperationException("second step exploded");
+        await ctx.Step.Run("boom", Explode);
+        return "unreachable";
+    }
+}
+
+internal sealed class RunThenSleep : SwitchyardFunction<JsonObject>
+{
+    public override void Configure(FunctionBuilder f) => f.Id("run-then-sleep").OnEvent("test/one");
+
+    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
+    {
+        var n = await ctx.Step.Run("count", () => 41);
+        await ctx.Step.Sleep("nap", TimeSpan.FromMinutes(1));
+        return n + 1;
+    }
+}
+
+internal sealed class RunThenThrow : SwitchyardFunction<JsonObject>
+{
+    public override void Configure(FunctionBuilder f) => f.Id("run-then-throw").OnEvent("test/one");
+
+    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
+    {
+        var n = await ctx.Step.Run("count", () => 1);
+        throw new InvalidOperationException($"the function failed after step {n}");
+    }
+}
+
+internal sealed class RunThenParallel : SwitchyardFunction<JsonObject>
+{
+    public override void Configure(FunctionBuilder f) => f.Id("run-then-parallel").OnEvent("test/one");
+
+    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
+    {
+        var first = await ctx.Step.Run("first", () => 1);
+        var rest = await Task.WhenAll(ctx.Step.Run("a", () => 2), ctx.Step.Run("b", () => 3));
+        return first + rest.Sum();
+    }
+}
