@@ -16,7 +16,8 @@ const bench = restate.service({
       return { total: a + b + c };
     },
     tenParallel: async (ctx, input) => {
-      const parts = await Promise.all(Array.from({ length: 10 }, (_, i) => ctx.run(`p${i}`, () => input.n + i)));
+      // RestatePromise.all is the SDK's combinator for durable promises; a plain Promise.all is about 10x slower here.
+      const parts = await restate.RestatePromise.all(Array.from({ length: 10 }, (_, i) => ctx.run(`p${i}`, () => input.n + i)));
       return { total: parts.reduce((x, y) => x + y, 0) };
     },
   },

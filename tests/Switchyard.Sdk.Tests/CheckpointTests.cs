@@ -79,12 +79,32 @@ public sealed class CheckpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Parallel_steps_after_a_checkpointed_one_are_planned()
+    public async Task Parallel_steps_run_together_in_the_call()
     {
         var r = await _host.CallAsync("run-then-parallel");
 
-        Assert.Equal(["StepRun", "StepPlanned", "StepPlanned"], Codes(r));
-        Assert.Equal(1, (int)r.Ops[0]!["data"]!);
-        Assert.Equal(["a", "b"], r.Ops.Skip(1).Select(o => (string)o!["displayName"]!).ToArray());
+        Assert.Equal(["StepRun", "StepRun", "StepRun", "RunComplete"], Codes(r));
+        Assert.Equal(["first", "a", "b"], r.Ops.Take(3).Select(o => (string)o!["displayName"]!).ToArray());
+        Assert.Equal(6, (int)r.Ops[3]!["data"]!);
+    }
+
+    [Fact]
+    public async Task Parallel_steps_that_fail_are_reported_after_the_ones_that_succeeded()
+    {
+        var r = await _host.CallAsync("parallel-failing");
+
+        Assert.Equal(["StepRun", "StepError", "StepError"], Codes(r));
+        Assert.Equal(["good", "bad1", "bad2"], r.Ops.Select(o => (string)o!["displayName"]!).ToArray());
+        Assert.Equal(["one", "two"], r.Ops.Skip(1).Select(o => (string)o!["error"]!["message"]!).ToArray());
+        Assert.Equal("false", r.Header("x-inngest-no-retry"));
+    }
+
+    [Fact]
+    public async Task Parallel_steps_failing_on_the_last_attempt_are_final()
+    {
+        var r = await _host.CallAsync("parallel-failing", attempt: 3, maxAttempts: 4);
+
+        Assert.Equal(["StepRun", "StepFailed", "StepFailed"], Codes(r));
+        Assert.Equal("true", r.Header("x-inngest-no-retry"));
     }
 }

@@ -94,7 +94,8 @@ public sealed class SdkHost : IAsyncLifetime
             .AddFunction<RunThenFail>()
             .AddFunction<RunThenSleep>()
             .AddFunction<RunThenThrow>()
-            .AddFunction<RunThenParallel>();
+            .AddFunction<RunThenParallel>()
+            .AddFunction<ParallelFailing>();
 
         _app = builder.Build();
         _app.MapSwitchyard();

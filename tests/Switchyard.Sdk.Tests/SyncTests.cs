@@ -26,7 +26,7 @@ public sealed class SyncTests(SdkHost host) : IDisposable
         Assert.Equal("dotnet:v0.1.0", (string?)body["sdk"]);
         Assert.Equal("0.1", (string?)body["v"]);
         var functions = body["functions"]!.AsArray();
-        Assert.Equal(20, functions.Count);
+        Assert.Equal(21, functions.Count);
 
         var greeting = functions.Single(f => (string?)f!["id"] == "test-app-greeting")!;
         var expected = JsonNode.Parse("""
@@ -79,7 +79,7 @@ public sealed class SyncTests(SdkHost host) : IDisposable
 
         Assert.Equal(200, r.Status);
         Assert.Equal("dev", (string?)r.Body!["mode"]);
-        Assert.Equal(20, (int)r.Body!["function_count"]!);
+        Assert.Equal(21, (int)r.Body!["function_count"]!);
         Assert.Equal("2024-05-24", (string?)r.Body!["schema_version"]);
         Assert.Equal(false, (bool?)r.Body!["has_event_key"]);
         Assert.Equal(false, (bool?)r.Body!["has_signing_key"]);

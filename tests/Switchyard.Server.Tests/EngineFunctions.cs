@@ -198,3 +198,20 @@ public sealed class Checkpointed(Probe probe) : SwitchyardFunction<JsonObject>
         return new { sum = a + b + c };
     }
 }
+
+/// <summary>Three parallel steps, two of them failing on their first attempt.</summary>
+public sealed class ParallelFlaky(Probe probe) : SwitchyardFunction<JsonObject>
+{
+    public override void Configure(FunctionBuilder f) => f.Id("parallel-flaky").OnEvent("e2e/parallel-flaky").Retries(2);
+
+    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
+    {
+        int Step(string name, int value)
+        {
+            if (probe.Hit($"{ctx.RunId}:{name}") == 1 && name != "good") throw new InvalidOperationException($"{name} fails once");
+            return value;
+        }
+        var parts = await Task.WhenAll(ctx.Step.Run("good", () => Step("good", 1)), ctx.Step.Run("x", () => Step("x", 2)), ctx.Step.Run("y", () => Step("y", 3)));
+        return parts.Sum();
+    }
+}

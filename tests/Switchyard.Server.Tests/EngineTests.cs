@@ -21,7 +21,7 @@ public class EngineTests : IAsyncLifetime
         _app = await TestApp.StartAsync(_server, "e2e", sdk => sdk
             .AddFunction<FailsTwice>().AddFunction<GivesUp>().AddFunction<Napper>().AddFunction<Approval>()
             .AddFunction<Parent>().AddFunction<ChildOk>().AddFunction<ChildFail>().AddFunction<FanOut>()
-            .AddFunction<Emitter>().AddFunction<Receiver>().AddFunction<Filtered>().AddFunction<EarlyBird>().AddFunction<Checkpointed>(),
+            .AddFunction<Emitter>().AddFunction<Receiver>().AddFunction<Filtered>().AddFunction<EarlyBird>().AddFunction<Checkpointed>().AddFunction<ParallelFlaky>(),
             services => services.AddSingleton(_probe));
     }
 
@@ -150,13 +150,45 @@ public class EngineTests : IAsyncLifetime
     [Fact]
     public async Task Ten_parallel_steps_each_run_exactly_once()
     {
-        var run = await RunOfAsync("e2e/fanout");
+        var run = await RunOfAsync("e2e/fanout", functionId: "e2e-fan-out");
+        Assert.Equal("Completed", run["run"]!["status"]!.GetValue<string>());
+        Assert.Equal(45, run["run"]!["output"]!.GetValue<int>());
+        var runId = run["run"]!["id"]!.GetValue<string>();
+        for (var i = 0; i < 10; i++) Assert.Equal(1, _probe.Count($"{runId}:{i}"));
+        // The SDK checkpoints: the ten steps run together in the run's one call.
+        Assert.Single(History(run, "call"));
+        Assert.Equal(10, History(run, "step.completed").Count());
+        Assert.Equal(10, run["steps"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Without_checkpointing_parallel_steps_are_planned_and_called_one_by_one()
+    {
+        await using var classic = await TestApp.StartAsync(_server, "classic", sdk => sdk.AddFunction<FanOut>(), services => services
+            .AddSingleton(_probe)
+            .PostConfigure<Sdk.SwitchyardOptions>(o => o.CheckpointBudget = TimeSpan.Zero));
+        var run = await RunOfAsync("e2e/fanout", functionId: "classic-fan-out");
         Assert.Equal("Completed", run["run"]!["status"]!.GetValue<string>());
         Assert.Equal(45, run["run"]!["output"]!.GetValue<int>());
         var runId = run["run"]!["id"]!.GetValue<string>();
         for (var i = 0; i < 10; i++) Assert.Equal(1, _probe.Count($"{runId}:{i}"));
         Assert.Equal(10, History(run, "step.planned").Count());
+        // Discovery, one call per step, and the call that returns.
+        Assert.Equal(12, History(run, "call").Count());
         Assert.Equal(10, run["steps"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Parallel_steps_that_fail_are_retried_together_and_the_others_run_once()
+    {
+        var run = await RunOfAsync("e2e/parallel-flaky");
+        var runId = run["run"]!["id"]!.GetValue<string>();
+        Assert.Equal("Completed", run["run"]!["status"]!.GetValue<string>());
+        Assert.Equal(6, run["run"]!["output"]!.GetValue<int>());
+        Assert.Equal((1, 2, 2), (_probe.Count(runId + ":good"), _probe.Count(runId + ":x"), _probe.Count(runId + ":y")));
+        Assert.Equal(2, History(run, "step.errored").Count());
+        Assert.Equal(2, History(run, "call").Count());
+        Assert.Equal(3, History(run, "step.completed").Count());
     }
 
     [Fact]

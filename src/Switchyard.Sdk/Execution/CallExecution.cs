@@ -142,10 +142,17 @@ internal sealed class CallExecution
                 var (execute, report) = Decide();
                 if (execute is not null)
                 {
-                    var (op, response) = await ExecuteAsync(execute, cancellationToken).ConfigureAwait(false);
+                    // Steps reached together (parallel) run together, each off the pump.
+                    var outcomes = await Task.WhenAll(execute.Select(step => ExecuteAsync(step, cancellationToken))).ConfigureAwait(false);
+                    var failures = outcomes.Where(o => o.Failure is not null).ToList();
                     var withinBudget = _target is null && Stopwatch.GetElapsedTime(started) < _checkpointBudget;
-                    if (response is not null || !withinBudget) return Checkpointed([op], response);
-                    Checkpoint(execute, op);
+                    if (failures.Count > 0 || !withinBudget)
+                    {
+                        // Successes first: the server stores leading results, then handles the errors after them.
+                        var ops = outcomes.Where(o => o.Failure is null).Concat(failures).Select(o => o.Op).ToList();
+                        return Checkpointed(ops, failures.Count == 0 ? null : failures.All(f => f.Failure!.Final), failures.Select(f => f.Failure!.RetryAfter).FirstOrDefault(r => r is not null));
+                    }
+                    Checkpoint(execute, outcomes.Select(o => o.Op).ToList());
                     continue;
                 }
                 if (report is not null) return Checkpointed(report.Select(s => s.ToPlannedOp()).ToList());
@@ -173,7 +180,7 @@ internal sealed class CallExecution
         }
     }
 
-    private (PlannedStep? Execute, IReadOnlyList<PlannedStep>? Report) Decide()
+    private (IReadOnlyList<PlannedStep>? Execute, IReadOnlyList<PlannedStep>? Report) Decide()
     {
         lock (_gate)
         {
@@ -181,47 +188,47 @@ internal sealed class CallExecution
             {
                 var hit = _found.Find(s => s.Hash == _target);
                 if (hit is null) return (null, null);
-                return hit.IsRunType ? (hit, null) : (null, [hit]);
+                return hit.IsRunType ? ([hit], null) : (null, [hit]);
             }
             if (_found.Count == 0) return (null, null);
-            // Running the step inline saves a round trip, but only when nothing else runs in parallel: otherwise the
-            // server plans each step and calls them by hash.
-            if (_found.Count == 1 && _found[0].IsRunType && !_disableImmediateExecution) return (_found[0], null);
+            if (_disableImmediateExecution) return (null, _found.ToArray());
+            // One run-type step runs inline, saving a round trip. Several reached together run inline too when the
+            // call checkpoints; otherwise (and whenever one of them is a step the server carries out) the server
+            // plans each step and calls them by hash.
+            var inline = _found.Count == 1 || _checkpointBudget > TimeSpan.Zero;
+            if (inline && _found.TrueForAll(s => s.IsRunType)) return (_found.ToArray(), null);
             return (null, _found.ToArray());
         }
     }
 
-    /// <summary>Hands a step's result back to the function, which continues on the pump, and keeps its op for the
-    /// answer.</summary>
-    private void Checkpoint(PlannedStep step, Op op)
+    /// <summary>Hands the steps' results back to the function, which continues on the pump, and keeps their ops for
+    /// the answer.</summary>
+    private void Checkpoint(IReadOnlyList<PlannedStep> steps, IReadOnlyList<Op> ops)
     {
-        Action<JsonNode?>? resume;
+        var resumes = new List<(Action<JsonNode?> Resume, JsonNode? Data)>();
         lock (_gate)
         {
             _found.Clear();
-            _checkpointed.Add(op);
-            _resume.Remove(step.Hash, out resume);
+            _checkpointed.AddRange(ops);
+            for (var i = 0; i < steps.Count; i++)
+                if (_resume.TryGetValue(steps[i].Hash, out var resume)) resumes.Add((resume, ops[i].Data));
             _resume.Clear();
             // Each step gets its own attempts: the next one starts at the first, as it would in a new call.
             _attempt = 0;
         }
-        resume?.Invoke(op.Data);
+        foreach (var (resume, data) in resumes) resume(data);
     }
 
-    /// <summary>The answer: the steps checkpointed in this call, then <paramref name="tail"/>. Without checkpointed
-    /// steps, <paramref name="error"/> (a failed step's answer, with its retry headers) is the answer as it is.</summary>
-    private SdkResponse Checkpointed(IReadOnlyList<Op> tail, SdkResponse? error = null)
-    {
-        if (_checkpointed.Count == 0 && error is not null) return error;
-        var ops = _checkpointed.Concat(tail);
-        if (error is null) return SdkResponse.Ops(ops);
-        error.Headers.TryGetValue(Protocol.Headers.NoRetry, out var noRetry);
-        error.Headers.TryGetValue(Protocol.Headers.RetryAfter, out var retryAfter);
-        return SdkResponse.Ops(ops, noRetry == "true", retryAfter);
-    }
+    /// <summary>The answer: the steps checkpointed in this call, then <paramref name="tail"/>, with the retry headers
+    /// of failed steps when <paramref name="noRetry"/> is set.</summary>
+    private SdkResponse Checkpointed(IReadOnlyList<Op> tail, bool? noRetry = null, string? retryAfter = null) =>
+        SdkResponse.Ops(_checkpointed.Concat(tail), noRetry, retryAfter);
 
-    /// <summary>Runs a step's body. Returns its op, and, when it failed, the answer reporting that.</summary>
-    private async Task<(Op Op, SdkResponse? Failure)> ExecuteAsync(PlannedStep step, CancellationToken cancellationToken)
+    /// <summary>How a step failed: whether that was final, and when to retry.</summary>
+    private sealed record StepFailure(bool Final, string? RetryAfter);
+
+    /// <summary>Runs a step's body. Returns its op, and, when it failed, how.</summary>
+    private async Task<(Op Op, StepFailure? Failure)> ExecuteAsync(PlannedStep step, CancellationToken cancellationToken)
     {
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -242,11 +249,9 @@ internal sealed class CallExecution
             if (e is NonRetriableException || IsFinalAttempt)
             {
                 var data = SerializedError.Create(error["name"]!.GetValue<string>(), e.Message, "");
-                var failed = step.ToOp(OpCode.StepFailed, data, error, Timing());
-                return (failed, SdkResponse.Ops([failed], noRetry: true));
+                return (step.ToOp(OpCode.StepFailed, data, error, Timing()), new StepFailure(true, null));
             }
-            var errored = step.ToOp(OpCode.StepError, null, error, Timing());
-            return (errored, SdkResponse.Ops([errored], noRetry: false, SdkResponse.RetryAfterValue(e)));
+            return (step.ToOp(OpCode.StepError, null, error, Timing()), new StepFailure(false, SdkResponse.RetryAfterValue(e)));
         }
     }
 

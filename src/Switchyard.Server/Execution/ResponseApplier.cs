@@ -93,6 +93,12 @@ public sealed class ResponseApplier(
             return;
         }
 
+        if (ops.All(o => o.Code is OpCode.StepError or OpCode.StepFailed && o.Id != StepId.Complete))
+        {
+            ApplyStepErrors(tx, run, item, ops, outcome, maxAttempts);
+            return;
+        }
+
         var unsupported = ops.FirstOrDefault(o => o.Code is not (OpCode.StepPlanned or OpCode.Sleep or OpCode.WaitForEvent or OpCode.InvokeFunction or OpCode.StepRun or OpCode.Step));
         if (unsupported is not null)
         {
@@ -156,6 +162,28 @@ public sealed class ResponseApplier(
                 advancer.Settle(tx, run, op.Id, op.Label, StepResult.Error(error).ToJsonString());
                 break;
         }
+    }
+
+    /// <summary>Several steps run together (in parallel, in one checkpointed call) failed: each error is recorded;
+    /// the call is retried once for all of them while any may be retried, and final failures are memoized for the
+    /// SDK to rethrow.</summary>
+    private void ApplyStepErrors(IStoreTransaction tx, RunRecord run, QueueItem item, IReadOnlyList<Op> ops, CallOutcome.Ops outcome, int maxAttempts)
+    {
+        var retry = false;
+        foreach (var op in ops)
+        {
+            if (op.Code == OpCode.StepError && !outcome.NoRetry && item.Attempt + 1 < maxAttempts)
+            {
+                Record(tx, run, Entry(tx, run, HistoryKind.StepErrored, op, item.Attempt, TimingMs(op), op.Error?.ToJsonString()));
+                retry = true;
+                continue;
+            }
+            var error = op.Error ?? op.Data ?? AppClient.Error("Error", "step failed");
+            Record(tx, run, Entry(tx, run, HistoryKind.StepFailed, op, item.Attempt, TimingMs(op), error.ToJsonString()));
+            tx.InsertStep(run.Id, op.Id, op.Label, StepResult.Error(error).ToJsonString());
+        }
+        if (retry) ScheduleRetry(tx, run, item, outcome.RetryAfter);
+        else advancer.Continue(tx, run);
     }
 
     private void RetryOrFail(IStoreTransaction tx, RunRecord run, QueueItem item, JsonNode error, bool noRetry, TimeSpan? retryAfter, int maxAttempts)

@@ -25,6 +25,14 @@ public sealed class RunAdvancer(WorkQueue queue)
         return updated;
     }
 
+    /// <summary>Queues the next discovery call when nothing is pending (steps were memoized without
+    /// <see cref="Settle"/>).</summary>
+    public void Continue(IStoreTransaction tx, RunRecord run)
+    {
+        if (run.Pending.Count > 0) return;
+        queue.Enqueue(tx, new QueueItem(WorkQueue.NewId(run.Id, StepId.Discovery), run.Id, QueueItemKind.Call, StepId.Discovery, 0, tx.Now));
+    }
+
     /// <summary>Serializes a detail object for history entries.</summary>
     public static string Detail(object value) => JsonSerializer.Serialize(value);
 }

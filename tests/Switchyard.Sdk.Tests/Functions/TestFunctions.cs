@@ -248,3 +248,15 @@ internal sealed class RunThenParallel : SwitchyardFunction<JsonObject>
         return first + rest.Sum();
     }
 }
+
+internal sealed class ParallelFailing : SwitchyardFunction<JsonObject>
+{
+    public override void Configure(FunctionBuilder f) => f.Id("parallel-failing").OnEvent("test/one");
+
+    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
+    {
+        static int Fail(string what) => throw new InvalidOperationException(what);
+        var r = await Task.WhenAll(ctx.Step.Run("good", () => 1), ctx.Step.Run("bad1", () => Fail("one")), ctx.Step.Run("bad2", () => Fail("two")));
+        return r.Sum();
+    }
+}
