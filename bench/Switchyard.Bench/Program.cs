@@ -23,6 +23,29 @@ async Task SideBySide()
 {
     var restate = Environment.GetEnvironmentVariable("RESTATE_INGRESS");
     var seconds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_SECONDS"), out var sec) ? sec : 10;
+    var historyRuns = int.TryParse(Environment.GetEnvironmentVariable("BENCH_HISTORY_RUNS"), out var h) ? h : 100_000;
+
+    // Start-up and idle memory of a production-mode `yard server` (keys set, fresh SQLite store), nothing else running.
+    var production = new Dictionary<string, string>
+    {
+        ["SWITCHYARD_SIGNING_KEY"] = "signkey-prod-" + string.Concat(Enumerable.Repeat("5a", 32)),
+        ["SWITCHYARD_EVENT_KEYS"] = "bench-event-key",
+        ["SWITCHYARD_API_TOKEN"] = "bench-api-token",
+    };
+    var starts = new List<double>();
+    var idleRss = 0.0;
+    for (var i = 0; i < 3; i++)
+    {
+        using var server = await Yard.StartAsync(yardDll, verb: "server", environment: production);
+        starts.Add(server.StartToReady.TotalMilliseconds);
+        if (i < 2) continue;
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        idleRss = server.RssMb();
+    }
+    starts.Sort();
+    var startLine = $"yard server (production mode, SQLite): start to ready {starts[1]:F0} ms (median of 3: {string.Join(", ", starts.Select(x => x.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))} ms), idle RSS {idleRss:F0} MB";
+    Console.WriteLine(startLine);
+
     using var yard = await Yard.StartAsync(yardDll);
     var builder = WebApplication.CreateSlimBuilder();
     builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -33,29 +56,92 @@ async Task SideBySide()
     await app.StartAsync();
     using var sync = new HttpClient { BaseAddress = yard.Url };
     (await sync.PostAsJsonAsync("/v1/apps/sync", new { url = new Uri(new Uri(app.Urls.First()), "/api/switchyard").ToString() })).EnsureSuccessStatusCode();
+    var restatePid = restate is null ? (int?)null : ProcessByName("restate-server");
     var workloads = new (string Name, string Function, string Handler, int InFlight)[]
     {
         ("3 steps, 1 in flight", "bench-three-steps", "threeSteps", 1),
         ("3 steps, 32 in flight", "bench-three-steps", "threeSteps", 32),
         ("10 parallel steps, 16 in flight", "bench-ten-parallel", "tenParallel", 16),
     };
+    Task<Result> Switchyard((string Name, string Function, string Handler, int InFlight) w) =>
+        Drive(yard.Url, $"/v1/functions/{w.Function}/invoke", n => new { data = new { n }, timeout = "60s" }, w.InFlight, seconds,
+            body => body["run"]?["status"]?.GetValue<string>() == "Completed");
     var rows = new List<string>();
+    var empty = new List<Result>();
+    (double Yard, double Restate) peak32 = (0, 0);
     foreach (var w in workloads)
     {
-        var sy = await Drive(yard.Url, $"/v1/functions/{w.Function}/invoke", n => new { data = new { n }, timeout = "60s" }, w.InFlight, seconds,
-            body => body["run"]?["status"]?.GetValue<string>() == "Completed");
-        var rs = restate is null ? null : await Drive(new Uri(restate), $"/Bench/{w.Handler}", n => new { n }, w.InFlight, seconds, body => body["total"] is not null);
+        var syTask = Switchyard(w);
+        var syPeak = await PeakRss(yard.Pid, syTask);
+        var sy = await syTask;
+        empty.Add(sy);
+        Result? rs = null;
+        var rsPeak = 0.0;
+        if (restate is not null)
+        {
+            var rsTask = Drive(new Uri(restate), $"/Bench/{w.Handler}", n => new { n }, w.InFlight, seconds, body => body["total"] is not null);
+            rsPeak = restatePid is { } pid ? await PeakRss(pid, rsTask) : 0;
+            rs = await rsTask;
+        }
+        if (w.InFlight == 32) peak32 = (syPeak, rsPeak);
         rows.Add(rs is null
             ? $"| {w.Name} | {sy.Rate:F0} runs/s, p50 {sy.P50:F1} ms, p99 {sy.P99:F1} ms | (restate not run) | |"
             : $"| {w.Name} | {sy.Rate:F0} runs/s, p50 {sy.P50:F1} ms, p99 {sy.P99:F1} ms | {rs.Rate:F0} runs/s, p50 {rs.P50:F1} ms, p99 {rs.P99:F1} ms | {sy.Rate / rs.Rate:F2}× rate, {sy.P50 / rs.P50:F2}× p50, {sy.P99 / rs.P99:F2}× p99 |");
         Console.WriteLine(rows[^1]);
     }
+    rows.Add(restatePid is null
+        ? $"| Peak resident memory during 3 steps, 32 in flight | server {peak32.Yard:F0} MB | | |"
+        : $"| Peak resident memory during 3 steps, 32 in flight | server {peak32.Yard:F0} MB | restate-server {peak32.Restate:F0} MB | {peak32.Yard / peak32.Restate:F2}× |");
+
+    // Cost per step as history grows: fill the store with completed runs, then measure the 3-step workloads again.
+    if (historyRuns > 0)
+    {
+        var fill = Stopwatch.StartNew();
+        var before = BenchThreeSteps.Returned;
+        using var sender = new HttpClient { BaseAddress = yard.Url, Timeout = TimeSpan.FromMinutes(5) };
+        await Parallel.ForEachAsync(Enumerable.Range(0, (historyRuns + 499) / 500), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (batch, ct) =>
+        {
+            var events = Enumerable.Range(batch * 500, Math.Min(500, historyRuns - batch * 500)).Select(n => new { name = "bench/three", data = new { n } });
+            (await sender.PostAsJsonAsync("/e/bench", events, ct)).EnsureSuccessStatusCode();
+        });
+        while (BenchThreeSteps.Returned - before < historyRuns)
+        {
+            if (fill.Elapsed > TimeSpan.FromMinutes(5)) throw new TimeoutException($"{BenchThreeSteps.Returned - before}/{historyRuns} runs returned");
+            await Task.Delay(200);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Console.WriteLine($"history: {historyRuns} runs completed in {fill.Elapsed.TotalSeconds:F0} s ({historyRuns / fill.Elapsed.TotalSeconds:F0} runs/s from events in batches of 500); store {yard.StoreMb():F0} MB");
+        for (var i = 0; i < 2; i++)
+        {
+            var after = await Switchyard(workloads[i]);
+            rows.Add($"| {workloads[i].Name}, after {historyRuns:N0} more completed runs | {after.Rate:F0} runs/s, p50 {after.P50:F1} ms, p99 {after.P99:F1} ms | | {after.Rate / empty[i].Rate:F2}× the empty store's rate, {after.P50 / empty[i].P50:F2}× p50 |");
+            Console.WriteLine(rows[^1]);
+        }
+    }
+
     Console.WriteLine();
+    Console.WriteLine(startLine);
     Console.WriteLine("| Workload | Switchyard | Restate | Switchyard / Restate |");
     Console.WriteLine("|---|---|---|---|");
     foreach (var r in rows) Console.WriteLine(r);
-    Console.WriteLine($"switchyard server RSS {yard.RssMb():F0} MB");
+    Console.WriteLine($"switchyard server RSS at the end {yard.RssMb():F0} MB");
 }
+
+// Highest resident memory of a process while a task runs, sampled every 100 ms.
+static async Task<double> PeakRss(int pid, Task until)
+{
+    var peak = 0.0;
+    while (!until.IsCompleted)
+    {
+        try { peak = Math.Max(peak, Yard.RssMbOf(pid)); }
+        catch (IOException) { }
+        await Task.WhenAny(until, Task.Delay(100));
+    }
+    return peak;
+}
+
+static int? ProcessByName(string name) =>
+    Process.GetProcessesByName(name).Select(p => (int?)p.Id).FirstOrDefault();
 
 static async Task<Result> Drive(Uri baseUrl, string path, Func<int, object> body, int inFlight, int seconds, Func<JsonObject, bool> ok)
 {
@@ -253,6 +339,11 @@ namespace Switchyard.Bench
 
     internal sealed class BenchThreeSteps : SwitchyardFunction<JsonObject>
     {
+        private static long _returned;
+
+        /// <summary>How many times a run of this function returned (the history fill waits on it).</summary>
+        public static long Returned => Interlocked.Read(ref _returned);
+
         public override void Configure(FunctionBuilder function) => function.Id("three-steps").OnEvent("bench/three");
 
         public override async Task<object?> RunAsync(FunctionContext<JsonObject> context)
@@ -261,6 +352,7 @@ namespace Switchyard.Bench
             var a = await context.Step.Run("a", () => n);
             var b = await context.Step.Run("b", () => n * 2);
             var c = await context.Step.Run("c", () => n * 3);
+            Interlocked.Increment(ref _returned);
             return new { total = a + b + c };
         }
     }
@@ -332,27 +424,50 @@ namespace Switchyard.Bench
             _process.WaitForExit();
         }
 
-        public static async Task<Yard> StartAsync(string dll, string? dataDir = null, int? fixedPort = null, string[]? extra = null)
+        /// <summary>Time from process start to the first successful <c>/health</c>.</summary>
+        public TimeSpan StartToReady { get; private set; }
+
+        public static async Task<Yard> StartAsync(string dll, string? dataDir = null, int? fixedPort = null, string[]? extra = null, string verb = "dev",
+            IReadOnlyDictionary<string, string>? environment = null)
         {
             var port = fixedPort ?? FreePort();
             var dir = dataDir ?? Directory.CreateTempSubdirectory("yard-bench-").FullName;
-            var psi = new ProcessStartInfo("dotnet", [dll, "dev", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dir, .. extra ?? []])
+            var psi = new ProcessStartInfo("dotnet", [dll, verb, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dir, .. extra ?? []])
             { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+            var clock = Stopwatch.StartNew();
             var p = Process.Start(psi)!;
             p.BeginOutputReadLine();
             p.BeginErrorReadLine();
             var yard = new Yard(p, new Uri($"http://127.0.0.1:{port}"), dir);
             using var http = new HttpClient();
-            for (var i = 0; i < 300; i++)
+            while (clock.Elapsed < TimeSpan.FromSeconds(30))
             {
-                try { if ((await http.GetAsync(new Uri(yard.Url, "/health"))).IsSuccessStatusCode) return yard; }
+                try
+                {
+                    if ((await http.GetAsync(new Uri(yard.Url, "/health"))).IsSuccessStatusCode)
+                    {
+                        yard.StartToReady = clock.Elapsed;
+                        return yard;
+                    }
+                }
                 catch (HttpRequestException) { }
-                await Task.Delay(100);
+                await Task.Delay(5);
             }
             throw new TimeoutException("yard did not start");
         }
 
-        public double RssMb() => Status("VmRSS:") / 1024.0;
+        public int Pid => _process.Id;
+
+        /// <summary>Size of the store's files (database, WAL) in MB.</summary>
+        public double StoreMb() => Directory.EnumerateFiles(_dir).Sum(f => new FileInfo(f).Length) / 1024.0 / 1024.0;
+
+        public double RssMb() => RssMbOf(_process.Id);
+
+        /// <summary>Resident memory of a process, from /proc.</summary>
+        public static double RssMbOf(int pid) =>
+            long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+                .Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
         public long Threads() => Status("Threads:");
 
         private long Status(string key) =>
@@ -363,7 +478,9 @@ namespace Switchyard.Bench
         {
             _process.Kill(true);
             _process.WaitForExit();
-            Directory.Delete(_dir, true);
+            // BENCH_KEEP_DATA=1 keeps the store for inspection (e.g. sqlite3's dbstat, to see what each run writes).
+            if (Environment.GetEnvironmentVariable("BENCH_KEEP_DATA") == "1") Console.WriteLine($"store kept in {_dir}");
+            else Directory.Delete(_dir, true);
         }
     }
 }

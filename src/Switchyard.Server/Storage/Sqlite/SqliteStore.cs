@@ -11,6 +11,7 @@ public sealed class SqliteStore : GroupCommitWriter, IStore
     private readonly string _connectionString;
     private SqliteConnection? _writer;
     private SqliteTransaction? _tx;
+    private readonly SqliteCheckpointer _checkpointer;
 
     /// <summary>Opens (creating if needed) the database at <paramref name="path"/>.</summary>
     public SqliteStore(string path, ILogger<SqliteStore> logger) : base(logger)
@@ -18,6 +19,7 @@ public sealed class SqliteStore : GroupCommitWriter, IStore
         Location = Path.GetFullPath(path);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Location, Pooling = true, DefaultTimeout = 30 }.ToString();
         Reader = new SqliteReader(_connectionString);
+        _checkpointer = new SqliteCheckpointer(_connectionString, logger);
     }
 
     /// <inheritdoc />
@@ -36,7 +38,12 @@ public sealed class SqliteStore : GroupCommitWriter, IStore
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         _writer = new SqliteConnection(_connectionString);
         _writer.Open();
-        foreach (var pragma in new[] { "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=30000", "PRAGMA foreign_keys=OFF" })
+        foreach (var pragma in new[]
+        {
+            "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=30000", "PRAGMA foreign_keys=OFF",
+            // Checkpoints run beside the writer (SqliteCheckpointer); a WAL file left larger than this is cut back.
+            "PRAGMA wal_autocheckpoint=0", "PRAGMA journal_size_limit=67108864",
+        })
         {
             using var cmd = _writer.CreateCommand();
             cmd.CommandText = pragma;
@@ -45,6 +52,7 @@ public sealed class SqliteStore : GroupCommitWriter, IStore
         SqliteSchema.Migrate(_writer);
         _tx = new SqliteTransaction(_writer);
         StartWriter("switchyard-sqlite-writer");
+        _checkpointer.Start();
         return Task.CompletedTask;
     }
 
@@ -83,6 +91,7 @@ public sealed class SqliteStore : GroupCommitWriter, IStore
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        await _checkpointer.DisposeAsync();
         _tx?.Dispose();
         if (_writer is not null) await _writer.DisposeAsync();
         SqliteConnection.ClearAllPools();
