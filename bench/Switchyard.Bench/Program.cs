@@ -147,30 +147,38 @@ static async Task<Result> Drive(Uri baseUrl, string path, Func<int, object> body
 {
     using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = inFlight + 4, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
     { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(120) };
-    // Warm up connections and JIT on both sides before measuring.
-    for (var i = 0; i < Math.Max(inFlight, 8); i++) await http.PostAsJsonAsync(path, body(i));
+    // Warm up connections, JIT tiers and caches on both sides with the same load before measuring (BENCH_WARMUP s).
+    var warmup = int.TryParse(Environment.GetEnvironmentVariable("BENCH_WARMUP"), out var w) ? w : 3;
     var latencies = new List<double>();
     var failures = 0;
-    var stop = DateTime.UtcNow.AddSeconds(seconds);
+    await Load(warmup, 0);
+    latencies.Clear();
+    failures = 0;
     var clock = Stopwatch.StartNew();
-    await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async worker =>
-    {
-        var local = new List<double>();
-        var n = worker * 1_000_000;
-        while (DateTime.UtcNow < stop)
-        {
-            var t = Stopwatch.GetTimestamp();
-            using var response = await http.PostAsJsonAsync(path, body(n++));
-            var json = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
-            if (json is null || !ok(json)) { Interlocked.Increment(ref failures); continue; }
-            local.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-        }
-        lock (latencies) latencies.AddRange(local);
-    }));
+    await Load(seconds, 1);
     var elapsed = clock.Elapsed.TotalSeconds;
     latencies.Sort();
     if (latencies.Count == 0) return new Result(0, 0, 0, failures);
     return new Result(latencies.Count / elapsed, latencies[latencies.Count / 2], latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))], failures);
+
+    Task Load(int duration, int round)
+    {
+        var stop = DateTime.UtcNow.AddSeconds(duration);
+        return Task.WhenAll(Enumerable.Range(0, inFlight).Select(async worker =>
+        {
+            var local = new List<double>();
+            var n = round * 100_000_000 + worker * 1_000_000;
+            while (DateTime.UtcNow < stop)
+            {
+                var t = Stopwatch.GetTimestamp();
+                using var response = await http.PostAsJsonAsync(path, body(n++));
+                var json = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
+                if (json is null || !ok(json)) { Interlocked.Increment(ref failures); continue; }
+                local.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+            lock (latencies) latencies.AddRange(local);
+        }));
+    }
 }
 
 // Three replicas on one PostgreSQL (BENCH_STORE), events sent round-robin, one replica kill -9'd mid-load.
