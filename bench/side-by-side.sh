@@ -2,7 +2,9 @@
 # Side-by-side benchmark: Switchyard and Restate 1.7.12 (npm) on this machine, same workloads, same driver, end to
 # end over keep-alive HTTP (request sent → durable result received). Everything runs inside a private network
 # namespace with only loopback (restate-server looks for updates on the internet at start; nothing may leave).
-# Usage: bash bench/side-by-side.sh   (as root; ~3 minutes). Prints a markdown table for bench/RESULTS.md.
+# Usage: bash bench/side-by-side.sh   (as root; ~4 minutes). Prints a markdown table for bench/RESULTS.md.
+# Knobs: BENCH_SECONDS (measured seconds per workload, 10), BENCH_WARMUP (3), BENCH_HISTORY_RUNS (completed runs
+# loaded into the store before the 3-step workloads are measured again, 100000; 0 skips that part).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -13,7 +15,7 @@ exec unshare -n bash -c '
   set -euo pipefail
   ip link set lo up
   work=$(mktemp -d /tmp/yard-side-XXXX)
-  trap "kill \$(jobs -p) 2>/dev/null || true; rm -rf $work" EXIT
+  trap "kill \$(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf $work" EXIT
   bench/peer-restate/node_modules/@restatedev/restate-server-linux-x64/bin/restate-server \
     --base-dir "$work/restate" > "$work/restate.log" 2>&1 &
   PORT=9080 node bench/peer-restate/service.js > "$work/service.log" 2>&1 &
