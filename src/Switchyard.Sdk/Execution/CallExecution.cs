@@ -14,8 +14,9 @@ namespace Switchyard.Sdk.Execution;
 /// synchronously; an un-memoized step is recorded and returns a task that stays pending. When the pump runs dry the
 /// function is blocked: if it reached new steps, the call answers; if not, it is awaiting real I/O and the call waits
 /// for that to post more work.
-/// <para>Checkpointing: when the function reaches one run-type step alone, it runs here, and while the call's
-/// budget lasts its result is handed straight back to the function, which goes on to its next step in the same call.
+/// <para>Checkpointing: when the function reaches run-type steps only (one, or several started together), they run
+/// here, and while the call's budget lasts their results are handed straight back to the function, which goes on to
+/// its next steps in the same call.
 /// The answer then lists every step run in this call, in order, followed by what ended the call (the function's
 /// result as <c>RunComplete</c>, a step error, or steps to plan). The server stores them in one transaction. This
 /// saves a round trip and a commit per step; the price is that an app crashing mid-call runs that call's finished

@@ -74,6 +74,12 @@ public sealed class ResponseApplier(
                 // Later steps of the call started at their first attempt.
                 item = item with { Attempt = 0 };
             }
+            var settled = ops.Take(done).Select(o => o.Id).ToHashSet();
+            if (run.Pending.Any(settled.Contains))
+            {
+                run = run with { Pending = run.Pending.Where(p => !settled.Contains(p)).ToList() };
+                tx.UpdateRun(run);
+            }
             ops = ops.Skip(done).ToList();
         }
         if (ops.FirstOrDefault(o => o.Code == OpCode.RunComplete) is { } complete)
