@@ -113,19 +113,8 @@ public static class SwitchyardServer
         var otlp = options.EffectiveOtlpEndpoint;
         var telemetry = s.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("switchyard-server", serviceVersion: "0.1.0"))
-            .WithMetrics(m =>
-            {
-                m.AddMeter(SwitchyardDiagnostics.Name).AddPrometheusExporter();
-                if (otlp is not null) m.AddOtlpExporter(o => { o.Endpoint = new Uri(otlp + "/v1/metrics"); o.Protocol = OtlpExportProtocol.HttpProtobuf; });
-            });
-        if (otlp is not null)
-            telemetry.WithTracing(t => t.AddSource(SwitchyardDiagnostics.Name).AddOtlpExporter(o =>
-            {
-                o.Endpoint = new Uri(otlp + "/v1/traces");
-                o.Protocol = OtlpExportProtocol.HttpProtobuf;
-                // Spans of a run should show up within a second, not the exporter's default five.
-                o.BatchExportProcessorOptions.ScheduledDelayMilliseconds = 1000;
-            }));
+            .WithMetrics(m => m.AddMeter(SwitchyardDiagnostics.Name).AddPrometheusExporter());
+        if (otlp is not null) AddOtlpExport(telemetry, otlp);
 
         var app = builder.Build();
         app.MapPrometheusScrapingEndpoint("/metrics");
@@ -148,6 +137,21 @@ public static class SwitchyardServer
         await store.InitializeAsync(cancellationToken);
         await app.Services.GetRequiredService<FunctionRegistry>().ReloadAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
+    }
+
+    /// <summary>Sends metrics and traces to an OTLP collector. A method of its own so that the exporter's assembly is
+    /// loaded only when an endpoint is configured.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void AddOtlpExport(OpenTelemetry.OpenTelemetryBuilder telemetry, string otlp)
+    {
+        telemetry.WithMetrics(m => m.AddOtlpExporter(o => { o.Endpoint = new Uri(otlp + "/v1/metrics"); o.Protocol = OtlpExportProtocol.HttpProtobuf; }));
+        telemetry.WithTracing(t => t.AddSource(SwitchyardDiagnostics.Name).AddOtlpExporter(o =>
+        {
+            o.Endpoint = new Uri(otlp + "/v1/traces");
+            o.Protocol = OtlpExportProtocol.HttpProtobuf;
+            // Spans of a run should show up within a second, not the exporter's default five.
+            o.BatchExportProcessorOptions.ScheduledDelayMilliseconds = 1000;
+        }));
     }
 
     /// <summary>Lets <c>yard trace</c> show telemetry: per run, and per event only what no run of it carries.</summary>

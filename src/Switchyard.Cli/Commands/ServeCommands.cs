@@ -123,6 +123,9 @@ internal static class ServeCommands
                         AnsiConsole.MarkupLine($"  gateway {Markup.Escape(gatewayUrl)}, health {Markup.Escape(gatewayUrl.TrimEnd('/'))}/health, stream ws://{Markup.Escape(new Uri(gatewayUrl).Authority)}/stream");
                     AnsiConsole.MarkupLine("[grey]Ctrl-C to stop.[/]");
                 }
+                // Start-up leaves garbage behind (configuration, DI graphs, one-off buffers); handing it back to the OS
+                // once keeps a server that then sits idle small. Load later sizes the heap as it needs.
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 try
                 {
                     await web.WaitForShutdownAsync(ct);

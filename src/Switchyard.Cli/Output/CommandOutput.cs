@@ -14,8 +14,11 @@ public sealed class CommandOutput(bool json)
     /// <summary>True when the envelope is written instead of the human rendering.</summary>
     public bool Json { get; } = json;
 
+    // Created on first use: `yard server` writing its one JSON line (not on a terminal) never needs it.
+    private readonly Lazy<IAnsiConsole> _console = new(() => AnsiConsole.Console);
+
     /// <summary>The console for human output.</summary>
-    public IAnsiConsole Console { get; } = AnsiConsole.Console;
+    public IAnsiConsole Console => _console.Value;
 
     /// <summary>Reports success and returns the exit code 0.</summary>
     public int Success(string command, JsonNode? result, Action<IAnsiConsole> render, params NextAction[] next)

@@ -10,7 +10,9 @@ namespace Switchyard.Server.Expressions;
 public sealed class ExpressionEvaluator
 {
     private const int MaxCached = 10_000;
-    private readonly CelEnvironment _env = new(null, null);
+    // Built on first use: the CEL runtime (Cel, Antlr, Protobuf) costs memory a server whose functions use no
+    // expressions never needs.
+    private readonly Lazy<CelEnvironment> _env = new(() => new CelEnvironment(null, null));
     private readonly ConcurrentDictionary<string, CelProgramDelegate> _cache = new(StringComparer.Ordinal);
 
     /// <summary>Checks that an expression parses; <paramref name="error"/> says why not.</summary>
@@ -53,7 +55,7 @@ public sealed class ExpressionEvaluator
     private CelProgramDelegate Compile(string expression)
     {
         if (_cache.TryGetValue(expression, out var program)) return program;
-        program = _env.Compile(expression);
+        program = _env.Value.Compile(expression);
         if (_cache.Count >= MaxCached) _cache.Clear();
         _cache[expression] = program;
         return program;
