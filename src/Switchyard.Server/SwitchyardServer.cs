@@ -158,8 +158,10 @@ public static class SwitchyardServer
     private static void WireTraceTelemetry(IServiceProvider services)
     {
         var store = services.GetRequiredService<IStore>();
+        var sink = services.GetRequiredService<Telemetry.TelemetrySink>();
         services.GetRequiredService<Insight.TraceBuilder>().Telemetry = async (eventId, runId, ct) =>
         {
+            await sink.FlushAsync(ct);
             var records = await store.Reader.TelemetryForAsync(eventId is null ? [] : [eventId], runId is null ? [] : [runId], 50, ct);
             return new System.Text.Json.Nodes.JsonArray(records.Where(r => runId is not null || r.RunId is null)
                 .Select(r => (System.Text.Json.Nodes.JsonNode)r.ToJson()).ToArray());

@@ -38,8 +38,9 @@ public static class TelemetryApi
         return Results.Json(new { ids = result.Ids, stored = result.Stored, duplicates = result.Duplicates, sampled = result.Sampled, status = 200 });
     }
 
-    private static async Task<IResult> SearchAsync(string? q, string? level, string? source, string? component, double? hours, int? count, IStore store, CancellationToken ct)
+    private static async Task<IResult> SearchAsync(string? q, string? level, string? source, string? component, double? hours, int? count, IStore store, TelemetrySink sink, CancellationToken ct)
     {
+        await sink.FlushAsync(ct);
         var terms = TelemetryQuery.Words(q);
         if (terms.Count == 0) return ApiError.BadRequest("invalid_q", "q must contain at least one word to search for").ToResult();
         var (query, error) = Query(terms, level, source, component, hours, count);
@@ -48,8 +49,9 @@ public static class TelemetryApi
         return Results.Json(new JsonObject { ["q"] = q, ["terms"] = new JsonArray(terms.Select(t => (JsonNode?)t).ToArray()), ["events"] = Events(found), ["count"] = found.Count });
     }
 
-    private static async Task<IResult> ListAsync(string? level, string? source, string? component, double? hours, int? count, string? runId, string? eventId, IStore store, CancellationToken ct)
+    private static async Task<IResult> ListAsync(string? level, string? source, string? component, double? hours, int? count, string? runId, string? eventId, IStore store, TelemetrySink sink, CancellationToken ct)
     {
+        await sink.FlushAsync(ct);
         var (query, error) = Query([], level, source, component, hours, count);
         if (error is not null) return error.ToResult();
         IReadOnlyList<TelemetryRecord> found;
@@ -62,8 +64,9 @@ public static class TelemetryApi
         return Results.Json(new JsonObject { ["events"] = Events(found), ["count"] = found.Count });
     }
 
-    private static async Task<IResult> StatsAsync(double? hours, IStore store, TelemetrySampler sampler, ServerOptions options, CancellationToken ct)
+    private static async Task<IResult> StatsAsync(double? hours, IStore store, TelemetrySampler sampler, TelemetrySink sink, ServerOptions options, CancellationToken ct)
     {
+        await sink.FlushAsync(ct);
         var window = hours ?? 24;
         if (window <= 0) return ApiError.BadRequest("invalid_hours", "hours must be positive").ToResult();
         var since = DateTimeOffset.UtcNow.AddHours(-Math.Min(window, 24 * 365 * 10)).ToUnixTimeMilliseconds();

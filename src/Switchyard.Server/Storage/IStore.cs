@@ -18,4 +18,9 @@ public interface IStore : IAsyncDisposable
     /// <summary>Runs <paramref name="work"/> in a transaction and waits for a durable commit. If the work throws,
     /// none of its writes are kept and the exception is rethrown to the caller; other callers are unaffected.</summary>
     Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs <paramref name="work"/> in a transaction of the telemetry log and waits for a durable commit. On
+    /// SQLite the log is a database file of its own with its own writer, so telemetry never queues behind (or holds
+    /// up) the engine's writes; on PostgreSQL it is the same database.</summary>
+    Task<T> WriteTelemetryAsync<T>(Func<ITelemetryTransaction, T> work, CancellationToken cancellationToken = default);
 }

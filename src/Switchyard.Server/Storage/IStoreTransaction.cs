@@ -84,10 +84,4 @@ public interface IStoreTransaction
     bool DeleteWait(string waitId);
     /// <summary>Removes all waits of a run.</summary>
     void DeleteWaits(string runId);
-
-    // Telemetry
-    /// <summary>Stores a telemetry event (indexed for full-text search); false (nothing written) when its id is stored.</summary>
-    bool InsertTelemetry(Telemetry.TelemetryRecord record);
-    /// <summary>Deletes up to <paramref name="limit"/> telemetry events received before <paramref name="beforeMs"/>; returns how many.</summary>
-    int PruneTelemetry(long beforeMs, int limit);
 }

@@ -3,7 +3,7 @@ using Switchyard.Server.Storage;
 namespace Switchyard.Server.Telemetry;
 
 /// <summary>Stores validated telemetry: samples flooding debug events, then writes the rest in one durable
-/// transaction (grouped with other writers). A repeated id is stored once.</summary>
+/// transaction of the telemetry log (grouped with other writers). A repeated id is stored once.</summary>
 public sealed class TelemetryIngest(IStore store, TelemetrySampler sampler)
 {
     /// <summary>Samples and stores <paramref name="events"/>; durable when the task completes.</summary>
@@ -12,7 +12,7 @@ public sealed class TelemetryIngest(IStore store, TelemetrySampler sampler)
         var kept = events.Where(sampler.Keep).ToList();
         var sampled = events.Count - kept.Count;
         if (kept.Count == 0) return new TelemetryEmitResult([], 0, 0, sampled);
-        var stored = await store.WriteAsync(tx =>
+        var stored = await store.WriteTelemetryAsync(tx =>
         {
             var n = 0;
             foreach (var e in kept)

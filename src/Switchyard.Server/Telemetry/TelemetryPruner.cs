@@ -40,7 +40,7 @@ public sealed class TelemetryPruner(IStore store, ServerOptions options, TimePro
         while (true)
         {
             var cutoff = (time.GetUtcNow() - options.TelemetryRetention).ToUnixTimeMilliseconds();
-            var n = await store.WriteAsync(tx => tx.PruneTelemetry(cutoff, Slice), cancellationToken);
+            var n = await store.WriteTelemetryAsync(tx => tx.PruneTelemetry(cutoff, Slice), cancellationToken);
             total += n;
             if (n < Slice) return total;
         }

@@ -13,6 +13,7 @@ public static class TelemetryServiceCollectionExtensions
         services.TryAddSingleton<TelemetrySampler>();
         services.TryAddSingleton<TelemetryIngest>();
         services.TryAddSingleton<TelemetrySink>();
+        services.AddHostedService(sp => sp.GetRequiredService<TelemetrySink>());
         services.TryAddSingleton<TelemetryPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<TelemetryPruner>());
         return services;

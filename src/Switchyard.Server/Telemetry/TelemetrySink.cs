@@ -1,19 +1,96 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Switchyard.Server.Runs;
 using Switchyard.Server.Storage;
 
 namespace Switchyard.Server.Telemetry;
 
-/// <summary>The engine's own lifecycle telemetry, written inside the engine's transaction: it commits (or rolls back)
-/// with the state change it describes and costs one row, no extra fsync. Events carry <c>metadata.runId</c>,
-/// <c>metadata.eventId</c> and <c>metadata.functionId</c>, so a trace of an event or run finds them.</summary>
-public sealed class TelemetrySink
+/// <summary>The engine's own lifecycle telemetry. Events carry <c>metadata.runId</c>, <c>metadata.eventId</c> and
+/// <c>metadata.functionId</c>, so a trace of an event or run finds them.</summary>
+/// <remarks>A record is queued when the engine transaction that made the change commits (never for one that rolls
+/// back) and written to the telemetry log (<see cref="IStore.WriteTelemetryAsync{T}"/>) by this service, in batches,
+/// within about 100 ms, and before any telemetry read, so a read sees everything that has happened. The run's history,
+/// which these records mirror, commits with the change itself; a crash can lose only the last moment of this mirror,
+/// never the history.</remarks>
+public sealed class TelemetrySink(IStore store, ILogger<TelemetrySink> logger) : BackgroundService
 {
     /// <summary>The <c>source</c> of every engine event.</summary>
     public const string Source = "switchyard";
 
     private const int MaxDetailLength = 4096;
+    private const int MaxBatch = 1000;
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+    private readonly ConcurrentQueue<TelemetryRecord> _pending = new();
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+
+    /// <summary>Writes every record queued so far; telemetry reads call this first.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.IsEmpty) return;
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            while (!_pending.IsEmpty)
+            {
+                var batch = new List<TelemetryRecord>();
+                while (batch.Count < MaxBatch && _pending.TryDequeue(out var record)) batch.Add(record);
+                await store.WriteTelemetryAsync(tx =>
+                {
+                    foreach (var record in batch) tx.InsertTelemetry(record);
+                    return 0;
+                }, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(Interval, stoppingToken);
+                await FlushAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "writing engine telemetry failed; retrying");
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await FlushAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "writing the last engine telemetry failed");
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _flushing.Dispose();
+        base.Dispose();
+    }
 
     /// <summary>Records that a run ended (<paramref name="kind"/> is <see cref="HistoryKind.RunCompleted"/>,
     /// <see cref="HistoryKind.RunFailed"/> or <see cref="HistoryKind.RunCancelled"/>); <paramref name="detail"/> is the
@@ -65,7 +142,7 @@ public sealed class TelemetrySink
             metadata.ToJsonString(), null, null, null, null));
     }
 
-    private static void Record(IStoreTransaction tx, TelemetryRecord e) => tx.InsertTelemetry(e);
+    private void Record(IStoreTransaction tx, TelemetryRecord e) => tx.OnCommitted(() => _pending.Enqueue(e));
 
     /// <summary>"Name: message" of an error JSON (also one nested under <c>error</c>), else the text itself.</summary>
     internal static string? ErrorText(string? detail)

@@ -192,8 +192,8 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     {
         var record = new Switchyard.Server.Telemetry.TelemetryRecord("t1", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0, "error", "billing", "charges", "charge.failed", 12, false,
             "card declined by issuer", "{\"runId\":\"r9\"}", null, null, "r9", null);
-        Assert.True(await W(tx => tx.InsertTelemetry(record with { ReceivedAt = tx.Now })));
-        Assert.False(await W(tx => tx.InsertTelemetry(record with { ReceivedAt = tx.Now })));
+        Assert.True(await _store.WriteTelemetryAsync(tx => tx.InsertTelemetry(record with { ReceivedAt = tx.Now })));
+        Assert.False(await _store.WriteTelemetryAsync(tx => tx.InsertTelemetry(record with { ReceivedAt = tx.Now })));
         var found = await _store.Reader.SearchTelemetryAsync(new Switchyard.Server.Telemetry.TelemetryQuery(Switchyard.Server.Telemetry.TelemetryQuery.Words("declined card"), ["error"], null, null, null, 10), default);
         Assert.Equal("t1", found.Single().Id);
         Assert.Single(await _store.Reader.TelemetryForAsync([], ["r9"], 10, default));

@@ -54,6 +54,10 @@ public sealed class PostgresStore : GroupCommitWriter, IStore
     public Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken cancellationToken = default) => Enqueue(work);
 
     /// <inheritdoc />
+    public Task<T> WriteTelemetryAsync<T>(Func<ITelemetryTransaction, T> work, CancellationToken cancellationToken = default) =>
+        Enqueue(tx => work((ITelemetryTransaction)tx));
+
+    /// <inheritdoc />
     protected override IStoreTransaction Transaction => _tx!;
     /// <inheritdoc />
     protected override IReadOnlyList<Action> Callbacks => _tx!.Callbacks;

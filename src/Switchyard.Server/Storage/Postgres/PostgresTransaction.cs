@@ -14,7 +14,7 @@ namespace Switchyard.Server.Storage.Postgres;
 /// <summary>The writer connection's view of the current PostgreSQL transaction. Several replicas write at once, so
 /// reads that decide a write lock what they read: runs with <c>FOR UPDATE</c>, and absent rows (event ids, kv keys,
 /// waits per event name) with transaction-scoped advisory locks.</summary>
-internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreTransaction, IDisposable
+internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreTransaction, ITelemetryTransaction, IDisposable
 {
     private readonly Dictionary<string, NpgsqlCommand> _commands = new(StringComparer.Ordinal);
     private readonly List<Action> _callbacks = [];

@@ -9,7 +9,7 @@ using Switchyard.Server.Triggers;
 namespace Switchyard.Server.Storage.Sqlite;
 
 /// <summary>Read queries on pooled connections; WAL mode lets them run while the writer commits.</summary>
-internal sealed class SqliteReader(string connectionString) : IStoreReader
+internal sealed class SqliteReader(string connectionString, string telemetryConnectionString) : IStoreReader
 {
     public Task<IReadOnlyList<StoredEvent>> ListEventsAsync(string? namePrefix, long? sinceMs, int count, CancellationToken ct) =>
         QueryAsync($"""
@@ -135,14 +135,14 @@ internal sealed class SqliteReader(string connectionString) : IStoreReader
         if (query.Component is not null) where.Add($"component = {P(query.Component)} COLLATE NOCASE");
         if (query.SinceMs is not null) where.Add($"ts >= {P(query.SinceMs)}");
         var sql = $"SELECT {TelemetryColumns} FROM telemetry{(where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where))} ORDER BY ts DESC, seq DESC LIMIT {P(query.Count)}";
-        return QueryAsync(sql, TelemetryRow, ct, args.ToArray());
+        return QueryTelemetryAsync(sql, TelemetryRow, ct, args.ToArray());
     }
 
     public Task<IReadOnlyList<Telemetry.TelemetryRecord>> TelemetryForAsync(IReadOnlyCollection<string> eventIds, IReadOnlyCollection<string> runIds, int count, CancellationToken ct)
     {
         if (eventIds.Count == 0 && runIds.Count == 0) return Task.FromResult<IReadOnlyList<Telemetry.TelemetryRecord>>([]);
         // json_each keeps the statement text fixed however many ids a trace collects.
-        return QueryAsync($"""
+        return QueryTelemetryAsync($"""
             SELECT {TelemetryColumns} FROM telemetry
             WHERE event_id IN (SELECT value FROM json_each($p0)) OR run_id IN (SELECT value FROM json_each($p1))
             ORDER BY ts, seq LIMIT $p2
@@ -150,7 +150,7 @@ internal sealed class SqliteReader(string connectionString) : IStoreReader
     }
 
     public Task<IReadOnlyList<Telemetry.TelemetryCount>> CountTelemetryAsync(long sinceMs, CancellationToken ct) =>
-        QueryAsync("""
+        QueryTelemetryAsync("""
             SELECT level, source, component, action, COUNT(*), SUM(CASE WHEN level = 'error' OR success = 0 THEN 1 ELSE 0 END)
             FROM telemetry WHERE ts >= $p0 GROUP BY level, source, component, action
             """, r => new Telemetry.TelemetryCount(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5)), ct, sinceMs);
@@ -158,6 +158,14 @@ internal sealed class SqliteReader(string connectionString) : IStoreReader
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken ct, params object?[] args)
     {
         await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
+        return await QueryOnAsync(connection, sql, map, ct, args);
+    }
+
+    /// <summary>A query of the telemetry log, which is a database file of its own (see SqliteTelemetryLog).</summary>
+    private async Task<IReadOnlyList<T>> QueryTelemetryAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken ct, params object?[] args)
+    {
+        await using var connection = new SqliteConnection(telemetryConnectionString);
         await connection.OpenAsync(ct);
         return await QueryOnAsync(connection, sql, map, ct, args);
     }

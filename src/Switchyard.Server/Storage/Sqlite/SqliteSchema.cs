@@ -134,7 +134,21 @@ internal static class SqliteSchema
         ALTER TABLE runs ADD COLUMN batch TEXT;
         """,
         // 4: telemetry, with an external-content FTS5 index kept in step by triggers.
+        TelemetryTables,
+        // 5: telemetry moves to a database file of its own (SqliteTelemetryLog), written by its own writer.
         """
+        DROP TRIGGER telemetry_fts_insert;
+        DROP TRIGGER telemetry_fts_delete;
+        DROP TABLE telemetry_fts;
+        DROP TABLE telemetry;
+        """,
+    ];
+
+    /// <summary>The telemetry log's own database: schema version 1.</summary>
+    private static readonly string[] TelemetryMigrations = [TelemetryTables];
+
+    /// <summary>Telemetry, with an external-content FTS5 index kept in step by triggers.</summary>
+    private const string TelemetryTables = """
         CREATE TABLE telemetry(
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             id TEXT NOT NULL UNIQUE,
@@ -165,11 +179,15 @@ internal static class SqliteSchema
             INSERT INTO telemetry_fts(telemetry_fts, rowid, action, error, metadata, component, source)
             VALUES ('delete', old.seq, old.action, old.error, old.metadata, old.component, old.source);
         END;
-        """,
-    ];
+        """;
 
-    /// <summary>Brings the database to the newest version.</summary>
-    public static void Migrate(SqliteConnection connection)
+    /// <summary>Brings the main database to the newest version.</summary>
+    public static void Migrate(SqliteConnection connection) => Apply(connection, Migrations);
+
+    /// <summary>Brings the telemetry database to the newest version.</summary>
+    public static void MigrateTelemetry(SqliteConnection connection) => Apply(connection, TelemetryMigrations);
+
+    private static void Apply(SqliteConnection connection, string[] migrations)
     {
         using (var create = connection.CreateCommand())
         {
@@ -179,12 +197,12 @@ internal static class SqliteSchema
         using var read = connection.CreateCommand();
         read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
         var version = Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        for (var v = version; v < Migrations.Length; v++)
+        for (var v = version; v < migrations.Length; v++)
         {
             using var tx = connection.BeginTransaction();
             using var step = connection.CreateCommand();
             step.Transaction = tx;
-            step.CommandText = Migrations[v] + $";\nINSERT INTO schema_version(version) VALUES ({v + 1});";
+            step.CommandText = migrations[v] + $";\nINSERT INTO schema_version(version) VALUES ({v + 1});";
             step.ExecuteNonQuery();
             tx.Commit();
         }

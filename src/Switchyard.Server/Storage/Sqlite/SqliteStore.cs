@@ -12,13 +12,15 @@ public sealed class SqliteStore : GroupCommitWriter, IStore
     private SqliteConnection? _writer;
     private SqliteTransaction? _tx;
     private readonly SqliteCheckpointer _checkpointer;
+    private readonly SqliteTelemetryLog _telemetry;
 
     /// <summary>Opens (creating if needed) the database at <paramref name="path"/>.</summary>
     public SqliteStore(string path, ILogger<SqliteStore> logger) : base(logger)
     {
         Location = Path.GetFullPath(path);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Location, Pooling = true, DefaultTimeout = 30 }.ToString();
-        Reader = new SqliteReader(_connectionString);
+        _telemetry = new SqliteTelemetryLog(TelemetryPath(Location), logger);
+        Reader = new SqliteReader(_connectionString, _telemetry.ConnectionString);
         _checkpointer = new SqliteCheckpointer(_connectionString, logger);
     }
 
@@ -30,6 +32,11 @@ public sealed class SqliteStore : GroupCommitWriter, IStore
 
     /// <inheritdoc />
     public IStoreReader Reader { get; }
+
+    /// <summary>The telemetry log's file for a store at <paramref name="path"/>: <c>switchyard.db</c> →
+    /// <c>switchyard-telemetry.db</c>.</summary>
+    public static string TelemetryPath(string path) =>
+        Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path) + "-telemetry" + Path.GetExtension(path));
 
     /// <inheritdoc />
     public Task InitializeAsync(CancellationToken cancellationToken)
@@ -53,6 +60,7 @@ public sealed class SqliteStore : GroupCommitWriter, IStore
             cmd.ExecuteNonQuery();
         }
         SqliteSchema.Migrate(_writer);
+        _telemetry.Initialize();
         _tx = new SqliteTransaction(_writer);
         StartWriter("switchyard-sqlite-writer");
         _checkpointer.Start();
@@ -61,6 +69,9 @@ public sealed class SqliteStore : GroupCommitWriter, IStore
 
     /// <inheritdoc />
     public Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken cancellationToken = default) => Enqueue(work);
+
+    /// <inheritdoc />
+    public Task<T> WriteTelemetryAsync<T>(Func<ITelemetryTransaction, T> work, CancellationToken cancellationToken = default) => _telemetry.WriteAsync(work);
 
     /// <inheritdoc />
     protected override IStoreTransaction Transaction => _tx!;
@@ -94,6 +105,7 @@ public sealed class SqliteStore : GroupCommitWriter, IStore
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        await _telemetry.DisposeAsync();
         await _checkpointer.DisposeAsync();
         _tx?.Dispose();
         if (_writer is not null) await _writer.DisposeAsync();

@@ -11,7 +11,7 @@ namespace Switchyard.Server.Storage.Sqlite;
 
 /// <summary>The writer connection's view of the current transaction. Commands are prepared once and reused:
 /// re-preparing SQL for every row would cost more than the write itself.</summary>
-internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTransaction, IDisposable
+internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTransaction, ITelemetryTransaction, IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly List<Action> _callbacks = [];
