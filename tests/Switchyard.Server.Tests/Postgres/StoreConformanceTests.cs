@@ -205,6 +205,35 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
 {
     protected override Task<IStore> CreateAsync() =>
         Task.FromResult<IStore>(new SqliteStore(Path.Combine(TempDir.Create(), "conf.db"), NullLogger<SqliteStore>.Instance));
+
+    [Fact]
+    public async Task Telemetry_lives_in_a_file_of_its_own_and_survives_a_reopen()
+    {
+        var path = Path.Combine(TempDir.Create(), "own.db");
+        var record = new Switchyard.Server.Telemetry.TelemetryRecord("t-own", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0, "info", "svc", "c", "did.thing", null, true,
+            null, "{}", null, null, null, null);
+        await using (var store = new SqliteStore(path, NullLogger<SqliteStore>.Instance))
+        {
+            await store.InitializeAsync(default);
+            await store.WriteTelemetryAsync(tx => tx.InsertTelemetry(record with { ReceivedAt = tx.Now }));
+        }
+
+        Assert.True(File.Exists(SqliteStore.TelemetryPath(path)));
+        Assert.EndsWith("own-telemetry.db", SqliteStore.TelemetryPath(path), StringComparison.Ordinal);
+        await using (var main = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await main.OpenAsync();
+            await using var cmd = main.CreateCommand();
+            cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'telemetry%'";
+            Assert.Equal(0L, (long)(await cmd.ExecuteScalarAsync())!);
+        }
+        await using (var reopened = new SqliteStore(path, NullLogger<SqliteStore>.Instance))
+        {
+            await reopened.InitializeAsync(default);
+            var found = await reopened.Reader.SearchTelemetryAsync(new Switchyard.Server.Telemetry.TelemetryQuery(Switchyard.Server.Telemetry.TelemetryQuery.Words("did"), [], null, null, null, 10), default);
+            Assert.Equal("t-own", found.Single().Id);
+        }
+    }
 }
 
 [Collection(PostgresCollection.Name)]
