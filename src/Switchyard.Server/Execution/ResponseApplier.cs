@@ -70,16 +70,10 @@ public sealed class ResponseApplier(
             foreach (var op in ops.Take(done))
             {
                 tx.AppendHistory(Entry(tx, run, HistoryKind.StepCompleted, op, item.Attempt, TimingMs(op), op.Data?.ToJsonString() ?? "null"));
-                tx.InsertStep(run.Id, op.Id, op.Label, StepResult.Data(op.Data).ToJsonString());
                 // Later steps of the call started at their first attempt.
                 item = item with { Attempt = 0 };
             }
-            var settled = ops.Take(done).Select(o => o.Id).ToHashSet();
-            if (run.Pending.Any(settled.Contains))
-            {
-                run = run with { Pending = run.Pending.Where(p => !settled.Contains(p)).ToList() };
-                tx.UpdateRun(run);
-            }
+            run = advancer.Memoize(tx, run, ops.Take(done).Select(o => (o.Id, (string?)o.Label, StepResult.Data(o.Data).ToJsonString())).ToList(), continueRun: false);
             ops = ops.Skip(done).ToList();
         }
         if (ops.FirstOrDefault(o => o.Code == OpCode.RunComplete) is { } complete)
@@ -157,25 +151,19 @@ public sealed class ResponseApplier(
                 tx.AppendHistory(Entry(tx, run, HistoryKind.StepCompleted, op, item.Attempt, TimingMs(op), op.Data?.ToJsonString() ?? "null"));
                 advancer.Settle(tx, run, op.Id, op.Label, StepResult.Data(op.Data).ToJsonString());
                 break;
-            case OpCode.StepError when !outcome.NoRetry && item.Attempt + 1 < maxAttempts:
-                Record(tx, run, Entry(tx, run, HistoryKind.StepErrored, op, item.Attempt, TimingMs(op), op.Error?.ToJsonString()));
-                ScheduleRetry(tx, run, item, outcome.RetryAfter);
-                break;
             default:
-                // StepFailed, or a StepError we will not retry: memoize the error; the SDK rethrows it into the function.
-                var error = op.Error ?? op.Data ?? AppClient.Error("Error", "step failed");
-                Record(tx, run, Entry(tx, run, HistoryKind.StepFailed, op, item.Attempt, TimingMs(op), error.ToJsonString()));
-                advancer.Settle(tx, run, op.Id, op.Label, StepResult.Error(error).ToJsonString());
+                ApplyStepErrors(tx, run, item, [op], outcome, maxAttempts);
                 break;
         }
     }
 
-    /// <summary>Several steps run together (in parallel, in one checkpointed call) failed: each error is recorded;
-    /// the call is retried once for all of them while any may be retried, and final failures are memoized for the
-    /// SDK to rethrow.</summary>
+    /// <summary>Steps that failed in a call (one, or several run together): each error is recorded; the call is
+    /// retried once for all of them while any may be retried; StepFailed, or a StepError not retried, memoizes the
+    /// error, which the SDK rethrows into the function.</summary>
     private void ApplyStepErrors(IStoreTransaction tx, RunRecord run, QueueItem item, IReadOnlyList<Op> ops, CallOutcome.Ops outcome, int maxAttempts)
     {
         var retry = false;
+        var failed = new List<(string, string?, string)>();
         foreach (var op in ops)
         {
             if (op.Code == OpCode.StepError && !outcome.NoRetry && item.Attempt + 1 < maxAttempts)
@@ -186,10 +174,10 @@ public sealed class ResponseApplier(
             }
             var error = op.Error ?? op.Data ?? AppClient.Error("Error", "step failed");
             Record(tx, run, Entry(tx, run, HistoryKind.StepFailed, op, item.Attempt, TimingMs(op), error.ToJsonString()));
-            tx.InsertStep(run.Id, op.Id, op.Label, StepResult.Error(error).ToJsonString());
+            failed.Add((op.Id, op.Label, StepResult.Error(error).ToJsonString()));
         }
+        run = advancer.Memoize(tx, run, failed, continueRun: !retry);
         if (retry) ScheduleRetry(tx, run, item, outcome.RetryAfter);
-        else advancer.Continue(tx, run);
     }
 
     private void RetryOrFail(IStoreTransaction tx, RunRecord run, QueueItem item, JsonNode error, bool noRetry, TimeSpan? retryAfter, int maxAttempts)

@@ -11,26 +11,26 @@ public sealed class RunAdvancer(WorkQueue queue)
 {
     /// <summary>Memoizes <paramref name="valueJson"/> for <paramref name="hash"/> and continues the run.</summary>
     /// <returns>The updated run (already saved).</returns>
-    public RunRecord Settle(IStoreTransaction tx, RunRecord run, string hash, string? name, string valueJson)
+    public RunRecord Settle(IStoreTransaction tx, RunRecord run, string hash, string? name, string valueJson) =>
+        Memoize(tx, run, [(hash, name, valueJson)], continueRun: true);
+
+    /// <summary>Memoizes several steps at once (those a checkpointing call ran, or parallel steps that failed) and
+    /// drops them from the pending set; with <paramref name="continueRun"/>, queues one discovery call once nothing is
+    /// pending.</summary>
+    /// <returns>The updated run (saved when it changed).</returns>
+    public RunRecord Memoize(IStoreTransaction tx, RunRecord run, IReadOnlyList<(string Hash, string? Name, string ValueJson)> steps, bool continueRun)
     {
-        tx.InsertStep(run.Id, hash, name, valueJson);
-        var pending = run.Pending.Where(p => p != hash).ToList();
+        foreach (var (hash, name, valueJson) in steps) tx.InsertStep(run.Id, hash, name, valueJson);
+        var pending = run.Pending.Where(p => !steps.Any(s => s.Hash == p)).ToList();
         var updated = run with { Pending = pending };
-        if (pending.Count == 0)
+        if (continueRun && pending.Count == 0)
         {
             updated = updated with { ForcePlan = false };
             queue.Enqueue(tx, new QueueItem(WorkQueue.NewId(run.Id, StepId.Discovery), run.Id, QueueItemKind.Call, StepId.Discovery, 0, tx.Now));
         }
+        else if (pending.Count == run.Pending.Count) return run;
         tx.UpdateRun(updated);
         return updated;
-    }
-
-    /// <summary>Queues the next discovery call when nothing is pending (steps were memoized without
-    /// <see cref="Settle"/>).</summary>
-    public void Continue(IStoreTransaction tx, RunRecord run)
-    {
-        if (run.Pending.Count > 0) return;
-        queue.Enqueue(tx, new QueueItem(WorkQueue.NewId(run.Id, StepId.Discovery), run.Id, QueueItemKind.Call, StepId.Discovery, 0, tx.Now));
     }
 
     /// <summary>Serializes a detail object for history entries.</summary>
