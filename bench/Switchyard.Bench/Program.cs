@@ -473,13 +473,12 @@ namespace Switchyard.Bench
         public double RssMb() => RssMbOf(_process.Id);
 
         /// <summary>Resident memory of a process, from /proc.</summary>
-        public static double RssMbOf(int pid) =>
-            long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
-                .Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
-        public long Threads() => Status("Threads:");
+        public static double RssMbOf(int pid) => Status(pid, "VmRSS:") / 1024.0;
 
-        private long Status(string key) =>
-            long.Parse(File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(key, StringComparison.Ordinal))
+        public long Threads() => Status(_process.Id, "Threads:");
+
+        private static long Status(int pid, string key) =>
+            long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(key, StringComparison.Ordinal))
                 .Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
 
         public void Dispose()
