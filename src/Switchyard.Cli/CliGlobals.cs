@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Switchyard.Cli.Client;
 using Switchyard.Cli.Output;
-using Switchyard.Server.Configuration;
+using Switchyard.Configuration;
 
 namespace Switchyard.Cli;
 

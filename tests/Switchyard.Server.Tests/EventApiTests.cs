@@ -156,7 +156,7 @@ public sealed class EventApiTests : IAsyncLifetime
     [Fact]
     public void Refuses_to_start_outside_dev_mode_without_keys()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => SwitchyardServer.Build(new Configuration.ServerOptions { Port = 0, DataDir = TempDir.Create() }));
+        var error = Assert.Throws<InvalidOperationException>(() => SwitchyardServer.Build(new Switchyard.Configuration.ServerOptions { Port = 0, DataDir = TempDir.Create() }));
         Assert.Contains("SWITCHYARD_SIGNING_KEY", error.Message, StringComparison.Ordinal);
     }
 

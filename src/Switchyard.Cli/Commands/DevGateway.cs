@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Switchyard.Cli.Output;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Hosting;
-using Switchyard.Server.Configuration;
+using Switchyard.Configuration;
 
 namespace Switchyard.Cli.Commands;
 

@@ -6,7 +6,7 @@ using Spectre.Console;
 using Switchyard.Cli.Client;
 using Switchyard.Cli.Output;
 using Switchyard.Cli.Ports;
-using Switchyard.Server.Configuration;
+using Switchyard.Configuration;
 
 namespace Switchyard.Cli.Commands;
 

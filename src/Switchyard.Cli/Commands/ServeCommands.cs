@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Switchyard.Cli.Output;
 using Switchyard.Server;
-using Switchyard.Server.Storage;
+using Switchyard.Engine.Storage;
 
 namespace Switchyard.Cli.Commands;
 
@@ -51,7 +51,7 @@ internal static class ServeCommands
             if (dev || pr.GetValue(devFlag)) flags["Dev"] = "true";
             var (workerRoles, rolesError) = WorkerCommands.ParseRoles(dev ? pr.GetValue(roles) : null);
             if (rolesError is not null) return output.Failure(name, rolesError);
-            Server.Configuration.ServerOptions options;
+            Switchyard.Configuration.ServerOptions options;
             try
             {
                 options = CliGlobals.LoadConfiguration(pr, flags).Options;

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using Switchyard.Cli.Output;
-using Switchyard.Server.Configuration;
+using Switchyard.Configuration;
 using Switchyard.Worker;
 
 namespace Switchyard.Cli.Commands;

@@ -3,8 +3,9 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Switchyard.Server.Configuration;
-using Switchyard.Server.Events;
+using Switchyard.Configuration;
+using Switchyard.Engine.Events;
+using Switchyard.Engine.Model;
 
 namespace Switchyard.Server.Api;
 
@@ -27,7 +28,7 @@ public static class EventApi
             return new ApiError(413, "body_too_large", $"body is larger than {options.MaxBodyBytes} bytes (max_body_bytes)").ToResult();
         var (events, error) = EventParser.Parse(body, options.MaxEventsPerRequest);
         if (error is not null) return error.ToResult();
-        var ids = await ingest.IngestAsync(events!, "api", ct, Tracing.TraceContexts.Parse(http.Request.Headers["traceparent"].FirstOrDefault()));
+        var ids = await ingest.IngestAsync(events!, "api", ct, Switchyard.Engine.Diagnostics.TraceContexts.Parse(http.Request.Headers["traceparent"].FirstOrDefault()));
         return Results.Json(new { ids, status = 200 });
     }
 

@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Switchyard.Server.Configuration;
-using Switchyard.Server.Storage;
+using Switchyard.Configuration;
+using Switchyard.Engine.Storage;
 
 namespace Switchyard.Server.Api;
 

@@ -5,8 +5,9 @@ using Microsoft.AspNetCore.Routing;
 using Switchyard.Protocol;
 using Switchyard.Protocol.Functions;
 using Switchyard.Protocol.Signing;
-using Switchyard.Server.Configuration;
-using Switchyard.Server.Registry;
+using Switchyard.Configuration;
+using Switchyard.Engine.Registry;
+using Switchyard.Engine.Model;
 
 namespace Switchyard.Server.Api;
 
@@ -37,7 +38,7 @@ public static class RegisterApi
         }
         if (request is null) return Fail(400, "registration body is empty");
         var (outcome, error) = await registration.RegisterAsync(request, ct);
-        if (error is not null) return Fail(error.Status, error.Message);
+        if (error is not null) return Fail(error.StatusCode(), error.Message);
         return Results.Json(new { ok = true, modified = outcome!.Modified, app_id = outcome.AppId, removed = outcome.Removed, status = 200 });
     }
 

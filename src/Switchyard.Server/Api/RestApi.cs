@@ -2,10 +2,15 @@ using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Switchyard.Server.Configuration;
-using Switchyard.Server.Registry;
-using Switchyard.Server.Runs;
-using Switchyard.Server.Storage;
+using Switchyard.Configuration;
+using Switchyard.Engine.Registry;
+using Switchyard.Engine.Model;
+using Switchyard.Engine.Runs;
+using Switchyard.Engine.Storage;
+
+using Switchyard.Engine.Insight;
+
+using Switchyard.Engine.Operations;
 
 namespace Switchyard.Server.Api;
 
@@ -23,18 +28,18 @@ public static class RestApi
         var v1 = app.MapGroup("/v1").AddEndpointFilter(RequireToken);
         v1.MapGet("/events", ListEvents);
         v1.MapGet("/events/{id}", GetEvent);
-        v1.MapGet("/events/{id}/why", async (string id, string? function, Insight.WhyExplainer why, CancellationToken ct) =>
+        v1.MapGet("/events/{id}/why", async (string id, string? function, Switchyard.Engine.Insight.WhyExplainer why, CancellationToken ct) =>
         {
             var (result, error) = await why.ExplainAsync(EventId(id), string.IsNullOrEmpty(function) ? null : function, ct);
             return error is not null ? error.ToResult() : Results.Json(result);
         });
-        v1.MapGet("/events/{id}/trace", async (string id, Insight.TraceBuilder trace, CancellationToken ct) =>
+        v1.MapGet("/events/{id}/trace", async (string id, Switchyard.Engine.Insight.TraceBuilder trace, CancellationToken ct) =>
         {
             var (tree, error) = await trace.BuildAsync(EventId(id), ct);
             return error is not null ? error.ToResult() : Results.Json(tree);
         });
-        v1.MapGet("/status", async (Insight.StatusReport status, CancellationToken ct) => Results.Json(await status.BuildAsync(ct)));
-        v1.MapGet("/topology", async (Insight.TopologyBuilder topology, CancellationToken ct) => Results.Json(await topology.BuildAsync(ct)));
+        v1.MapGet("/status", async (Switchyard.Engine.Insight.StatusReport status, CancellationToken ct) => Results.Json(await status.BuildAsync(ct)));
+        v1.MapGet("/topology", async (Switchyard.Engine.Insight.TopologyBuilder topology, CancellationToken ct) => Results.Json(await topology.BuildAsync(ct)));
         v1.MapGet("/apps", ListApps);
         v1.MapPost("/apps/sync", SyncApp);
         v1.MapGet("/functions", ListFunctions);
@@ -221,15 +226,15 @@ public static class RestApi
 
     private static async Task<IResult> ListCron(FunctionRegistry registry, IStore store, CancellationToken ct)
     {
-        var lastFires = (await store.Reader.KvListAsync(Scheduling.CronTicker.Namespace, ct)).ToDictionary(e => e.Key, e => long.Parse(e.Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        var lastFires = (await store.Reader.KvListAsync(Switchyard.Engine.Scheduling.CronTicker.Namespace, ct)).ToDictionary(e => e.Key, e => long.Parse(e.Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
         var rows = new List<object>();
         var snapshot = registry.Current;
         foreach (var fn in snapshot.Functions.Select(f => snapshot.Function(f.Id)!).Distinct())
         {
             foreach (var trigger in fn.Config.Triggers.Where(t => !string.IsNullOrWhiteSpace(t.Cron)))
             {
-                var schedule = Scheduling.CronSchedule.TryParse(trigger.Cron!, out _);
-                long? last = lastFires.TryGetValue(Scheduling.CronTicker.Key(fn.Id, trigger.Cron!), out var l) ? l : null;
+                var schedule = Switchyard.Engine.Scheduling.CronSchedule.TryParse(trigger.Cron!, out _);
+                long? last = lastFires.TryGetValue(Switchyard.Engine.Scheduling.CronTicker.Key(fn.Id, trigger.Cron!), out var l) ? l : null;
                 var runs = await store.Reader.ListRunsAsync(null, fn.Id, null, 20, ct);
                 var lastRun = runs.FirstOrDefault(r => r.EventId.StartsWith("cron:", StringComparison.Ordinal));
                 rows.Add(new
@@ -243,7 +248,7 @@ public static class RestApi
         return Results.Json(new { schedules = rows });
     }
 
-    private static async Task<IResult> TriggerCron(string id, FunctionRegistry registry, Scheduling.CronTicker ticker, CancellationToken ct)
+    private static async Task<IResult> TriggerCron(string id, FunctionRegistry registry, Switchyard.Engine.Scheduling.CronTicker ticker, CancellationToken ct)
     {
         if (registry.Current.Function(id) is not { } fn) return ApiError.NotFound($"no function with id '{id}'").ToResult();
         var cron = fn.Config.Triggers.FirstOrDefault(t => !string.IsNullOrWhiteSpace(t.Cron))?.Cron;

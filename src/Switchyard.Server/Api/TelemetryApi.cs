@@ -2,9 +2,10 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Switchyard.Server.Configuration;
-using Switchyard.Server.Storage;
-using Switchyard.Server.Telemetry;
+using Switchyard.Configuration;
+using Switchyard.Engine.Storage;
+using Switchyard.Engine.Telemetry;
+using Switchyard.Engine.Model;
 
 namespace Switchyard.Server.Api;
 

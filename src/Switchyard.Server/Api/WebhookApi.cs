@@ -10,10 +10,13 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchyard.Protocol;
-using Switchyard.Server.Configuration;
-using Switchyard.Server.Events;
-using Switchyard.Server.Storage;
+using Switchyard.Configuration;
+using Switchyard.Engine.Events;
+using Switchyard.Engine.Model;
+using Switchyard.Engine.Storage;
 using Switchyard.Server.Webhooks;
+
+using Switchyard.Engine.Insight;
 
 namespace Switchyard.Server.Api;
 

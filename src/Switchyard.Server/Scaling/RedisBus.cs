@@ -1,10 +1,13 @@
+using Switchyard.Engine.Insight;
+using Switchyard.Engine.Queue;
+using Switchyard.Engine.Model;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
-using Switchyard.Server.Configuration;
-using Switchyard.Server.Events;
-using Switchyard.Server.Execution;
+using Switchyard.Configuration;
+using Switchyard.Engine.Events;
+using Switchyard.Engine.Execution;
 using Switchyard.Server.Webhooks;
 
 namespace Switchyard.Server.Scaling;
@@ -12,7 +15,8 @@ namespace Switchyard.Server.Scaling;
 /// <summary>Optional Redis pub/sub between replicas: new queue work wakes every replica's scheduler at once, and
 /// webhook deliveries reach live subscription streams on every replica. Nothing durable lives in Redis; losing it
 /// only costs latency (the scheduler polls, and streams replay from the store).</summary>
-public sealed class RedisBus(ServerOptions options, IServiceProvider services, ILogger<RedisBus> logger) : IHostedService, IAsyncDisposable
+public sealed class RedisBus(ServerOptions options, IWorkScheduler scheduler, WorkQueue queue, WebhookDeliveryFeed feed, ILogger<RedisBus> logger)
+    : IHostedService, IAsyncDisposable, IQueueObserver, IComponentStatusSource
 {
     private const string QueueChannel = "switchyard:queue";
     private const string WebhookChannel = "switchyard:webhooks";
@@ -36,35 +40,36 @@ public sealed class RedisBus(ServerOptions options, IServiceProvider services, I
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _redis = await ConnectionMultiplexer.ConnectAsync(Configuration(options.Redis));
-        var scheduler = (IWorkScheduler)services.GetService(typeof(IWorkScheduler))!;
-        var feed = (WebhookDeliveryFeed?)services.GetService(typeof(WebhookDeliveryFeed));
         var subscriber = _redis.GetSubscriber();
         await subscriber.SubscribeAsync(RedisChannel.Literal(QueueChannel), (_, origin) =>
         {
             if (origin != _origin) scheduler.Wake();
         });
-        if (feed is not null)
+        queue.Subscribe(this);
+        feed.Remote = stored => subscriber.Publish(RedisChannel.Literal(WebhookChannel),
+            JsonSerializer.Serialize(new RelayedEvent(_origin, stored)), CommandFlags.FireAndForget);
+        await subscriber.SubscribeAsync(RedisChannel.Literal(WebhookChannel), (_, message) =>
         {
-            feed.Remote = stored => subscriber.Publish(RedisChannel.Literal(WebhookChannel),
-                JsonSerializer.Serialize(new RelayedEvent(_origin, stored)), CommandFlags.FireAndForget);
-            await subscriber.SubscribeAsync(RedisChannel.Literal(WebhookChannel), (_, message) =>
+            try
             {
-                try
-                {
-                    if (JsonSerializer.Deserialize<RelayedEvent>(message.ToString()) is { } relayed && relayed.Origin != _origin) feed.PublishLocal(relayed.Event);
-                }
-                catch (JsonException ex)
-                {
-                    logger.LogWarning("ignoring a malformed relayed webhook delivery: {Error}", ex.Message);
-                }
-            });
-        }
+                if (JsonSerializer.Deserialize<RelayedEvent>(message.ToString()) is { } relayed && relayed.Origin != _origin) feed.PublishLocal(relayed.Event);
+            }
+            catch (JsonException ex)
+            {
+                logger.LogWarning("ignoring a malformed relayed webhook delivery: {Error}", ex.Message);
+            }
+        });
         logger.LogInformation("redis pub/sub connected ({Endpoint})", string.Join(",", _redis.GetEndPoints().Select(e => e.ToString())));
     }
 
     /// <summary>Tells the other replicas that work was enqueued (fire and forget).</summary>
-    public void QueueChanged() =>
+    public void Committed(QueueItem item) =>
         _redis?.GetSubscriber().Publish(RedisChannel.Literal(QueueChannel), _origin, CommandFlags.FireAndForget);
+
+    /// <inheritdoc />
+    public ComponentStatus Status() => Connected
+        ? new("redis", "ok", $"pub/sub connected ({SwitchyardConfiguration.MaskPassword(options.Redis)})", null)
+        : new("redis", "degraded", $"not connected ({SwitchyardConfiguration.MaskPassword(options.Redis)}); replicas fall back to LISTEN/NOTIFY and polling", "start redis-server or fix SWITCHYARD_REDIS");
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
+using Switchyard.Configuration;
+
 namespace Switchyard.Server.Webhooks;
 
 /// <summary>Slack (Events API): <c>X-Slack-Signature: v0=&lt;hex HMAC-SHA256 of v0:&lt;X-Slack-Request-Timestamp&gt;:&lt;body&gt;&gt;</c>

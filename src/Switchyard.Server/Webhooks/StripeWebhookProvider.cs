@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
+using Switchyard.Configuration;
+
 namespace Switchyard.Server.Webhooks;
 
 /// <summary>Stripe: <c>Stripe-Signature: t=&lt;unix s&gt;,v1=&lt;hex&gt;[,v1=…]</c>, HMAC-SHA256 of

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Switchyard.Server.Events;
+using Switchyard.Engine.Events;
+using Switchyard.Engine.Model;
+
+using Switchyard.Configuration;
 
 namespace Switchyard.Server.Webhooks;
 

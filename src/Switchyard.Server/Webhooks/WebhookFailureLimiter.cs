@@ -1,5 +1,7 @@
 using System.Threading.RateLimiting;
 
+using Switchyard.Configuration;
+
 namespace Switchyard.Server.Webhooks;
 
 /// <summary>Counts failed verifications per remote address in a sliding window; past the limit the address gets 429

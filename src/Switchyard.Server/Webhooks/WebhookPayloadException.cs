@@ -1,3 +1,5 @@
+using Switchyard.Configuration;
+
 namespace Switchyard.Server.Webhooks;
 
 /// <summary>A verified delivery lacks what its provider needs to name or identify the event (answered 400).</summary>

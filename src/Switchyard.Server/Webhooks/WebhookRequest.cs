@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http;
 
+using Switchyard.Configuration;
+
 namespace Switchyard.Server.Webhooks;
 
 /// <summary>One delivery as received: the raw body (signatures are over these exact bytes) and the headers.</summary>

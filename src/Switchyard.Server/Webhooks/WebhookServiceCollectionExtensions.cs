@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
+using Switchyard.Configuration;
+
 namespace Switchyard.Server.Webhooks;
 
 /// <summary>Registers webhook ingress: options, the built-in providers, the providers declared in configuration,

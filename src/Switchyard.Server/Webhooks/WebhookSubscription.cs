@@ -1,6 +1,9 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Switchyard.Server.Events;
+using Switchyard.Engine.Events;
+using Switchyard.Engine.Model;
+
+using Switchyard.Configuration;
 
 namespace Switchyard.Server.Webhooks;
 

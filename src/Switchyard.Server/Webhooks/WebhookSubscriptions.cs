@@ -1,6 +1,9 @@
 using System.Text.Json;
-using Switchyard.Server.Events;
-using Switchyard.Server.Storage;
+using Switchyard.Engine.Events;
+using Switchyard.Engine.Model;
+using Switchyard.Engine.Storage;
+
+using Switchyard.Configuration;
 
 namespace Switchyard.Server.Webhooks;
 

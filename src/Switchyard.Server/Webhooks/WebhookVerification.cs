@@ -1,3 +1,5 @@
+using Switchyard.Configuration;
+
 namespace Switchyard.Server.Webhooks;
 
 /// <summary>The outcome of checking a delivery's signature.</summary>

@@ -13,7 +13,7 @@ public abstract class CompatFixture : IAsyncLifetime
     /// <summary>How long setup took (npm install on a cold cache, server, node, sync).</summary>
     public TimeSpan SetupTime { get; private set; }
 
-    protected abstract void ConfigureServer(Switchyard.Server.Configuration.ServerOptions options);
+    protected abstract void ConfigureServer(Switchyard.Configuration.ServerOptions options);
 
     /// <summary>The environment the JS app gets, given the server's URL.</summary>
     protected abstract IReadOnlyDictionary<string, string> JsEnvironment(Uri serverUrl);

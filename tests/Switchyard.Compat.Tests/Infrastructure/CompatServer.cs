@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Switchyard.Server;
-using Switchyard.Server.Configuration;
+using Switchyard.Configuration;
 
 namespace Switchyard.Compat.Tests.Infrastructure;
 

@@ -1,5 +1,5 @@
 using Switchyard.Sdk;
-using Switchyard.Server.Configuration;
+using Switchyard.Configuration;
 
 namespace Switchyard.Compat.Tests.Infrastructure;
 

@@ -20,7 +20,7 @@ public sealed class RedisRelayTests(PostgresServer postgres)
         Assert.Null(postgres.Unavailable);
         await using var redis = await RedisServer.StartAsync();
         var url = await postgres.CreateDatabaseAsync();
-        void Configure(Configuration.ServerOptions o)
+        void Configure(Switchyard.Configuration.ServerOptions o)
         {
             o.Store = url;
             o.Redis = redis.Url;

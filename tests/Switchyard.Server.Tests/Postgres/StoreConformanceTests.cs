@@ -1,14 +1,16 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.Protocol.Functions;
-using Switchyard.Server.Events;
-using Switchyard.Server.Execution;
-using Switchyard.Server.Registry;
-using Switchyard.Server.Runs;
-using Switchyard.Server.Storage;
-using Switchyard.Server.Storage.Postgres;
-using Switchyard.Server.Storage.Sqlite;
+using Switchyard.Engine.Events;
+using Switchyard.Engine.Model;
+using Switchyard.Engine.Execution;
+using Switchyard.Engine.Queue;
+using Switchyard.Engine.Registry;
+using Switchyard.Engine.Runs;
+using Switchyard.Engine.Storage;
+using Switchyard.Storage.Postgres;
+using Switchyard.Storage.Sqlite;
 using Switchyard.Server.Tests.Infrastructure;
-using Switchyard.Server.Triggers;
+using Switchyard.Engine.Triggers;
 
 namespace Switchyard.Server.Tests.Postgres;
 
@@ -190,11 +192,11 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     [Fact]
     public async Task Telemetry_is_stored_once_and_searchable()
     {
-        var record = new Switchyard.Server.Telemetry.TelemetryRecord("t1", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0, "error", "billing", "charges", "charge.failed", 12, false,
+        var record = new Switchyard.Engine.Model.TelemetryRecord("t1", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0, "error", "billing", "charges", "charge.failed", 12, false,
             "card declined by issuer", "{\"runId\":\"r9\"}", null, null, "r9", null);
         Assert.True(await _store.WriteTelemetryAsync(tx => tx.InsertTelemetry(record with { ReceivedAt = tx.Now })));
         Assert.False(await _store.WriteTelemetryAsync(tx => tx.InsertTelemetry(record with { ReceivedAt = tx.Now })));
-        var found = await _store.Reader.SearchTelemetryAsync(new Switchyard.Server.Telemetry.TelemetryQuery(Switchyard.Server.Telemetry.TelemetryQuery.Words("declined card"), ["error"], null, null, null, 10), default);
+        var found = await _store.Reader.SearchTelemetryAsync(new Switchyard.Engine.Model.TelemetryQuery(Switchyard.Engine.Model.TelemetryQuery.Words("declined card"), ["error"], null, null, null, 10), default);
         Assert.Equal("t1", found.Single().Id);
         Assert.Single(await _store.Reader.TelemetryForAsync([], ["r9"], 10, default));
         Assert.Single(await _store.Reader.CountTelemetryAsync(0, default));
@@ -210,7 +212,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
     public async Task Telemetry_lives_in_a_file_of_its_own_and_survives_a_reopen()
     {
         var path = Path.Combine(TempDir.Create(), "own.db");
-        var record = new Switchyard.Server.Telemetry.TelemetryRecord("t-own", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0, "info", "svc", "c", "did.thing", null, true,
+        var record = new Switchyard.Engine.Model.TelemetryRecord("t-own", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0, "info", "svc", "c", "did.thing", null, true,
             null, "{}", null, null, null, null);
         await using (var store = new SqliteStore(path, NullLogger<SqliteStore>.Instance))
         {
@@ -230,7 +232,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
         await using (var reopened = new SqliteStore(path, NullLogger<SqliteStore>.Instance))
         {
             await reopened.InitializeAsync(default);
-            var found = await reopened.Reader.SearchTelemetryAsync(new Switchyard.Server.Telemetry.TelemetryQuery(Switchyard.Server.Telemetry.TelemetryQuery.Words("did"), [], null, null, null, 10), default);
+            var found = await reopened.Reader.SearchTelemetryAsync(new Switchyard.Engine.Model.TelemetryQuery(Switchyard.Engine.Model.TelemetryQuery.Words("did"), [], null, null, null, 10), default);
             Assert.Equal("t-own", found.Single().Id);
         }
     }

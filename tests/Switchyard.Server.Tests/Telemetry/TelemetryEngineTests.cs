@@ -91,13 +91,13 @@ public sealed class TelemetryEngineTests : IAsyncLifetime
     public async Task Other_history_entries_map_to_levels_with_their_detail_for_engine_code_that_reports_them()
     {
         var (_, runId) = await RunAsync("tel/ok");
-        var store = _server.Services.GetRequiredService<Storage.IStore>();
-        var sink = _server.Services.GetRequiredService<Switchyard.Server.Telemetry.TelemetrySink>();
+        var store = _server.Services.GetRequiredService<Switchyard.Engine.Storage.IStore>();
+        var sink = _server.Services.GetRequiredService<Switchyard.Engine.Telemetry.TelemetrySink>();
         var run = (await store.Reader.GetRunAsync(runId, CancellationToken.None))!;
         await store.WriteAsync(tx =>
         {
-            sink.RunHistory(tx, run, new Runs.HistoryEntry(0, run.Id, tx.Now, Runs.HistoryKind.RetryScheduled, "h1", "work", null, 2, null, """{"attempt":2,"dueAt":5}"""));
-            sink.RunHistory(tx, run, new Runs.HistoryEntry(0, run.Id, tx.Now, Runs.HistoryKind.StepFailed, "h1", "work", null, 2, 7, """{"name":"Error","message":"nope"}"""));
+            sink.RunHistory(tx, run, new Switchyard.Engine.Model.HistoryEntry(0, run.Id, tx.Now, Switchyard.Engine.Model.HistoryKind.RetryScheduled, "h1", "work", null, 2, null, """{"attempt":2,"dueAt":5}"""));
+            sink.RunHistory(tx, run, new Switchyard.Engine.Model.HistoryEntry(0, run.Id, tx.Now, Switchyard.Engine.Model.HistoryKind.StepFailed, "h1", "work", null, 2, 7, """{"name":"Error","message":"nope"}"""));
             return 0;
         });
 

@@ -1,4 +1,4 @@
-using Switchyard.Server.Configuration;
+using Switchyard.Configuration;
 
 namespace Switchyard.Server.Tests.Telemetry;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Switchyard.Server.Telemetry;
+using Switchyard.Engine.Telemetry;
+using Switchyard.Engine.Model;
 using Switchyard.Server.Tests.Infrastructure;
 
 namespace Switchyard.Server.Tests.Telemetry;
@@ -42,7 +43,7 @@ public sealed class TelemetryRetentionTests
         Assert.Equal(0, await pruner.PruneAsync(CancellationToken.None));
 
         // A pruner that counts from 31 days ahead sees everything as expired.
-        var later = new TelemetryPruner(server.Services.GetRequiredService<Storage.IStore>(), server.Options, new Ahead(TimeSpan.FromDays(31)),
+        var later = new TelemetryPruner(server.Services.GetRequiredService<Switchyard.Engine.Storage.IStore>(), server.Options, new Ahead(TimeSpan.FromDays(31)),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<TelemetryPruner>.Instance);
         Assert.True(await later.PruneAsync(CancellationToken.None) >= 4500);
         var (_, list) = await TelemetryClient.GetAsync(server.Http, "/v1/otel/list?source=bulk");

@@ -1,6 +1,7 @@
 using System.Net;
-using Switchyard.Server.Configuration;
-using Switchyard.Server.Telemetry;
+using Switchyard.Configuration;
+using Switchyard.Engine.Telemetry;
+using Switchyard.Engine.Model;
 using Switchyard.Server.Tests.Infrastructure;
 
 namespace Switchyard.Server.Tests.Telemetry;

@@ -1,4 +1,4 @@
-using Switchyard.Server.Configuration;
+using Switchyard.Configuration;
 using Switchyard.Server.Tests.Infrastructure;
 
 namespace Switchyard.Server.Tests.Webhooks;

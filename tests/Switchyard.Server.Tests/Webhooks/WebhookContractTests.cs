@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Switchyard.Server.Configuration;
+using Switchyard.Configuration;
 using Switchyard.Server.Tests.Infrastructure;
 using Switchyard.Server.Webhooks;
 

@@ -4,6 +4,7 @@ using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
 using Switchyard.Server.Tests.Infrastructure;
 using Switchyard.Server.Webhooks;
+using Switchyard.Configuration;
 
 namespace Switchyard.Server.Tests.Webhooks;
 
@@ -74,7 +75,7 @@ public sealed class WebhookSubscriptionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, history.StatusCode);
         // The next subscription prunes expired entries from the store itself.
         await SubscribeAsync(new { provider = "github", @event = "push", ttl = "1m" });
-        var store = (Storage.IStore)_server.Services.GetService(typeof(Storage.IStore))!;
+        var store = (Switchyard.Engine.Storage.IStore)_server.Services.GetService(typeof(Switchyard.Engine.Storage.IStore))!;
         var raw = await store.WriteAsync(tx => tx.KvGet(WebhookSubscriptions.Namespace, id));
         Assert.Null(raw);
     }

@@ -1,0 +1,98 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Switchyard.Configuration;
+
+/// <summary>Loads <see cref="ServerOptions"/> from defaults, <c>yard.toml</c>, the environment and flags, and says
+/// where each effective value came from (for <c>yard config</c>).</summary>
+public sealed class SwitchyardConfiguration
+{
+    /// <summary>Default configuration file, looked up in the working directory.</summary>
+    public const string DefaultFile = "yard.toml";
+
+    private static readonly string[] SecretKeys = ["SigningKey", "SigningKeyFallback", "ApiToken", "EventKeys", "TelemetryToken"];
+
+    private SwitchyardConfiguration(IConfigurationRoot root, ServerOptions options, string file)
+    {
+        Root = root;
+        Options = options;
+        File = file;
+    }
+
+    /// <summary>The merged configuration.</summary>
+    public IConfigurationRoot Root { get; }
+    /// <summary>The bound options.</summary>
+    public ServerOptions Options { get; }
+    /// <summary>The TOML file consulted (it may not exist).</summary>
+    public string File { get; }
+
+    /// <summary>Builds the configuration. <paramref name="flags"/> holds option names (any spelling) → values given
+    /// on the command line; <paramref name="configFile"/> overrides <c>SWITCHYARD_CONFIG</c> and <c>./yard.toml</c>.</summary>
+    /// <exception cref="InvalidDataException">The TOML file or a value is malformed.</exception>
+    public static SwitchyardConfiguration Load(IReadOnlyDictionary<string, string?>? flags = null, string? configFile = null)
+    {
+        var file = configFile ?? Environment.GetEnvironmentVariable("SWITCHYARD_CONFIG") ?? DefaultFile;
+        var normalizedFlags = (flags ?? new Dictionary<string, string?>())
+            .Where(kv => kv.Value is not null)
+            .ToDictionary(kv => ConfigKey.Normalize(kv.Key), kv => kv.Value, StringComparer.OrdinalIgnoreCase);
+        var root = new ConfigurationBuilder()
+            .Add(new TomlConfigurationSource(file))
+            .Add(new SwitchyardEnvironmentSource())
+            .AddInMemoryCollection(normalizedFlags)
+            .Build();
+        var options = new ServerOptions();
+        try
+        {
+            root.Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidDataException($"invalid configuration value: {ex.InnerException?.Message ?? ex.Message}", ex);
+        }
+        return new SwitchyardConfiguration(root, options, file);
+    }
+
+    /// <summary>Every option with its effective value (secrets masked) and the source that set it.</summary>
+    public IReadOnlyList<(string Key, string Value, string Source)> Describe()
+    {
+        var rows = new List<(string, string, string)>();
+        foreach (var property in typeof(ServerOptions).GetProperties().Where(p => p.CanWrite))
+        {
+            var value = property.GetValue(Options);
+            var text = value switch
+            {
+                null => "",
+                TimeSpan t => t.ToString("c", CultureInfo.InvariantCulture),
+                bool b => b ? "true" : "false",
+                _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+            };
+            if (SecretKeys.Contains(property.Name) && text.Length > 0) text = Mask(text);
+            if (property.Name == nameof(ServerOptions.Store)) text = MaskPassword(text);
+            rows.Add((property.Name, text, SourceOf(property.Name)));
+        }
+        return rows;
+    }
+
+    private string SourceOf(string key)
+    {
+        foreach (var provider in Root.Providers.Reverse())
+        {
+            if (provider.TryGet(key, out _))
+                return provider switch
+                {
+                    Microsoft.Extensions.Configuration.Memory.MemoryConfigurationProvider => "flag",
+                    _ => provider.ToString() ?? "config",
+                };
+        }
+        return "default";
+    }
+
+    /// <summary>Hides the password of a database URL or connection string.</summary>
+    public static string MaskPassword(string store) =>
+        System.Text.RegularExpressions.Regex.Replace(
+            System.Text.RegularExpressions.Regex.Replace(store, "(://[^:/@]+:)[^@]*@", "$1****@"),
+            "(?i)(password=)[^;]*", "$1****");
+
+    private static string Mask(string secret) =>
+        string.Join(",", secret.Split(',').Select(s => s.Length <= 4 ? "****" : s[..4] + new string('*', Math.Min(8, s.Length - 4))));
+}

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Switchyard.Configuration;
+using Switchyard.Engine.Diagnostics;
+using Switchyard.Engine.Events;
+using Switchyard.Engine.Execution;
+using Switchyard.Engine.Expressions;
+using Switchyard.Engine.FlowControl;
+using Switchyard.Engine.Insight;
+using Switchyard.Engine.Lifecycle;
+using Switchyard.Engine.Operations;
+using Switchyard.Engine.Queue;
+using Switchyard.Engine.Registry;
+using Switchyard.Engine.Runs;
+using Switchyard.Engine.Scheduling;
+using Switchyard.Engine.Telemetry;
+using Switchyard.Engine.Triggers;
+
+namespace Switchyard.Engine;
+
+/// <summary>Registers the engine. A store (with its <see cref="IWorkScheduler"/>) is added separately:
+/// <c>AddSqliteStore</c> or <c>AddPostgresStore</c>.</summary>
+public static class EngineServiceCollectionExtensions
+{
+    /// <summary>Adds the engine's services for <paramref name="options"/>, in the order an event flows through them.</summary>
+    public static IServiceCollection AddSwitchyardEngine(this IServiceCollection s, ServerOptions options)
+    {
+        s.TryAddSingleton(options);
+        s.TryAddSingleton(TimeProvider.System);
+        s.AddHttpClient(AppClient.HttpClientName, c => c.Timeout = options.CallTimeout + TimeSpan.FromSeconds(5))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 1024 });
+
+        // Registry and triggers.
+        s.AddSingleton<ExpressionEvaluator>();
+        s.AddSingleton<FunctionRegistry>();
+        s.AddSingleton<TriggerMatcher>();
+        s.AddSingleton<AppRegistration>();
+        s.AddSingleton<AppSync>();
+        s.AddHostedService<AppResync>();
+
+        // Transition listeners, in the order they see each transition: the history row first.
+        s.AddSingleton<RunLifecycle>();
+        s.AddSingleton<IRunListener, HistoryWriter>();
+        s.AddSingleton<IRunListener, TelemetryMirror>();
+        s.AddSingleton<IRunListener, RunSpans>();
+        s.AddSingleton<IRunListener, SingletonRelease>();
+        s.AddSingleton<RunCompletions>();
+        s.AddSingleton<IRunListener>(sp => sp.GetRequiredService<RunCompletions>());
+
+        // Ingest → admission → runs → queue.
+        s.AddSingleton<WorkQueue>();
+        s.AddSingleton<RunAdvancer>();
+        s.AddSingleton<RunStarter>();
+        s.AddSingleton<RunFinisher>();
+        s.AddSingleton<WaitResolver>();
+        s.AddSingleton<FlowKeys>();
+        s.AddSingleton<RunAdmission>();
+        s.AddSingleton<EventIngest>();
+
+        // Executor → app → apply answer.
+        s.AddSingleton<RetryPolicy>();
+        s.AddSingleton<AppClient>();
+        s.AddSingleton<ResponseApplier>();
+        s.AddSingleton<Executor>();
+
+        // Operator commands and answers.
+        s.AddSingleton<RunCanceller>();
+        s.AddSingleton<RunReplayer>();
+        s.AddSingleton<RunInvoker>();
+        s.AddSingleton<WhyExplainer>();
+        s.AddSingleton<TraceBuilder>();
+        s.AddSingleton<StatusReport>();
+        s.AddSingleton<TopologyBuilder>();
+
+        s.AddTelemetry();
+        s.AddSingleton<CronTicker>();
+        s.AddHostedService(sp => sp.GetRequiredService<CronTicker>());
+        return s;
+    }
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Switchyard.Protocol;
+using Switchyard.Protocol.Calls;
+using Switchyard.Protocol.Signing;
+using Switchyard.Configuration;
+
+using Switchyard.Engine.Model;
+using Switchyard.Engine.Queue;
+
+namespace Switchyard.Engine.Execution;
+
+/// <summary>Makes one call to an app over the SDK protocol and classifies the answer. Never throws for app-side
+/// problems: transport errors and non-SDK answers become retriable <see cref="CallOutcome.Failed"/>. With a signing
+/// key configured every call is signed (<c>X-Inngest-Signature</c>, HMAC over the canonical body).</summary>
+public sealed class AppClient(IHttpClientFactory httpFactory, ServerOptions options)
+{
+    /// <summary>Name of the pooled HTTP client used to reach apps (calls, syncs, health probes).</summary>
+    public const string HttpClientName = "apps";
+
+    /// <summary>POSTs <paramref name="body"/> to <paramref name="url"/> with <c>stepId</c> set.</summary>
+    public async Task<CallOutcome> CallAsync(string url, string stepId, string runId, CallRequest body, bool devMode, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(body, ProtocolJson.Options);
+            string? signature = null;
+            if (!string.IsNullOrEmpty(options.SigningKey))
+            {
+                // SDKs verify the HMAC over the canonical form of what they parse; sending exactly the signed bytes
+                // keeps both sides' view of the body identical.
+                bytes = CanonicalJson.Canonicalize(bytes);
+                signature = RequestSignature.Create(bytes, options.SigningKey, DateTimeOffset.UtcNow);
+            }
+            using var request = new HttpRequestMessage(HttpMethod.Post, WithStepId(url, stepId)) { Content = new ByteArrayContent(bytes) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            if (signature is not null) request.Headers.TryAddWithoutValidation(Headers.Signature, signature);
+            request.Headers.TryAddWithoutValidation(Headers.RunId, runId);
+            request.Headers.TryAddWithoutValidation(Headers.StepId, stepId);
+            request.Headers.TryAddWithoutValidation(Headers.ServerKind, devMode ? "dev" : "cloud");
+            using var response = await httpFactory.CreateClient(AppClient.HttpClientName).SendAsync(request, cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            var status = (int)response.StatusCode;
+            var headers = response.Headers.Concat(response.Content.Headers)
+                .ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
+            return Classify(status, headers, text, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            var message = ex is TaskCanceledException ? "call timed out" : $"app not reachable: {ex.Message}";
+            return new CallOutcome.Failed(0, Stopwatch.GetElapsedTime(started).TotalMilliseconds, Error("TransportError", message), false, null);
+        }
+    }
+
+    /// <summary>Classifies an SDK answer (pure; unit-tested).</summary>
+    internal static CallOutcome Classify(int status, IReadOnlyDictionary<string, string> headers, string text, double durationMs)
+    {
+        if (status == 201)
+        {
+            // Streaming: the real status, headers and body are wrapped in a JSON envelope after heartbeat spaces.
+            try
+            {
+                var wrapper = JsonNode.Parse(text.TrimStart())!.AsObject();
+                var inner = new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase);
+                if (wrapper["headers"] is JsonObject h)
+                    foreach (var (k, v) in h) inner[k] = v?.ToString() ?? "";
+                return Classify(wrapper["status"]!.GetValue<int>(), inner, wrapper["body"]?.GetValue<string>() ?? "null", durationMs);
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or NullReferenceException)
+            {
+                return new CallOutcome.Failed(status, durationMs, Error("ProtocolError", $"unreadable streamed response: {ex.Message}"), false, null);
+            }
+        }
+        var noRetry = headers.TryGetValue(Headers.NoRetry, out var nr) && nr.Equals("true", StringComparison.OrdinalIgnoreCase);
+        var retryAfter = ParseRetryAfter(headers.GetValueOrDefault(Headers.RetryAfter));
+        var isSdk = headers.ContainsKey(Headers.Sdk);
+        if (status is 200 or 206 && !isSdk)
+            return new CallOutcome.Failed(status, durationMs, Error("ProtocolError", $"answer {status} did not come from an SDK (no {Headers.Sdk} header); is the URL right?"), false, retryAfter);
+        JsonNode? body;
+        try
+        {
+            body = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            if (status is 200 or 206)
+                return new CallOutcome.Failed(status, durationMs, Error("ProtocolError", "SDK answered with invalid JSON"), false, retryAfter);
+            body = JsonValue.Create(text.Length > 2000 ? text[..2000] : text);
+        }
+        switch (status)
+        {
+            case 200:
+                return new CallOutcome.Completed(status, durationMs, body);
+            case 206:
+            {
+                int? version = int.TryParse(headers.GetValueOrDefault(Headers.RequestVersion), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
+                List<Op> ops;
+                try
+                {
+                    ops = body switch
+                    {
+                        JsonArray a => a.Deserialize<List<Op>>(ProtocolJson.Options) ?? [],
+                        JsonObject o => [o.Deserialize<Op>(ProtocolJson.Options)!],
+                        _ => [],
+                    };
+                }
+                catch (JsonException ex)
+                {
+                    return new CallOutcome.Failed(status, durationMs, Error("ProtocolError", $"unreadable ops: {ex.Message}"), false, retryAfter);
+                }
+                return new CallOutcome.Ops(status, durationMs, ops, noRetry, retryAfter, version);
+            }
+            case 401:
+                // The SDKs answer 401 to a missing, stale or wrong signature, and to a request without a body.
+                return new CallOutcome.Failed(status, durationMs, Error("Unauthorized",
+                    "the app answered 401: it rejected the request signature; the app's signing key must match the server's signing_key (or it is in cloud mode while the server has none)"),
+                    false, retryAfter);
+            default:
+                var error = body is JsonObject ? body : Error("Error", $"app answered {status}: {body?.ToJsonString() ?? "(empty)"}");
+                return new CallOutcome.Failed(status, durationMs, error, noRetry, retryAfter);
+        }
+    }
+
+    /// <summary>Seven characters or fewer is integer seconds; longer is a date (the Inngest rule).</summary>
+    internal static TimeSpan? ParseRetryAfter(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        value = value.Trim();
+        if (value.Length <= 7 && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)) return TimeSpan.FromSeconds(seconds);
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at - DateTimeOffset.UtcNow : null;
+    }
+
+    internal static JsonObject Error(string name, string message) => new() { ["name"] = name, ["message"] = message };
+
+    private static string WithStepId(string url, string stepId)
+    {
+        var uri = new Uri(url);
+        var query = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Where(p => !p.StartsWith("stepId=", StringComparison.Ordinal))
+            .Append("stepId=" + Uri.EscapeDataString(stepId));
+        return new UriBuilder(uri) { Query = string.Join("&", query) }.Uri.ToString();
+    }
+}

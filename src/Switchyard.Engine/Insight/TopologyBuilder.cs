@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using Switchyard.Configuration;
+using Switchyard.Engine.Registry;
+using Switchyard.Engine.Model;
+using Switchyard.Engine.Storage;
+
+namespace Switchyard.Engine.Insight;
+
+/// <summary>The wiring map, generated from live registration, configuration and observed history: components with
+/// their addresses, stores, apps with their functions, and edges event → function (triggers), cron → function,
+/// function → event (events its steps sent) and function → function (invokes).</summary>
+public sealed class TopologyBuilder(IStore store, FunctionRegistry registry, ServerOptions options)
+{
+    /// <summary>How much recent history is scanned for observed edges.</summary>
+    public const int HistoryWindow = 50_000;
+
+    /// <summary>Builds the map.</summary>
+    public async Task<JsonObject> BuildAsync(CancellationToken ct)
+    {
+        var snapshot = registry.Current;
+        var components = new JsonArray
+        {
+            new JsonObject { ["name"] = "bus server", ["kind"] = "server", ["address"] = options.ClientUrl.ToString().TrimEnd('/'), ["port"] = options.ClientUrl.Port },
+        };
+        var stores = new JsonArray { new JsonObject { ["kind"] = store.Kind, ["location"] = store.Location } };
+        var apps = new JsonArray();
+        var edges = new JsonArray();
+        foreach (var app in snapshot.Apps)
+        {
+            var uri = Uri.TryCreate(app.Url, UriKind.Absolute, out var u) ? u : null;
+            var functions = new JsonArray();
+            foreach (var fn in snapshot.Functions.Where(f => f.AppId == app.Id))
+            {
+                var owner = snapshot.Function(fn.Id)?.AppId == app.Id;
+                functions.Add(new JsonObject
+                {
+                    ["id"] = fn.Id, ["name"] = fn.Name, ["paused"] = fn.Paused, ["owner"] = owner,
+                    ["triggers"] = new JsonArray(fn.Config.Triggers.Select(t => (JsonNode)new JsonObject
+                    {
+                        ["event"] = t.Event, ["cron"] = t.Cron, ["expression"] = t.Expression,
+                    }).ToArray()),
+                });
+                if (!owner) continue;
+                foreach (var t in fn.Config.Triggers)
+                {
+                    if (t.Event is not null) edges.Add(Edge("event", t.Event, "function", fn.Id, "triggers", t.Expression));
+                    if (t.Cron is not null) edges.Add(Edge("cron", t.Cron, "function", fn.Id, "schedules", null));
+                }
+            }
+            apps.Add(new JsonObject
+            {
+                ["id"] = app.Id, ["role"] = snapshot.Role(app.Id), ["url"] = app.Url, ["host"] = uri?.Host, ["port"] = uri?.Port, ["sdk"] = app.Sdk, ["syncedAt"] = app.SyncedAt,
+                ["functions"] = functions,
+            });
+        }
+        var (sends, invokes) = await store.Reader.ObservedEdgesAsync(HistoryWindow, ct);
+        foreach (var (fn, name) in sends) edges.Add(Edge("function", fn, "event", name, "sends", null));
+        foreach (var (fn, target) in invokes.Where(i => i.Invoked.Length > 0)) edges.Add(Edge("function", fn, "function", target, "invokes", null));
+        return new JsonObject
+        {
+            ["generatedAt"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            ["components"] = components, ["stores"] = stores, ["apps"] = apps, ["edges"] = edges,
+        };
+    }
+
+    private static JsonObject Edge(string fromKind, string from, string toKind, string to, string kind, string? condition)
+    {
+        var edge = new JsonObject { ["fromKind"] = fromKind, ["from"] = from, ["toKind"] = toKind, ["to"] = to, ["kind"] = kind };
+        if (condition is not null) edge["if"] = condition;
+        return edge;
+    }
+}

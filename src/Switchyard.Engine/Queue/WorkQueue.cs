@@ -1,0 +1,37 @@
+using Switchyard.Engine.Model;
+using Switchyard.Engine.Storage;
+
+namespace Switchyard.Engine.Queue;
+
+/// <summary>Writes queue items inside a transaction and tells its observers after commit: an item is never
+/// dispatched before it is durable.</summary>
+public sealed class WorkQueue
+{
+    private volatile IQueueObserver[] _observers = [];
+    private readonly Lock _lock = new();
+
+    /// <summary>Adds an observer told of every committed item from now on.</summary>
+    public void Subscribe(IQueueObserver observer)
+    {
+        lock (_lock) _observers = [.. _observers, observer];
+    }
+
+    /// <summary>Enqueues <paramref name="item"/> in <paramref name="tx"/>.</summary>
+    public void Enqueue(IStoreTransaction tx, QueueItem item)
+    {
+        tx.Enqueue(item);
+        var observers = _observers;
+        if (observers.Length == 0) return;
+        tx.OnCommitted(() =>
+        {
+            foreach (var observer in observers) observer.Committed(item);
+        });
+    }
+
+    /// <summary>A fresh id for a call or timer. Applying a response is guarded by removing the item that caused it,
+    /// so fresh ids cannot double work.</summary>
+    public static string NewId(string runId, string stepId) => $"{runId}:{stepId}:{Ulid.NewUlid()}";
+
+    /// <summary>Id of a planned step's first call: deterministic, so planning the same step twice is a no-op.</summary>
+    public static string PlannedId(string runId, string hash) => $"{runId}:{hash}:plan";
+}

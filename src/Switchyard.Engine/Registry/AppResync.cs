@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Switchyard.Configuration;
+
+using Switchyard.Engine.Model;
+
+namespace Switchyard.Engine.Registry;
+
+/// <summary>Syncs the configured apps at start and, in dev mode, re-syncs every known app periodically so that a
+/// restarted app's new function set replaces its old one without anyone running <c>yard sync</c>.</summary>
+public sealed class AppResync(AppSync sync, FunctionRegistry registry, ServerOptions options, ILogger<AppResync> logger) : BackgroundService
+{
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        foreach (var url in options.AppList)
+        {
+            var result = await SyncWithRetryAsync(url, stoppingToken);
+            if (result.Ok) logger.LogInformation("synced app at {Url}", url);
+        }
+        if (!options.Dev || options.ResyncInterval <= TimeSpan.Zero) return;
+        using var timer = new PeriodicTimer(options.ResyncInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var urls = registry.Current.Apps.Select(a => a.Url).Concat(options.AppList).Distinct(StringComparer.OrdinalIgnoreCase);
+                foreach (var url in urls) await sync.SyncAsync(url, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task<AppSync.Result> SyncWithRetryAsync(string url, CancellationToken ct)
+    {
+        // Apps started together with the server may need a moment before they listen.
+        AppSync.Result result = new(false, 0, "", false);
+        for (var attempt = 0; attempt < 10 && !ct.IsCancellationRequested; attempt++)
+        {
+            result = await sync.SyncAsync(url, ct);
+            if (result.Ok) return result;
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(1 << attempt, 10)), ct);
+        }
+        logger.LogWarning("could not sync {Url}: {Message}", url, result.Message);
+        return result;
+    }
+}

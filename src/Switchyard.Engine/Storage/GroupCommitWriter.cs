@@ -1,0 +1,159 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Switchyard.Engine.Storage;
+
+/// <summary>One writer thread that takes every pending write, runs them in a single transaction (each inside a
+/// savepoint, so one failing caller does not undo the others) and commits once: many small durable writes cost one
+/// fsync. Callers are answered only after the commit; post-commit actions run before they are answered. Stores
+/// supply the transaction primitives.</summary>
+public abstract class GroupCommitWriter : IAsyncDisposable
+{
+    private const int MaxBatch = 1024;
+    private readonly Channel<IWork> _queue = Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ILogger _logger;
+    private Thread? _thread;
+
+    /// <summary>Creates the writer; call <see cref="StartWriter"/> once the connection is open.</summary>
+    protected GroupCommitWriter(ILogger logger) => _logger = logger;
+
+    /// <summary>The transaction view handed to work items.</summary>
+    protected abstract IStoreTransaction Transaction { get; }
+
+    /// <summary>Starts a transaction and sets <see cref="IStoreTransaction.Now"/>.</summary>
+    protected abstract void Begin(long now);
+    /// <summary>Marks a savepoint before one caller's work.</summary>
+    protected abstract void Savepoint();
+    /// <summary>Keeps the work since the savepoint.</summary>
+    protected abstract void Release();
+    /// <summary>Undoes the work since the savepoint.</summary>
+    protected abstract void RollbackToSavepoint();
+    /// <summary>Commits durably.</summary>
+    protected abstract void Commit();
+    /// <summary>Abandons the transaction after a failed commit.</summary>
+    protected abstract void Rollback();
+    /// <summary>Actions registered by the committed work, in order.</summary>
+    protected abstract IReadOnlyList<Action> Callbacks { get; }
+    /// <summary>How many callbacks are registered (to drop those of a failed work).</summary>
+    protected abstract int CallbackMark { get; }
+    /// <summary>Drops callbacks registered after <paramref name="mark"/>.</summary>
+    protected abstract void TruncateCallbacks(int mark);
+    /// <summary>True when an exception is a transient conflict worth running the work again (deadlock, serialization).</summary>
+    protected virtual bool IsTransient(Exception ex) => false;
+
+    /// <summary>Queues work for the next transaction; completes after the commit.</summary>
+    protected Task<T> Enqueue<T>(Func<IStoreTransaction, T> work)
+    {
+        var item = new Work<T>(work);
+        if (!_queue.Writer.TryWrite(item)) throw new ObjectDisposedException(GetType().Name, "the store is closed");
+        return item.Task;
+    }
+
+    /// <summary>Starts the writer thread.</summary>
+    protected void StartWriter(string name)
+    {
+        _thread = new Thread(Loop) { IsBackground = true, Name = name };
+        _thread.Start();
+    }
+
+    private void Loop()
+    {
+        var batch = new List<IWork>(MaxBatch);
+        var done = new List<IWork>(MaxBatch);
+        while (true)
+        {
+            if (!_queue.Reader.TryRead(out var first))
+            {
+                if (!_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) break;
+                continue;
+            }
+            batch.Add(first);
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next)) batch.Add(next);
+            RunBatch(batch, done);
+            batch.Clear();
+            done.Clear();
+        }
+    }
+
+    private void RunBatch(List<IWork> batch, List<IWork> done)
+    {
+        try
+        {
+            Begin(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        }
+        catch (Exception ex)
+        {
+            foreach (var w in batch) w.Fail(ex);
+            return;
+        }
+        foreach (var work in batch)
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                var mark = CallbackMark;
+                Savepoint();
+                try
+                {
+                    work.Run(Transaction);
+                    Release();
+                    done.Add(work);
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    RollbackToSavepoint();
+                    Release();
+                    TruncateCallbacks(mark);
+                    // Events raised by the failed work were never ingested; they must not leak into the next work.
+                    Transaction.TakeRaised();
+                    if (IsTransient(ex) && attempt < 3) continue;
+                    work.Fail(ex);
+                    break;
+                }
+            }
+        }
+        try
+        {
+            Commit();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "commit failed; {Count} writes rejected", done.Count);
+            try { Rollback(); } catch (Exception rollbackError) { _logger.LogDebug(rollbackError, "rollback after a failed commit failed"); }
+            foreach (var w in done) w.Fail(ex);
+            return;
+        }
+        foreach (var callback in Callbacks)
+        {
+            try { callback(); }
+            catch (Exception ex) { _logger.LogError(ex, "post-commit action failed"); }
+        }
+        foreach (var w in done) w.Complete();
+    }
+
+    /// <summary>Stops taking work, finishes what is queued and closes.</summary>
+    public virtual async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_thread is not null) await Task.Run(() => _thread.Join());
+        GC.SuppressFinalize(this);
+    }
+
+    private interface IWork
+    {
+        void Run(IStoreTransaction tx);
+        void Complete();
+        void Fail(Exception ex);
+    }
+
+    private sealed class Work<T>(Func<IStoreTransaction, T> work) : IWork
+    {
+        private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Task => _tcs.Task;
+        public void Run(IStoreTransaction tx) => _result = work(tx);
+        public void Complete() => _tcs.TrySetResult(_result);
+        public void Fail(Exception ex) => _tcs.TrySetException(ex);
+    }
+}

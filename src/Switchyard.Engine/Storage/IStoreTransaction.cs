@@ -1,0 +1,98 @@
+using Switchyard.Engine.Events;
+using Switchyard.Engine.Model;
+using Switchyard.Engine.Execution;
+using Switchyard.Engine.Queue;
+using Switchyard.Engine.Registry;
+using Switchyard.Engine.Runs;
+using Switchyard.Engine.Triggers;
+
+namespace Switchyard.Engine.Storage;
+
+/// <summary>Primitive writes and the reads they depend on, inside one transaction. Engine logic is written once
+/// against this interface and runs unchanged on every store.</summary>
+public interface IStoreTransaction
+{
+    /// <summary>Current time, Unix ms, fixed for the transaction's callers.</summary>
+    long Now { get; }
+
+    /// <summary>Registers an action to run after the transaction commits durably.</summary>
+    void OnCommitted(Action action);
+
+    /// <summary>Raises an internal event (<c>inngest/function.finished</c>, <c>inngest/function.failed</c>) in this
+    /// transaction. Engine code that ends runs raises events instead of calling ingest, which would loop back into it;
+    /// the engine ingests every raised event before the transaction commits, through the same path as every other
+    /// event (see <c>EventIngest.IngestRaised</c>).</summary>
+    void Raise(IncomingEvent internalEvent);
+
+    /// <summary>Takes the events raised since the last call (empty when none).</summary>
+    IReadOnlyList<IncomingEvent> TakeRaised();
+
+    // Events
+    /// <summary>Claims an event id: true when no event with this id was received at or after
+    /// <paramref name="sinceMs"/>, and the caller then stores the event in the same transaction; false for a
+    /// duplicate. Claim-and-store by concurrent transactions (other replicas) is serialized, so exactly one stores it.</summary>
+    bool ClaimEventId(string id, long sinceMs);
+    /// <summary>Stores an event and returns its sequence number.</summary>
+    long InsertEvent(StoredEvent stored);
+    /// <summary>Events named <paramref name="name"/> stored after a lookback position taken with
+    /// <see cref="IStoreReader.LookbackPositionAsync"/>, oldest first.</summary>
+    IReadOnlyList<StoredEvent> EventsSince(string name, long position, int limit);
+    /// <summary>The event with this sequence number.</summary>
+    StoredEvent? EventBySeq(long seq);
+
+    // Key-value state (flow-control buckets, idempotency keys, subscriptions). Expired entries read as absent.
+    /// <summary>The value under (<paramref name="ns"/>, <paramref name="key"/>), or null when absent or expired.</summary>
+    string? KvGet(string ns, string key);
+    /// <summary>Sets a value; <paramref name="expiresAt"/> (Unix ms) makes it vanish after that time.</summary>
+    void KvPut(string ns, string key, string value, long? expiresAt);
+    /// <summary>Removes a value; false when it was absent.</summary>
+    bool KvDelete(string ns, string key);
+    /// <summary>Live entries of a namespace, by key.</summary>
+    IReadOnlyList<(string Key, string Value, long? ExpiresAt)> KvList(string ns);
+    /// <summary>Deletes expired entries; returns how many.</summary>
+    int KvPrune();
+
+    // Registry
+    /// <summary>Inserts or replaces an app.</summary>
+    void UpsertApp(AppRecord app);
+    /// <summary>Makes <paramref name="functions"/> the app's whole function set and returns the ids removed.</summary>
+    IReadOnlyList<string> ReplaceFunctions(string appId, IReadOnlyList<FunctionRecord> functions);
+    /// <summary>Sets a function's paused flag; false when it does not exist.</summary>
+    bool SetPaused(string functionId, bool paused);
+
+    // Runs
+    /// <summary>Inserts a run.</summary>
+    void InsertRun(RunRecord run);
+    /// <summary>Reads a run.</summary>
+    RunRecord? GetRun(string runId);
+    /// <summary>Replaces a run's mutable fields.</summary>
+    void UpdateRun(RunRecord run);
+    /// <summary>Memoizes a step value; false (and nothing written) when the step already has one.</summary>
+    bool InsertStep(string runId, string hash, string? name, string valueJson);
+    /// <summary>Appends to a run's history.</summary>
+    void AppendHistory(HistoryEntry entry);
+    /// <summary>Records a trigger decision.</summary>
+    void InsertDecision(Decision decision);
+
+    // Queue
+    /// <summary>Adds a queue item; a no-op when one with the same id exists.</summary>
+    void Enqueue(QueueItem item);
+    /// <summary>Removes a queue item; false when it was already gone (the work was applied before).</summary>
+    bool Dequeue(string itemId);
+    /// <summary>Removes all queue items of a run and returns their ids.</summary>
+    IReadOnlyList<string> DequeueRun(string runId);
+
+    // Waits
+    /// <summary>Adds a wait.</summary>
+    void InsertWait(WaitRecord wait);
+    /// <summary>Open event and cancel waits for an event name.</summary>
+    IReadOnlyList<WaitRecord> WaitsForEvent(string eventName);
+    /// <summary>Open invoke waits for a child run.</summary>
+    WaitRecord? WaitForChild(string childRunId);
+    /// <summary>Reads a wait.</summary>
+    WaitRecord? GetWait(string waitId);
+    /// <summary>Removes a wait; false when it was already gone.</summary>
+    bool DeleteWait(string waitId);
+    /// <summary>Removes all waits of a run.</summary>
+    void DeleteWaits(string runId);
+}

@@ -1,0 +1,59 @@
+using System.Data.Common;
+using System.Text.Json;
+using Switchyard.Protocol;
+using Switchyard.Protocol.Functions;
+using Switchyard.Engine.Events;
+using Switchyard.Engine.Model;
+using Switchyard.Engine.Execution;
+using Switchyard.Engine.Queue;
+using Switchyard.Engine.Registry;
+using Switchyard.Engine.Runs;
+using Switchyard.Engine.Triggers;
+
+namespace Switchyard.Engine.Storage;
+
+/// <summary>Column lists and row mappers shared by every store's writer and reader, so each table is mapped once.</summary>
+internal static class StoreRows
+{
+    public const string EventColumns = "seq, id, name, body, ts, received_at, source";
+    public const string AppColumns = "id, url, sdk, framework, checksum, synced_at, created_at, function_count";
+    public const string FunctionColumns = "id, app_id, config, paused, updated_at";
+    public const string RunColumns = "id, function_id, app_id, event_id, event_seq, status, created_at, started_at, ended_at, output, error, version, force_plan, pending, parent_run_id, parent_step, flow, batch";
+    public const string QueueColumns = "id, run_id, kind, step_id, attempt, due_at, payload";
+    public const string WaitColumns = "id, run_id, step_hash, kind, event_name, expression, correlation, expires_at, created_at";
+    public const string HistoryColumns = "seq, run_id, at, kind, step_hash, step_name, op, attempt, duration_ms, detail";
+    public const string DecisionColumns = "event_id, event_seq, function_id, outcome, reason, run_id, at";
+
+    public static StoredEvent Event(DbDataReader r) =>
+        new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.GetString(6));
+
+    public static AppRecord App(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), Str(r, 2), Str(r, 3), r.GetString(4), r.GetInt64(5), r.GetInt64(6), r.GetInt32(7));
+
+    public static FunctionRecord Function(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), JsonSerializer.Deserialize<FunctionConfig>(r.GetString(2), ProtocolJson.Options)!, r.GetInt64(3) != 0, r.GetInt64(4));
+
+    public static RunRecord Run(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetString(5), r.GetInt64(6),
+        Long(r, 7), Long(r, 8), Str(r, 9), Str(r, 10), r.GetInt32(11), r.GetInt64(12) != 0,
+        JsonSerializer.Deserialize<string[]>(r.GetString(13)) ?? [], Str(r, 14), Str(r, 15),
+        Str(r, 16), r.IsDBNull(17) ? null : JsonSerializer.Deserialize<long[]>(r.GetString(17)));
+
+    public static QueueItem Queue(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt64(5), Str(r, 6));
+
+    public static WaitRecord Wait(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), Str(r, 4), Str(r, 5), Str(r, 6), r.GetInt64(7), r.GetInt64(8));
+
+    public static HistoryEntry History(DbDataReader r) =>
+        new(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), Str(r, 4), Str(r, 5), Str(r, 6), r.GetInt32(7),
+            r.IsDBNull(8) ? null : r.GetDouble(8), Str(r, 9));
+
+    public static Decision Decision(DbDataReader r) =>
+        new(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), Str(r, 5), r.GetInt64(6));
+
+    public static string Pending(IReadOnlyList<string> pending) => JsonSerializer.Serialize(pending);
+
+    private static string? Str(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    private static long? Long(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+}

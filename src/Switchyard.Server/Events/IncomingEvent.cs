@@ -1,6 +1,0 @@
-using System.Text.Json.Nodes;
-
-namespace Switchyard.Server.Events;
-
-/// <summary>A validated event from a request, before the server assigns what is missing.</summary>
-public sealed record IncomingEvent(string Name, JsonObject Data, string? Id, long? Ts, JsonObject? User, string? V);

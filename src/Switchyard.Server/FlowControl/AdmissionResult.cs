@@ -1,4 +1,0 @@
-namespace Switchyard.Server.FlowControl;
-
-/// <summary>What flow control decided for a matched event: the decision outcome, why, and the run involved.</summary>
-public sealed record AdmissionResult(string Outcome, string Reason, string? RunId);

@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+using Switchyard.Engine.Storage;
+using Switchyard.Engine.Model;
+using Switchyard.Engine.Queue;
+using Switchyard.Engine.Execution;
+using Switchyard.Configuration;
+
+namespace Switchyard.Storage.Postgres;
+
+/// <summary>The scale-out store: several server replicas share one PostgreSQL database. Writes are group-committed
+/// per replica (one transaction, one WAL flush for many callers); conflicts between replicas are serialized by row
+/// and advisory locks taken where the engine decides (see <see cref="PostgresTransaction"/>), and a deadlock or
+/// serialization failure reruns the affected work.</summary>
+public sealed class PostgresStore : GroupCommitWriter, IStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private NpgsqlConnection? _writer;
+    private PostgresTransaction? _tx;
+
+    /// <summary>Connects to <paramref name="connectionString"/> (a <c>postgres://</c> URL or a keyword string).</summary>
+    public PostgresStore(string connectionString, ILogger<PostgresStore> logger) : base(logger)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(PostgresUrl.ToConnectionString(connectionString)) { Enlist = false };
+        // Calls, readers, the writer and the scheduler share the pool; the default 100 is tight at 256 calls in flight.
+        if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("Max Pool Size", StringComparison.OrdinalIgnoreCase))
+            builder.MaxPoolSize = 200;
+        ConnectionString = builder.ConnectionString;
+        Location = $"{builder.Host}:{builder.Port}/{builder.Database}";
+        _dataSource = NpgsqlDataSource.Create(ConnectionString);
+        Reader = new PostgresReader(_dataSource);
+    }
+
+    /// <summary>The connection string in effect (for the scheduler's own connections).</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The pooled data source.</summary>
+    public NpgsqlDataSource DataSource => _dataSource;
+
+    /// <inheritdoc />
+    public string Kind => "postgres";
+
+    /// <inheritdoc />
+    public string Location { get; }
+
+    /// <inheritdoc />
+    public IStoreReader Reader { get; }
+
+    /// <inheritdoc />
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        _writer = await _dataSource.OpenConnectionAsync(cancellationToken);
+        PostgresSchema.Migrate(_writer);
+        _tx = new PostgresTransaction(_writer);
+        StartWriter("switchyard-postgres-writer");
+    }
+
+    /// <inheritdoc />
+    public Task<T> WriteAsync<T>(Func<IStoreTransaction, T> work, CancellationToken cancellationToken = default) => Enqueue(work);
+
+    /// <inheritdoc />
+    public Task<T> WriteTelemetryAsync<T>(Func<ITelemetryTransaction, T> work, CancellationToken cancellationToken = default) =>
+        Enqueue(tx => work((ITelemetryTransaction)tx));
+
+    /// <inheritdoc />
+    protected override IStoreTransaction Transaction => _tx!;
+    /// <inheritdoc />
+    protected override IReadOnlyList<Action> Callbacks => _tx!.Callbacks;
+    /// <inheritdoc />
+    protected override int CallbackMark => _tx!.CallbackMark;
+    /// <inheritdoc />
+    protected override void TruncateCallbacks(int mark) => _tx!.TruncateCallbacks(mark);
+
+    /// <inheritdoc />
+    protected override void Begin(long now)
+    {
+        _tx!.Reset();
+        _tx.Now = now;
+        _tx.Transaction = _writer!.BeginTransaction();
+    }
+
+    /// <inheritdoc />
+    protected override void Savepoint() => _tx!.Transaction!.Save("w");
+    /// <inheritdoc />
+    protected override void Release() => _tx!.Transaction!.Release("w");
+    /// <inheritdoc />
+    protected override void RollbackToSavepoint() => _tx!.Transaction!.Rollback("w");
+
+    /// <inheritdoc />
+    protected override void Commit()
+    {
+        _tx!.Transaction!.Commit();
+        _tx.Transaction.Dispose();
+        _tx.Transaction = null;
+    }
+
+    /// <inheritdoc />
+    protected override void Rollback()
+    {
+        _tx!.Transaction?.Rollback();
+        _tx.Transaction?.Dispose();
+        _tx.Transaction = null;
+    }
+
+    /// <inheritdoc />
+    protected override bool IsTransient(Exception ex) =>
+        ex is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+
+    /// <inheritdoc />
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _tx?.Dispose();
+        if (_writer is not null) await _writer.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
+}

@@ -1,0 +1,255 @@
+using System.Data.Common;
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using Switchyard.Protocol;
+using Switchyard.Engine.Events;
+using Switchyard.Engine.Model;
+using Switchyard.Engine.Execution;
+using Switchyard.Engine.Queue;
+using Switchyard.Engine.Registry;
+using Switchyard.Engine.Runs;
+using Switchyard.Engine.Triggers;
+
+using Switchyard.Engine.Storage;
+using Switchyard.Configuration;
+
+namespace Switchyard.Storage.Postgres;
+
+/// <summary>The writer connection's view of the current PostgreSQL transaction. Several replicas write at once, so
+/// reads that decide a write lock what they read: runs with <c>FOR UPDATE</c>, and absent rows (event ids, kv keys,
+/// waits per event name) with transaction-scoped advisory locks.</summary>
+internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreTransaction, ITelemetryTransaction, IDisposable
+{
+    private readonly Dictionary<string, NpgsqlCommand> _commands = new(StringComparer.Ordinal);
+    private readonly List<Action> _callbacks = [];
+    private readonly List<IncomingEvent> _raised = [];
+    private bool _notified;
+
+    public NpgsqlTransaction? Transaction { get; set; }
+    public long Now { get; set; }
+    public IReadOnlyList<Action> Callbacks => _callbacks;
+    public int CallbackMark => _callbacks.Count;
+    public void TruncateCallbacks(int mark) => _callbacks.RemoveRange(mark, _callbacks.Count - mark);
+
+    public void Reset()
+    {
+        _callbacks.Clear();
+        _notified = false;
+    }
+
+    public void OnCommitted(Action action) => _callbacks.Add(action);
+
+    /// <inheritdoc />
+    public void Raise(IncomingEvent internalEvent) => _raised.Add(internalEvent);
+
+    /// <inheritdoc />
+    public IReadOnlyList<IncomingEvent> TakeRaised()
+    {
+        if (_raised.Count == 0) return [];
+        var taken = _raised.ToArray();
+        _raised.Clear();
+        return taken;
+    }
+
+    public void Execute(string sql) => Command(sql).ExecuteNonQuery();
+
+    // Events
+
+    public bool ClaimEventId(string id, long sinceMs) => Command(
+        """
+        INSERT INTO event_ids(id, received_at) VALUES ($1, $2)
+        ON CONFLICT (id) DO UPDATE SET received_at = EXCLUDED.received_at WHERE event_ids.received_at < $3
+        RETURNING 1
+        """, S(id), L(Now), L(sinceMs)).ExecuteScalar() is not null;
+
+    public long InsertEvent(StoredEvent e) => (long)Command(
+        "INSERT INTO events(id, name, body, ts, received_at, source) VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq",
+        S(e.Id), S(e.Name), S(e.Body), L(e.Ts), L(e.ReceivedAt), S(e.Source)).ExecuteScalar()!;
+
+    // Replicas commit out of sequence order, so the lookback position is a time (see PostgresReader).
+    public IReadOnlyList<StoredEvent> EventsSince(string name, long position, int limit) => Query(
+        $"SELECT {StoreRows.EventColumns} FROM events WHERE name = $1 AND received_at > $2 ORDER BY seq LIMIT $3", StoreRows.Event, S(name), L(position), I(limit));
+
+    public StoredEvent? EventBySeq(long seq) =>
+        Query($"SELECT {StoreRows.EventColumns} FROM events WHERE seq = $1", StoreRows.Event, L(seq)).FirstOrDefault();
+
+    // Key-value state
+
+    public string? KvGet(string ns, string key)
+    {
+        // Two replicas deciding on the same absent key (an idempotency key, a debounce) must not both see "absent".
+        // The lock and the read are one round trip: the lock is taken before the row is read.
+        // Lock, then read in a separate statement: a statement's snapshot is taken when it starts, so a read in the
+        // same statement as the lock wait would miss what the holder committed.
+        Lock("kv", ns + "\u001f" + key);
+        return Command("SELECT value FROM kv WHERE ns = $1 AND key = $2 AND (expires_at IS NULL OR expires_at > $3)", S(ns), S(key), L(Now)).ExecuteScalar() as string;
+    }
+
+    public void KvPut(string ns, string key, string value, long? expiresAt) => Command(
+        """
+        INSERT INTO kv(ns, key, value, expires_at, updated_at) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (ns, key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at
+        """, S(ns), S(key), S(value), L(expiresAt), L(Now)).ExecuteNonQuery();
+
+    public bool KvDelete(string ns, string key) => Command("DELETE FROM kv WHERE ns = $1 AND key = $2", S(ns), S(key)).ExecuteNonQuery() > 0;
+
+    public IReadOnlyList<(string Key, string Value, long? ExpiresAt)> KvList(string ns) => Query(
+        "SELECT key, value, expires_at FROM kv WHERE ns = $1 AND (expires_at IS NULL OR expires_at > $2) ORDER BY key",
+        r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), S(ns), L(Now));
+
+    public int KvPrune() => Command("DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= $1", L(Now)).ExecuteNonQuery();
+
+    // Registry
+
+    public void UpsertApp(AppRecord a) => Command(
+        $"""
+        INSERT INTO apps({StoreRows.AppColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        ON CONFLICT (id) DO UPDATE SET url = EXCLUDED.url, sdk = EXCLUDED.sdk, framework = EXCLUDED.framework, checksum = EXCLUDED.checksum,
+            synced_at = EXCLUDED.synced_at, created_at = EXCLUDED.created_at, function_count = EXCLUDED.function_count
+        """, S(a.Id), S(a.Url), S(a.Sdk), S(a.Framework), S(a.Checksum), L(a.SyncedAt), L(a.CreatedAt), I(a.FunctionCount)).ExecuteNonQuery();
+
+    public IReadOnlyList<string> ReplaceFunctions(string appId, IReadOnlyList<FunctionRecord> functions)
+    {
+        Lock("app", appId);
+        var existing = Query("SELECT id, paused FROM functions WHERE app_id = $1", r => (Id: r.GetString(0), Paused: r.GetInt32(1) != 0), S(appId));
+        var keep = functions.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+        var removed = existing.Where(e => !keep.Contains(e.Id)).Select(e => e.Id).ToList();
+        foreach (var id in removed) Command("DELETE FROM functions WHERE id = $1 AND app_id = $2", S(id), S(appId)).ExecuteNonQuery();
+        var paused = existing.Where(e => e.Paused).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var f in functions)
+        {
+            Command($"""
+                INSERT INTO functions({StoreRows.FunctionColumns}) VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (id, app_id) DO UPDATE SET config = EXCLUDED.config, paused = EXCLUDED.paused, updated_at = EXCLUDED.updated_at
+                """, S(f.Id), S(f.AppId), S(JsonSerializer.Serialize(f.Config, ProtocolJson.Options)), I(paused.Contains(f.Id) || f.Paused ? 1 : 0), L(f.UpdatedAt)).ExecuteNonQuery();
+        }
+        return removed;
+    }
+
+    public bool SetPaused(string functionId, bool paused) =>
+        Command("UPDATE functions SET paused = $2 WHERE id = $1", S(functionId), I(paused ? 1 : 0)).ExecuteNonQuery() > 0;
+
+    // Runs
+
+    public void InsertRun(RunRecord r) => Command(
+        $"INSERT INTO runs({StoreRows.RunColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+        S(r.Id), S(r.FunctionId), S(r.AppId), S(r.EventId), L(r.EventSeq), S(r.Status), L(r.CreatedAt), L(r.StartedAt), L(r.EndedAt), S(r.Output), S(r.Error),
+        I(r.Version), I(r.ForcePlan ? 1 : 0), S(StoreRows.Pending(r.Pending)), S(r.ParentRunId), S(r.ParentStep), S(r.Flow),
+        S(r.Batch is null ? null : JsonSerializer.Serialize(r.Batch))).ExecuteNonQuery();
+
+    // Everything that changes a run reads it first: locking the row here serializes replicas working on one run.
+    public RunRecord? GetRun(string runId) =>
+        Query($"SELECT {StoreRows.RunColumns} FROM runs WHERE id = $1 FOR UPDATE", StoreRows.Run, S(runId)).FirstOrDefault();
+
+    public void UpdateRun(RunRecord r) => Command(
+        "UPDATE runs SET status = $2, started_at = $3, ended_at = $4, output = $5, error = $6, version = $7, force_plan = $8, pending = $9 WHERE id = $1",
+        S(r.Id), S(r.Status), L(r.StartedAt), L(r.EndedAt), S(r.Output), S(r.Error), I(r.Version), I(r.ForcePlan ? 1 : 0), S(StoreRows.Pending(r.Pending))).ExecuteNonQuery();
+
+    public bool InsertStep(string runId, string hash, string? name, string valueJson) => Command(
+        """
+        INSERT INTO steps(run_id, hash, seq, name, value)
+        VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM steps WHERE run_id = $1), $3, $4)
+        ON CONFLICT (run_id, hash) DO NOTHING
+        """, S(runId), S(hash), S(name), S(valueJson)).ExecuteNonQuery() > 0;
+
+    public void AppendHistory(HistoryEntry h) => Command(
+        "INSERT INTO history(run_id, at, kind, step_hash, step_name, op, attempt, duration_ms, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        S(h.RunId), L(h.At), S(h.Kind), S(h.StepHash), S(h.StepName), S(h.Op), I(h.Attempt), D(h.DurationMs), S(h.Detail)).ExecuteNonQuery();
+
+    public void InsertDecision(Decision d) => Command(
+        $"INSERT INTO decisions({StoreRows.DecisionColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        S(d.EventId), L(d.EventSeq), S(d.FunctionId), S(d.Outcome), S(d.Reason), S(d.RunId), L(d.At)).ExecuteNonQuery();
+
+    // Queue
+
+    public void Enqueue(QueueItem q)
+    {
+        Command($"INSERT INTO queue({StoreRows.QueueColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
+            S(q.Id), S(q.RunId), S(q.Kind), S(q.StepId), I(q.Attempt), L(q.DueAt), S(q.Payload)).ExecuteNonQuery();
+        if (_notified) return;
+        // Delivered at commit to every replica's scheduler, so new work is picked up without waiting for a poll.
+        Command("SELECT pg_notify('switchyard_queue', '')").ExecuteNonQuery();
+        _notified = true;
+    }
+
+    public bool Dequeue(string itemId) => Command("DELETE FROM queue WHERE id = $1", S(itemId)).ExecuteNonQuery() > 0;
+
+    public IReadOnlyList<string> DequeueRun(string runId) => Query("DELETE FROM queue WHERE run_id = $1 RETURNING id", r => r.GetString(0), S(runId));
+
+    // Waits
+
+    public void InsertWait(WaitRecord w)
+    {
+        // Serializes with events of the same name being stored, so the lookback and the event path cannot both miss.
+        if (w.EventName is not null) Lock("event", w.EventName);
+        Command($"""
+            INSERT INTO waits({StoreRows.WaitColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            ON CONFLICT (id) DO UPDATE SET expires_at = EXCLUDED.expires_at
+            """, S(w.Id), S(w.RunId), S(w.StepHash), S(w.Kind), S(w.EventName), S(w.Expression), S(w.Correlation), L(w.ExpiresAt), L(w.CreatedAt)).ExecuteNonQuery();
+    }
+
+    public IReadOnlyList<WaitRecord> WaitsForEvent(string eventName)
+    {
+        Lock("event", eventName);
+        return Query($"SELECT {StoreRows.WaitColumns} FROM waits WHERE event_name = $1 AND kind IN ('event', 'cancel') ORDER BY created_at", StoreRows.Wait, S(eventName));
+    }
+
+    public WaitRecord? WaitForChild(string childRunId) =>
+        Query($"SELECT {StoreRows.WaitColumns} FROM waits WHERE correlation = $1 AND kind = 'invoke'", StoreRows.Wait, S(childRunId)).FirstOrDefault();
+
+    public WaitRecord? GetWait(string waitId) =>
+        Query($"SELECT {StoreRows.WaitColumns} FROM waits WHERE id = $1", StoreRows.Wait, S(waitId)).FirstOrDefault();
+
+    public bool DeleteWait(string waitId) => Command("DELETE FROM waits WHERE id = $1", S(waitId)).ExecuteNonQuery() > 0;
+
+    public void DeleteWaits(string runId) => Command("DELETE FROM waits WHERE run_id = $1", S(runId)).ExecuteNonQuery();
+
+    // Telemetry
+
+    public bool InsertTelemetry(TelemetryRecord t) => Command("""
+        INSERT INTO telemetry(id, ts, received_at, level, source, component, action, duration_ms, success, error, metadata, session_id, system_id, run_id, event_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (id) DO NOTHING
+        """, S(t.Id), L(t.Timestamp), L(t.ReceivedAt), S(t.Level), S(t.Source), S(t.Component), S(t.Action), D(t.DurationMs),
+        I(t.Success is { } ok ? (ok ? 1 : 0) : null), S(t.Error), S(t.Metadata), S(t.SessionId), S(t.SystemId), S(t.RunId), S(t.EventId)).ExecuteNonQuery() > 0;
+
+    public int PruneTelemetry(long beforeMs, int limit) =>
+        Command("DELETE FROM telemetry WHERE seq IN (SELECT seq FROM telemetry WHERE received_at < $1 LIMIT $2)", L(beforeMs), I(limit)).ExecuteNonQuery();
+
+    // Plumbing
+
+    private void Lock(string scope, string key) =>
+        Command("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", S(scope + ":" + key)).ExecuteNonQuery();
+
+    private List<T> Query<T>(string sql, Func<DbDataReader, T> map, params NpgsqlParameter[] args)
+    {
+        using var reader = Command(sql, args).ExecuteReader();
+        var list = new List<T>();
+        while (reader.Read()) list.Add(map(reader));
+        return list;
+    }
+
+    private NpgsqlCommand Command(string sql, params NpgsqlParameter[] args)
+    {
+        if (!_commands.TryGetValue(sql, out var cmd))
+        {
+            cmd = new NpgsqlCommand(sql, connection);
+            foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = a.NpgsqlDbType });
+            _commands[sql] = cmd;
+        }
+        cmd.Transaction = Transaction;
+        for (var i = 0; i < args.Length; i++) cmd.Parameters[i].Value = args[i].Value;
+        return cmd;
+    }
+
+    internal static NpgsqlParameter S(string? v) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)v ?? DBNull.Value };
+    internal static NpgsqlParameter L(long? v) => new() { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)v ?? DBNull.Value };
+    internal static NpgsqlParameter I(int? v) => new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)v ?? DBNull.Value };
+    internal static NpgsqlParameter D(double? v) => new() { NpgsqlDbType = NpgsqlDbType.Double, Value = (object?)v ?? DBNull.Value };
+
+    public void Dispose()
+    {
+        foreach (var cmd in _commands.Values) cmd.Dispose();
+        _commands.Clear();
+    }
+}

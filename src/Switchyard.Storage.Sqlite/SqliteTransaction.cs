@@ -1,0 +1,208 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Switchyard.Protocol;
+using Switchyard.Engine.Events;
+using Switchyard.Engine.Model;
+using Switchyard.Engine.Execution;
+using Switchyard.Engine.Queue;
+using Switchyard.Engine.Registry;
+using Switchyard.Engine.Runs;
+using Switchyard.Engine.Triggers;
+
+using Switchyard.Engine.Storage;
+using Switchyard.Configuration;
+
+namespace Switchyard.Storage.Sqlite;
+
+/// <summary>The writer connection's view of the current transaction. Commands are prepared once and reused:
+/// re-preparing SQL for every row would cost more than the write itself.</summary>
+internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTransaction, ITelemetryTransaction, IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly List<Action> _callbacks = [];
+    private readonly List<IncomingEvent> _raised = [];
+
+    public long Now { get; set; }
+
+    public IReadOnlyList<Action> Callbacks => _callbacks;
+
+    public int CallbackMark => _callbacks.Count;
+
+    public void TruncateCallbacks(int mark) => _callbacks.RemoveRange(mark, _callbacks.Count - mark);
+
+    public void ClearCallbacks() => _callbacks.Clear();
+
+    public void OnCommitted(Action action) => _callbacks.Add(action);
+
+    /// <inheritdoc />
+    public void Raise(IncomingEvent internalEvent) => _raised.Add(internalEvent);
+
+    /// <inheritdoc />
+    public IReadOnlyList<IncomingEvent> TakeRaised()
+    {
+        if (_raised.Count == 0) return [];
+        var taken = _raised.ToArray();
+        _raised.Clear();
+        return taken;
+    }
+
+    public void Execute(string sql) => Command(sql).ExecuteNonQuery();
+
+    // Events
+
+    // One writer: checking the events table is enough, no other transaction can claim the id meanwhile.
+    public bool ClaimEventId(string id, long sinceMs) =>
+        Command("SELECT 1 FROM events WHERE id = $p0 AND received_at >= $p1 LIMIT 1", id, sinceMs).ExecuteScalar() is null;
+
+    public long InsertEvent(StoredEvent e) => Convert.ToInt64(Command(
+        "INSERT INTO events(id, name, body, ts, received_at, source) VALUES ($p0, $p1, $p2, $p3, $p4, $p5) RETURNING seq",
+        e.Id, e.Name, e.Body, e.Ts, e.ReceivedAt, e.Source).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+
+    public IReadOnlyList<StoredEvent> EventsSince(string name, long afterSeq, int limit) => Query(
+        $"SELECT {StoreRows.EventColumns} FROM events WHERE name = $p0 AND seq > $p1 ORDER BY seq LIMIT $p2",
+        StoreRows.Event, name, afterSeq, limit);
+
+    public StoredEvent? EventBySeq(long seq) =>
+        Query($"SELECT {StoreRows.EventColumns} FROM events WHERE seq = $p0", StoreRows.Event, seq).FirstOrDefault();
+
+    // Key-value state
+
+    public string? KvGet(string ns, string key) =>
+        Command("SELECT value FROM kv WHERE ns = $p0 AND key = $p1 AND (expires_at IS NULL OR expires_at > $p2)", ns, key, Now).ExecuteScalar() as string;
+
+    public void KvPut(string ns, string key, string value, long? expiresAt) => Command(
+        "INSERT OR REPLACE INTO kv(ns, key, value, expires_at, updated_at) VALUES ($p0, $p1, $p2, $p3, $p4)",
+        ns, key, value, expiresAt, Now).ExecuteNonQuery();
+
+    public bool KvDelete(string ns, string key) => Command("DELETE FROM kv WHERE ns = $p0 AND key = $p1", ns, key).ExecuteNonQuery() > 0;
+
+    public IReadOnlyList<(string Key, string Value, long? ExpiresAt)> KvList(string ns) => Query(
+        "SELECT key, value, expires_at FROM kv WHERE ns = $p0 AND (expires_at IS NULL OR expires_at > $p1) ORDER BY key",
+        r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), ns, Now);
+
+    public int KvPrune() => Command("DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= $p0", Now).ExecuteNonQuery();
+
+    // Registry
+
+    public void UpsertApp(AppRecord a) => Command(
+        $"INSERT OR REPLACE INTO apps({StoreRows.AppColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7)",
+        a.Id, a.Url, a.Sdk, a.Framework, a.Checksum, a.SyncedAt, a.CreatedAt, a.FunctionCount).ExecuteNonQuery();
+
+    public IReadOnlyList<string> ReplaceFunctions(string appId, IReadOnlyList<FunctionRecord> functions)
+    {
+        var existing = Query("SELECT id, paused FROM functions WHERE app_id = $p0", r => (Id: r.GetString(0), Paused: r.GetInt64(1) != 0), appId);
+        var keep = functions.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+        var removed = existing.Where(e => !keep.Contains(e.Id)).Select(e => e.Id).ToList();
+        foreach (var id in removed) Command("DELETE FROM functions WHERE id = $p0 AND app_id = $p1", id, appId).ExecuteNonQuery();
+        var paused = existing.Where(e => e.Paused).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var f in functions)
+        {
+            // A re-sync keeps an operator's pause: pausing is state about the function, not part of its code.
+            Command($"INSERT OR REPLACE INTO functions({StoreRows.FunctionColumns}) VALUES ($p0, $p1, $p2, $p3, $p4)",
+                f.Id, f.AppId, JsonSerializer.Serialize(f.Config, ProtocolJson.Options), paused.Contains(f.Id) || f.Paused ? 1 : 0, f.UpdatedAt).ExecuteNonQuery();
+        }
+        return removed;
+    }
+
+    public bool SetPaused(string functionId, bool paused) =>
+        Command("UPDATE functions SET paused = $p1 WHERE id = $p0", functionId, paused ? 1 : 0).ExecuteNonQuery() > 0;
+
+    // Runs
+
+    public void InsertRun(RunRecord r) => Command(
+        $"INSERT INTO runs({StoreRows.RunColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17)",
+        r.Id, r.FunctionId, r.AppId, r.EventId, r.EventSeq, r.Status, r.CreatedAt, r.StartedAt, r.EndedAt, r.Output, r.Error,
+        r.Version, r.ForcePlan ? 1 : 0, StoreRows.Pending(r.Pending), r.ParentRunId, r.ParentStep, r.Flow,
+        r.Batch is null ? null : JsonSerializer.Serialize(r.Batch)).ExecuteNonQuery();
+
+    public RunRecord? GetRun(string runId) =>
+        Query($"SELECT {StoreRows.RunColumns} FROM runs WHERE id = $p0", StoreRows.Run, runId).FirstOrDefault();
+
+    public void UpdateRun(RunRecord r) => Command(
+        "UPDATE runs SET status = $p1, started_at = $p2, ended_at = $p3, output = $p4, error = $p5, version = $p6, force_plan = $p7, pending = $p8 WHERE id = $p0",
+        r.Id, r.Status, r.StartedAt, r.EndedAt, r.Output, r.Error, r.Version, r.ForcePlan ? 1 : 0, StoreRows.Pending(r.Pending)).ExecuteNonQuery();
+
+    public bool InsertStep(string runId, string hash, string? name, string valueJson) => Command(
+        "INSERT OR IGNORE INTO steps(run_id, hash, seq, name, value) VALUES ($p0, $p1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM steps WHERE run_id = $p0), $p2, $p3)",
+        runId, hash, name, valueJson).ExecuteNonQuery() > 0;
+
+    public void AppendHistory(HistoryEntry h) => Command(
+        "INSERT INTO history(run_id, at, kind, step_hash, step_name, op, attempt, duration_ms, detail) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8)",
+        h.RunId, h.At, h.Kind, h.StepHash, h.StepName, h.Op, h.Attempt, h.DurationMs, h.Detail).ExecuteNonQuery();
+
+    public void InsertDecision(Decision d) => Command(
+        $"INSERT INTO decisions({StoreRows.DecisionColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6)",
+        d.EventId, d.EventSeq, d.FunctionId, d.Outcome, d.Reason, d.RunId, d.At).ExecuteNonQuery();
+
+    // Queue
+
+    public void Enqueue(QueueItem q) => Command(
+        $"INSERT OR IGNORE INTO queue({StoreRows.QueueColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6)",
+        q.Id, q.RunId, q.Kind, q.StepId, q.Attempt, q.DueAt, q.Payload).ExecuteNonQuery();
+
+    public bool Dequeue(string itemId) => Command("DELETE FROM queue WHERE id = $p0", itemId).ExecuteNonQuery() > 0;
+
+    public IReadOnlyList<string> DequeueRun(string runId) =>
+        Query("DELETE FROM queue WHERE run_id = $p0 RETURNING id", r => r.GetString(0), runId);
+
+    // Waits
+
+    public void InsertWait(WaitRecord w) => Command(
+        $"INSERT OR REPLACE INTO waits({StoreRows.WaitColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8)",
+        w.Id, w.RunId, w.StepHash, w.Kind, w.EventName, w.Expression, w.Correlation, w.ExpiresAt, w.CreatedAt).ExecuteNonQuery();
+
+    public IReadOnlyList<WaitRecord> WaitsForEvent(string eventName) =>
+        Query($"SELECT {StoreRows.WaitColumns} FROM waits WHERE event_name = $p0 AND kind IN ('event', 'cancel') ORDER BY created_at", StoreRows.Wait, eventName);
+
+    public WaitRecord? WaitForChild(string childRunId) =>
+        Query($"SELECT {StoreRows.WaitColumns} FROM waits WHERE correlation = $p0 AND kind = 'invoke'", StoreRows.Wait, childRunId).FirstOrDefault();
+
+    public WaitRecord? GetWait(string waitId) =>
+        Query($"SELECT {StoreRows.WaitColumns} FROM waits WHERE id = $p0", StoreRows.Wait, waitId).FirstOrDefault();
+
+    public bool DeleteWait(string waitId) => Command("DELETE FROM waits WHERE id = $p0", waitId).ExecuteNonQuery() > 0;
+
+    public void DeleteWaits(string runId) => Command("DELETE FROM waits WHERE run_id = $p0", runId).ExecuteNonQuery();
+
+    // Telemetry (the FTS index follows by trigger)
+
+    public bool InsertTelemetry(TelemetryRecord t) => Command("""
+        INSERT OR IGNORE INTO telemetry(id, ts, received_at, level, source, component, action, duration_ms, success, error, metadata, session_id, system_id, run_id, event_id)
+        VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14)
+        """,
+        t.Id, t.Timestamp, t.ReceivedAt, t.Level, t.Source, t.Component, t.Action, t.DurationMs, t.Success is { } ok ? (ok ? 1 : 0) : null,
+        t.Error, t.Metadata, t.SessionId, t.SystemId, t.RunId, t.EventId).ExecuteNonQuery() > 0;
+
+    public int PruneTelemetry(long beforeMs, int limit) =>
+        Command("DELETE FROM telemetry WHERE seq IN (SELECT seq FROM telemetry WHERE received_at < $p0 LIMIT $p1)", beforeMs, limit).ExecuteNonQuery();
+
+    // Plumbing
+
+    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params object?[] args)
+    {
+        using var reader = Command(sql, args).ExecuteReader();
+        var list = new List<T>();
+        while (reader.Read()) list.Add(map(reader));
+        return list;
+    }
+
+    private SqliteCommand Command(string sql, params object?[] args)
+    {
+        if (!_commands.TryGetValue(sql, out var cmd))
+        {
+            cmd = connection.CreateCommand();
+            cmd.CommandText = sql;
+            for (var i = 0; i < args.Length; i++) cmd.Parameters.Add(new SqliteParameter("$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), null));
+            cmd.Prepare();
+            _commands[sql] = cmd;
+        }
+        for (var i = 0; i < args.Length; i++) cmd.Parameters[i].Value = args[i] ?? DBNull.Value;
+        return cmd;
+    }
+
+    public void Dispose()
+    {
+        foreach (var cmd in _commands.Values) cmd.Dispose();
+        _commands.Clear();
+    }
+}
