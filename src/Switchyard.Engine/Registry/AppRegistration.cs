@@ -75,7 +75,7 @@ public sealed class AppRegistration(IStore store, FunctionRegistry registry, Exp
                 var trigger = f.Triggers[t];
                 if (string.IsNullOrWhiteSpace(trigger.Event) && string.IsNullOrWhiteSpace(trigger.Cron))
                     return EngineError.Invalid("invalid_trigger", $"{at}.triggers[{t}] of '{f.Id}' needs an event or a cron");
-                if (!string.IsNullOrWhiteSpace(trigger.Cron) && Scheduling.CronSchedule.TryParse(trigger.Cron, out var cronError) is null)
+                if (!string.IsNullOrWhiteSpace(trigger.Cron) && CronSchedule.TryParse(trigger.Cron, out var cronError) is null)
                     return EngineError.Invalid("invalid_cron", $"{at}.triggers[{t}].cron of '{f.Id}' is not valid: {cronError}");
                 if (!string.IsNullOrWhiteSpace(trigger.Expression) && !expressions.TryCompile(trigger.Expression, out var why))
                     return EngineError.Invalid("invalid_expression", $"{at}.triggers[{t}].expression of '{f.Id}' does not parse: {why}");

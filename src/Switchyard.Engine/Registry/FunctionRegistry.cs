@@ -1,5 +1,4 @@
 using Switchyard.Engine.Storage;
-using Switchyard.Engine.Triggers;
 using Switchyard.Engine.Model;
 
 

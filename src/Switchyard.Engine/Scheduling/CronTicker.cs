@@ -10,6 +10,8 @@ using Switchyard.Engine.Registry;
 using Switchyard.Engine.Storage;
 using Switchyard.Engine.Triggers;
 
+using Switchyard.Engine.Expressions;
+
 namespace Switchyard.Engine.Scheduling;
 
 /// <summary>Fires cron triggers. The last fired tick of every (function, schedule) is kept in the store and moved

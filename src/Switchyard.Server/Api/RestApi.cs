@@ -233,7 +233,7 @@ public static class RestApi
         {
             foreach (var trigger in fn.Config.Triggers.Where(t => !string.IsNullOrWhiteSpace(t.Cron)))
             {
-                var schedule = Switchyard.Engine.Scheduling.CronSchedule.TryParse(trigger.Cron!, out _);
+                var schedule = Switchyard.Engine.Expressions.CronSchedule.TryParse(trigger.Cron!, out _);
                 long? last = lastFires.TryGetValue(Switchyard.Engine.Scheduling.CronTicker.Key(fn.Id, trigger.Cron!), out var l) ? l : null;
                 var runs = await store.Reader.ListRunsAsync(null, fn.Id, null, 20, ct);
                 var lastRun = runs.FirstOrDefault(r => r.EventId.StartsWith("cron:", StringComparison.Ordinal));

@@ -1,9 +1,8 @@
 using Switchyard.Protocol.Functions;
-using Switchyard.Engine.Registry;
 using Switchyard.Engine.Model;
 
 
-namespace Switchyard.Engine.Triggers;
+namespace Switchyard.Engine.Registry;
 
 /// <summary>Immutable lookup from an event name to the functions whose triggers name it: exact names in a
 /// dictionary, <c>prefix/*</c> wildcards in a list. Rebuilt on every sync and swapped atomically.</summary>

@@ -1,6 +1,8 @@
 using Switchyard.Engine.Storage;
 
-namespace Switchyard.Engine.Model;
+using Switchyard.Engine.Model;
+
+namespace Switchyard.Engine.Lifecycle;
 
 /// <summary>Small factories for the history entries the engine records, so no caller spells out ten positional
 /// arguments (the sequence number is assigned by the store).</summary>

@@ -1,6 +1,6 @@
 using Cronos;
 
-namespace Switchyard.Engine.Scheduling;
+namespace Switchyard.Engine.Expressions;
 
 /// <summary>A parsed cron trigger: 5 fields (minute precision) or 6 (with seconds), with an optional
 /// <c>TZ=Area/City</c> prefix; UTC otherwise. Parsing and occurrences come from Cronos.</summary>
