@@ -22,7 +22,7 @@ namespace Switchyard.Storage.Postgres;
 /// through <c>LISTEN/NOTIFY</c>; a poll every <see cref="PollInterval"/> bounds the latency of timers and of a lost
 /// notification. Concurrency slots live in the database (<c>concurrency_slots</c>, guarded by advisory locks per key),
 /// so limits hold across replicas.</summary>
-public sealed class PostgresScheduler(PostgresStore store, Executor executor, WorkQueue queue, ServerOptions options, ILogger<PostgresScheduler> logger)
+public sealed class PostgresScheduler(PostgresStore store, Executor executor, WorkQueue queue, ServerOptions options, TimeProvider time, ILogger<PostgresScheduler> logger)
     : BackgroundService, IWorkScheduler
 {
     /// <summary>How long a claim lasts without renewal.</summary>
@@ -88,7 +88,7 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
 
     private async Task<IReadOnlyList<QueueItem>> ClaimAsync(int count, CancellationToken ct)
     {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var cmd = DataSource.CreateCommand($"""
             UPDATE queue q SET lease_until = $1, lease_owner = $2,
                 attempt = q.attempt + CASE WHEN q.lease_owner IS NOT NULL THEN 1 ELSE 0 END
@@ -153,7 +153,7 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
     {
         await using var connection = await DataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         ConcurrencySlot? full = null;
         foreach (var slot in slots.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
@@ -239,7 +239,7 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
                     UPDATE queue SET lease_until = $1
                     WHERE id IN (SELECT id FROM queue WHERE lease_owner = $2 AND id = ANY($3) ORDER BY id FOR UPDATE SKIP LOCKED)
                     """);
-                cmd.Parameters.Add(L(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)Lease.TotalMilliseconds));
+                cmd.Parameters.Add(L(time.GetUtcNow().ToUnixTimeMilliseconds() + (long)Lease.TotalMilliseconds));
                 cmd.Parameters.Add(S(_replica));
                 cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text, Value = ids });
                 await cmd.ExecuteNonQueryAsync(ct);

@@ -13,7 +13,7 @@ public static class PostgresServiceCollectionExtensions
     /// connection string) as the engine's store, shared by every replica.</summary>
     public static IServiceCollection AddPostgresStore(this IServiceCollection s, string connection)
     {
-        s.AddSingleton(sp => new PostgresStore(connection, sp.GetRequiredService<ILogger<PostgresStore>>()));
+        s.AddSingleton(sp => new PostgresStore(connection, sp.GetRequiredService<ILogger<PostgresStore>>(), sp.GetService<TimeProvider>()));
         s.AddSingleton<IStore>(sp => sp.GetRequiredService<PostgresStore>());
         s.AddSingleton<PostgresScheduler>();
         s.AddSingleton<IWorkScheduler>(sp => sp.GetRequiredService<PostgresScheduler>());

@@ -20,7 +20,7 @@ public sealed class PostgresStore : GroupCommitWriter, IStore
     private PostgresTransaction? _tx;
 
     /// <summary>Connects to <paramref name="connectionString"/> (a <c>postgres://</c> URL or a keyword string).</summary>
-    public PostgresStore(string connectionString, ILogger<PostgresStore> logger) : base(logger)
+    public PostgresStore(string connectionString, ILogger<PostgresStore> logger, TimeProvider? time = null) : base(logger, time)
     {
         var builder = new NpgsqlConnectionStringBuilder(PostgresUrl.ToConnectionString(connectionString)) { Enlist = false };
         // Calls, readers, the writer and the scheduler share the pool; the default 100 is tight at 256 calls in flight.

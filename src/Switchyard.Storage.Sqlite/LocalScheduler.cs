@@ -19,7 +19,7 @@ namespace Switchyard.Storage.Sqlite;
 /// <para>Concurrency limits are enforced here: a run holds its slots from its first call until it has no call left
 /// to make (it finished, or it sleeps or waits), so sleeping and waiting runs hold no slot. Calls of runs that
 /// cannot get a slot wait, in due-time order (priority moves due times), until a holder releases.</para></summary>
-public sealed class LocalScheduler(IStore store, Executor executor, WorkQueue queue, ServerOptions options, ILogger<LocalScheduler> logger)
+public sealed class LocalScheduler(IStore store, Executor executor, WorkQueue queue, ServerOptions options, TimeProvider time, ILogger<LocalScheduler> logger)
     : BackgroundService, IWorkScheduler
 {
     private readonly PriorityQueue<QueueItem, long> _due = new();
@@ -73,7 +73,7 @@ public sealed class LocalScheduler(IStore store, Executor executor, WorkQueue qu
             var ready = new List<QueueItem>();
             lock (_lock)
             {
-                var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
                 while (_due.TryPeek(out _, out var due) && due <= now) ready.Add(_due.Dequeue());
                 wait = _due.TryPeek(out _, out var nextDue) ? TimeSpan.FromMilliseconds(Math.Min(nextDue - now, 60_000)) : TimeSpan.FromSeconds(60);
             }
@@ -91,7 +91,11 @@ public sealed class LocalScheduler(IStore store, Executor executor, WorkQueue qu
             }
             if (ready.Count == 0)
             {
-                try { await _wake.WaitAsync(wait, stoppingToken); }
+                // The timer runs on the injected clock: a fake clock moved past the next due time wakes the loop.
+                using var timer = new CancellationTokenSource(wait, time);
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timer.Token);
+                try { await _wake.WaitAsync(either.Token); }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
                 catch (OperationCanceledException) { break; }
             }
         }
@@ -115,7 +119,7 @@ public sealed class LocalScheduler(IStore store, Executor executor, WorkQueue qu
             // The item is still in the table; try again shortly rather than lose it.
             logger.LogError(ex, "queue item {Id} failed; retrying in 5 s", item.Id);
             Finished(item);
-            if (!stoppingToken.IsCancellationRequested) Schedule(item with { DueAt = DateTimeOffset.UtcNow.AddSeconds(5).ToUnixTimeMilliseconds() });
+            if (!stoppingToken.IsCancellationRequested) Schedule(item with { DueAt = time.GetUtcNow().AddSeconds(5).ToUnixTimeMilliseconds() });
             return;
         }
         finally

@@ -14,7 +14,7 @@ using Switchyard.Configuration;
 namespace Switchyard.Storage.Sqlite;
 
 /// <summary>Read queries on pooled connections; WAL mode lets them run while the writer commits.</summary>
-internal sealed class SqliteReader(string connectionString, string telemetryConnectionString) : IStoreReader
+internal sealed class SqliteReader(string connectionString, string telemetryConnectionString, TimeProvider time) : IStoreReader
 {
     public Task<IReadOnlyList<StoredEvent>> ListEventsAsync(string? namePrefix, long? sinceMs, int count, CancellationToken ct) =>
         QueryAsync($"""
@@ -87,11 +87,11 @@ internal sealed class SqliteReader(string connectionString, string telemetryConn
 
     public async Task<string?> KvGetAsync(string ns, string key, CancellationToken ct) =>
         (await QueryAsync("SELECT value FROM kv WHERE ns = $p0 AND key = $p1 AND (expires_at IS NULL OR expires_at > $p2)",
-            r => r.GetString(0), ct, ns, key, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())).FirstOrDefault();
+            r => r.GetString(0), ct, ns, key, time.GetUtcNow().ToUnixTimeMilliseconds())).FirstOrDefault();
 
     public Task<IReadOnlyList<(string Key, string Value, long? ExpiresAt)>> KvListAsync(string ns, CancellationToken ct) =>
         QueryAsync("SELECT key, value, expires_at FROM kv WHERE ns = $p0 AND (expires_at IS NULL OR expires_at > $p1) ORDER BY key",
-            r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), ct, ns, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), ct, ns, time.GetUtcNow().ToUnixTimeMilliseconds());
 
     public async Task<(IReadOnlyList<(string FunctionId, string EventName)> Sends, IReadOnlyList<(string FunctionId, string Invoked)> Invokes)> ObservedEdgesAsync(int historyWindow, CancellationToken ct)
     {

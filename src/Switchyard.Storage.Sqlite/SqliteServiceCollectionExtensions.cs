@@ -12,7 +12,7 @@ public static class SqliteServiceCollectionExtensions
     /// the in-process <see cref="LocalScheduler"/>.</summary>
     public static IServiceCollection AddSqliteStore(this IServiceCollection s, string path)
     {
-        s.AddSingleton<IStore>(sp => new SqliteStore(path, sp.GetRequiredService<ILogger<SqliteStore>>()));
+        s.AddSingleton<IStore>(sp => new SqliteStore(path, sp.GetRequiredService<ILogger<SqliteStore>>(), sp.GetService<TimeProvider>()));
         s.AddSingleton<LocalScheduler>();
         s.AddSingleton<IWorkScheduler>(sp => sp.GetRequiredService<LocalScheduler>());
         s.AddHostedService(sp => sp.GetRequiredService<LocalScheduler>());

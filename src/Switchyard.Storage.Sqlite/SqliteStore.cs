@@ -19,10 +19,10 @@ public sealed class SqliteStore : SqliteWriter, IStore
     private readonly SqliteTelemetryLog _telemetry;
 
     /// <summary>Opens (creating if needed) the database at <paramref name="path"/>.</summary>
-    public SqliteStore(string path, ILogger<SqliteStore> logger) : base(path, logger)
+    public SqliteStore(string path, ILogger<SqliteStore> logger, TimeProvider? time = null) : base(path, logger, time)
     {
         _telemetry = new SqliteTelemetryLog(TelemetryPath(Location), logger);
-        Reader = new SqliteReader(ConnectionString, _telemetry.ConnectionString);
+        Reader = new SqliteReader(ConnectionString, _telemetry.ConnectionString, Time);
         _checkpointer = new SqliteCheckpointer(ConnectionString, logger);
     }
 

@@ -18,7 +18,7 @@ public abstract class SqliteWriter : GroupCommitWriter
     private SqliteTransaction? _tx;
 
     /// <summary>Names the file; <see cref="Open"/> opens it.</summary>
-    protected SqliteWriter(string path, ILogger logger) : base(logger)
+    protected SqliteWriter(string path, ILogger logger, TimeProvider? time = null) : base(logger, time)
     {
         Location = Path.GetFullPath(path);
         ConnectionString = new SqliteConnectionStringBuilder { DataSource = Location, Pooling = true, DefaultTimeout = 30 }.ToString();

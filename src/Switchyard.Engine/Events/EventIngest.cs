@@ -15,7 +15,7 @@ namespace Switchyard.Engine.Events;
 /// timestamps, match triggers, then in one durable transaction store the event (unless its id was seen within the
 /// dedup window), apply flow control, record every decision, start the admitted runs and resume (or cancel) the runs
 /// waiting for it.</summary>
-public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunAdmission admission, WaitResolver waits, ServerOptions options)
+public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunAdmission admission, WaitResolver waits, ServerOptions options, TimeProvider time)
 {
     /// <summary>Ingests events; the returned ids are durable when the task completes. Duplicates keep their id.</summary>
     /// <param name="events">Validated events.</param>
@@ -71,7 +71,7 @@ public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunAdmissi
 
     private List<Prepared> Prepare(IReadOnlyList<IncomingEvent> events, string source)
     {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var prepared = new List<Prepared>(events.Count);
         foreach (var e in events)
         {

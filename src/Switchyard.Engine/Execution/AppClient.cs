@@ -17,7 +17,7 @@ namespace Switchyard.Engine.Execution;
 /// <summary>Makes one call to an app over the SDK protocol and classifies the answer. Never throws for app-side
 /// problems: transport errors and non-SDK answers become retriable <see cref="CallOutcome.Failed"/>. With a signing
 /// key configured every call is signed (<c>X-Inngest-Signature</c>, HMAC over the canonical body).</summary>
-public sealed class AppClient(IHttpClientFactory httpFactory, ServerOptions options)
+public sealed class AppClient(IHttpClientFactory httpFactory, ServerOptions options, TimeProvider time)
 {
     /// <summary>Name of the pooled HTTP client used to reach apps (calls, syncs, health probes).</summary>
     public const string HttpClientName = "apps";
@@ -35,7 +35,7 @@ public sealed class AppClient(IHttpClientFactory httpFactory, ServerOptions opti
                 // SDKs verify the HMAC over the canonical form of what they parse; sending exactly the signed bytes
                 // keeps both sides' view of the body identical.
                 bytes = CanonicalJson.Canonicalize(bytes);
-                signature = RequestSignature.Create(bytes, options.SigningKey, DateTimeOffset.UtcNow);
+                signature = RequestSignature.Create(bytes, options.SigningKey, time.GetUtcNow());
             }
             using var request = new HttpRequestMessage(HttpMethod.Post, WithStepId(url, stepId)) { Content = new ByteArrayContent(bytes) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");

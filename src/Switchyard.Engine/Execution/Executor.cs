@@ -19,7 +19,7 @@ namespace Switchyard.Engine.Execution;
 /// the answer atomically. Nothing here holds a thread while a run sleeps or waits: those are rows.</summary>
 public sealed class Executor(
     IStore store, FunctionRegistry registry, AppClient client, ResponseApplier applier, RunFinisher finisher, RunAdmission admission,
-    EventIngest ingest, ServerOptions options, ILogger<Executor> logger)
+    EventIngest ingest, ServerOptions options, TimeProvider time, ILogger<Executor> logger)
 {
     /// <summary>Processes <paramref name="item"/>.</summary>
     public async Task ExecuteAsync(QueueItem item, CancellationToken cancellationToken)
@@ -139,7 +139,7 @@ public sealed class Executor(
                 StepId = item.StepId,
             },
         };
-        SwitchyardDiagnostics.QueueLag.Record(Math.Max(0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - item.DueAt));
+        SwitchyardDiagnostics.QueueLag.Record(Math.Max(0, time.GetUtcNow().ToUnixTimeMilliseconds() - item.DueAt));
         // The call span is current while the request is made, so HttpClient sends its traceparent to the app.
         using var span = TraceContexts.Enabled
             ? SwitchyardDiagnostics.Source.StartActivity($"call {run.FunctionId}", ActivityKind.Client,

@@ -18,11 +18,23 @@ public static class CelValues
             JsonValueKind.String => v.GetValue<string>(),
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.Number => v.TryGetValue(out long l) ? l : v.GetValue<double>(),
+            JsonValueKind.Number => Number(v),
             _ => null,
         },
         _ => null,
     };
+
+    /// <summary>A JSON number as CEL wants it: <c>long</c> when integral, else <c>double</c>. Values parsed from text
+    /// convert directly; values built in memory (an <c>int</c> or <c>decimal</c> node) go through their JSON text.</summary>
+    private static object Number(JsonValue v)
+    {
+        if (v.TryGetValue(out long l)) return l;
+        if (v.TryGetValue(out double d)) return d;
+        var text = v.ToJsonString();
+        return long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out l)
+            ? l
+            : double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Converts a JSON text.</summary>
     public static object? Parse(string json) => From(JsonNode.Parse(json));

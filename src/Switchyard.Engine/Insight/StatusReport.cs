@@ -11,7 +11,7 @@ namespace Switchyard.Engine.Insight;
 
 /// <summary>One line per component — server, store, each app (URL, last sync, health), function-id conflicts — and
 /// an overall ok / degraded / down, each problem with its fix. Apps are probed live with a GET to their serve URL.</summary>
-public sealed class StatusReport(IStore store, FunctionRegistry registry, IWorkScheduler scheduler, IHttpClientFactory http, ServerOptions options, IEnumerable<IComponentStatusSource> sources)
+public sealed class StatusReport(TimeProvider time, IStore store, FunctionRegistry registry, IWorkScheduler scheduler, IHttpClientFactory http, ServerOptions options, IEnumerable<IComponentStatusSource> sources)
 {
     /// <summary>Builds the report.</summary>
     public async Task<JsonObject> BuildAsync(CancellationToken ct)
@@ -50,7 +50,7 @@ public sealed class StatusReport(IStore store, FunctionRegistry registry, IWorkS
 
     private async Task<JsonObject> ProbeAsync(AppRecord app, string? role, CancellationToken ct)
     {
-        var age = TimeSpan.FromMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - app.SyncedAt);
+        var age = TimeSpan.FromMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds() - app.SyncedAt);
         var detail = $"{app.Url} — {(role is null ? "" : $"role {role}, ")}{app.FunctionCount} function(s), {app.Sdk}, last sync {TimeString.Format(age)} ago";
         try
         {

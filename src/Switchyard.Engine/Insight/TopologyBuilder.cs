@@ -9,7 +9,7 @@ namespace Switchyard.Engine.Insight;
 /// <summary>The wiring map, generated from live registration, configuration and observed history: components with
 /// their addresses, stores, apps with their functions, and edges event → function (triggers), cron → function,
 /// function → event (events its steps sent) and function → function (invokes).</summary>
-public sealed class TopologyBuilder(IStore store, FunctionRegistry registry, ServerOptions options)
+public sealed class TopologyBuilder(TimeProvider time, IStore store, FunctionRegistry registry, ServerOptions options)
 {
     /// <summary>How much recent history is scanned for observed edges.</summary>
     public const int HistoryWindow = 50_000;
@@ -58,7 +58,7 @@ public sealed class TopologyBuilder(IStore store, FunctionRegistry registry, Ser
         foreach (var (fn, target) in invokes.Where(i => i.Invoked.Length > 0)) edges.Add(Edge("function", fn, "function", target, "invokes", null));
         return new JsonObject
         {
-            ["generatedAt"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            ["generatedAt"] = time.GetUtcNow().ToUnixTimeMilliseconds(),
             ["components"] = components, ["stores"] = stores, ["apps"] = apps, ["edges"] = edges,
         };
     }

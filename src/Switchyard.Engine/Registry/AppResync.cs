@@ -8,7 +8,7 @@ namespace Switchyard.Engine.Registry;
 
 /// <summary>Syncs the configured apps at start and, in dev mode, re-syncs every known app periodically so that a
 /// restarted app's new function set replaces its old one without anyone running <c>yard sync</c>.</summary>
-public sealed class AppResync(AppSync sync, FunctionRegistry registry, ServerOptions options, ILogger<AppResync> logger) : BackgroundService
+public sealed class AppResync(AppSync sync, FunctionRegistry registry, ServerOptions options, TimeProvider time, ILogger<AppResync> logger) : BackgroundService
 {
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -43,7 +43,7 @@ public sealed class AppResync(AppSync sync, FunctionRegistry registry, ServerOpt
         {
             result = await sync.SyncAsync(url, ct);
             if (result.Ok) return result;
-            await Task.Delay(TimeSpan.FromSeconds(Math.Min(1 << attempt, 10)), ct);
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(1 << attempt, 10)), time, ct);
         }
         logger.LogWarning("could not sync {Url}: {Message}", url, result.Message);
         return result;

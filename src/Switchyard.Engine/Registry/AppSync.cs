@@ -13,7 +13,7 @@ namespace Switchyard.Engine.Registry;
 
 /// <summary>Asks an app to sync: <c>PUT</c> to its serve URL (signed when a signing key is configured), after which
 /// the app registers itself through <c>POST /fn/register</c> (out-of-band sync, as every Inngest SDK supports).</summary>
-public sealed class AppSync(IHttpClientFactory httpFactory, ServerOptions options, ILogger<AppSync> logger)
+public sealed class AppSync(IHttpClientFactory httpFactory, ServerOptions options, TimeProvider time, ILogger<AppSync> logger)
 {
     /// <summary>Result of a sync attempt.</summary>
     public sealed record Result(bool Ok, int Status, string Message, bool Modified);
@@ -32,7 +32,7 @@ public sealed class AppSync(IHttpClientFactory httpFactory, ServerOptions option
             // SDKs accept an unsigned out-of-band sync, but a signed one also passes apps that refuse unauthenticated
             // syncs (INNGEST_ENABLE_UNAUTHED_SYNC=false) and in-band syncs.
             if (!string.IsNullOrEmpty(options.SigningKey))
-                request.Headers.TryAddWithoutValidation(Headers.Signature, RequestSignature.Create(syncBody, options.SigningKey, DateTimeOffset.UtcNow));
+                request.Headers.TryAddWithoutValidation(Headers.Signature, RequestSignature.Create(syncBody, options.SigningKey, time.GetUtcNow()));
             using var response = await httpFactory.CreateClient(AppClient.HttpClientName).SendAsync(request, cancellationToken);
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             string message = text;

@@ -8,7 +8,7 @@ namespace Switchyard.Engine.Runs;
 
 /// <summary>Lets a caller wait for a run to end without polling: as a listener, it signals once the transaction that
 /// ended the run commits. A run may end on another replica, so waiting also re-reads the run now and then.</summary>
-public sealed class RunCompletions(IStore store) : IRunListener
+public sealed class RunCompletions(IStore store, TimeProvider time) : IRunListener
 {
     private static readonly TimeSpan Recheck = TimeSpan.FromMilliseconds(500);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
@@ -28,16 +28,16 @@ public sealed class RunCompletions(IStore store) : IRunListener
     /// <summary>The run once it has ended, or its current state when <paramref name="timeout"/> passes first.</summary>
     public async Task<RunRecord?> WaitAsync(string runId, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = time.GetUtcNow() + timeout;
         var tcs = _waiters.GetOrAdd(runId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
             while (true)
             {
                 var run = await store.Reader.GetRunAsync(runId, cancellationToken);
-                if (run is null || RunStatus.IsTerminal(run.Status) || DateTime.UtcNow >= deadline) return run;
-                var wait = deadline - DateTime.UtcNow;
-                await Task.WhenAny(tcs.Task, Task.Delay(wait < Recheck ? wait : Recheck, cancellationToken));
+                if (run is null || RunStatus.IsTerminal(run.Status) || time.GetUtcNow() >= deadline) return run;
+                var wait = deadline - time.GetUtcNow();
+                await Task.WhenAny(tcs.Task, Task.Delay(wait < Recheck ? wait : Recheck, time, cancellationToken));
                 cancellationToken.ThrowIfCancellationRequested();
             }
         }

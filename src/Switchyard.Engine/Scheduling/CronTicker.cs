@@ -18,7 +18,7 @@ namespace Switchyard.Engine.Scheduling;
 /// in the same transaction that stores the <c>inngest/scheduled.timer</c> event and starts the run, so each tick
 /// fires exactly once across restarts. Policy for downtime: the newest tick missed while the server was down fires
 /// once at start; older missed ticks are skipped.</summary>
-public sealed class CronTicker(IStore store, FunctionRegistry registry, RunAdmission admission, ILogger<CronTicker> logger) : BackgroundService
+public sealed class CronTicker(IStore store, FunctionRegistry registry, RunAdmission admission, TimeProvider time, ILogger<CronTicker> logger) : BackgroundService
 {
     /// <summary>kv namespace of last fired ticks.</summary>
     public const string Namespace = "cron";
@@ -40,14 +40,14 @@ public sealed class CronTicker(IStore store, FunctionRegistry registry, RunAdmis
                 logger.LogError(ex, "cron tick failed");
             }
             // Second-level precision is enough for 6-field schedules; the work per tick is a few comparisons.
-            try { await Task.Delay(TimeSpan.FromMilliseconds(250), stoppingToken); }
+            try { await Task.Delay(TimeSpan.FromMilliseconds(250), time, stoppingToken); }
             catch (OperationCanceledException) { break; }
         }
     }
 
     private async Task TickAsync(CancellationToken ct)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var lastFires = (await store.Reader.KvListAsync(Namespace, ct)).ToDictionary(e => e.Key, e => long.Parse(e.Value, CultureInfo.InvariantCulture), StringComparer.Ordinal);
         foreach (var fn in registry.Current.Functions.Select(f => registry.Current.Function(f.Id)).Where(f => f is not null).Distinct())
         {
@@ -82,7 +82,7 @@ public sealed class CronTicker(IStore store, FunctionRegistry registry, RunAdmis
             var json = new JsonObject
             {
                 ["name"] = InternalEvents.ScheduledTimer,
-                ["data"] = new JsonObject { ["cron"] = cron, ["scheduledAt"] = tick.ToString("O", CultureInfo.InvariantCulture), ["fireAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), ["manual"] = manual },
+                ["data"] = new JsonObject { ["cron"] = cron, ["scheduledAt"] = tick.ToString("O", CultureInfo.InvariantCulture), ["fireAt"] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), ["manual"] = manual },
                 ["id"] = id,
                 ["ts"] = tx.Now,
             };

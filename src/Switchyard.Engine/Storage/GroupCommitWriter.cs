@@ -12,10 +12,20 @@ public abstract class GroupCommitWriter : IAsyncDisposable
     private const int MaxBatch = 1024;
     private readonly Channel<IWork> _queue = Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private Thread? _thread;
 
-    /// <summary>Creates the writer; call <see cref="StartWriter"/> once the connection is open.</summary>
-    protected GroupCommitWriter(ILogger logger) => _logger = logger;
+    /// <summary>Creates the writer; call <see cref="StartWriter"/> once the connection is open. Each transaction's
+    /// <see cref="IStoreTransaction.Now"/> is read from <paramref name="time"/> (the system clock when null), so engine
+    /// tests can move time with a fake clock.</summary>
+    protected GroupCommitWriter(ILogger logger, TimeProvider? time = null)
+    {
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>The clock transactions read.</summary>
+    protected TimeProvider Time => _time;
 
     /// <summary>The transaction view handed to work items.</summary>
     protected abstract IStoreTransaction Transaction { get; }
@@ -79,7 +89,7 @@ public abstract class GroupCommitWriter : IAsyncDisposable
     {
         try
         {
-            Begin(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            Begin(_time.GetUtcNow().ToUnixTimeMilliseconds());
         }
         catch (Exception ex)
         {

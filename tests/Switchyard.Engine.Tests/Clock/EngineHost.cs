@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Switchyard.Configuration;
+using Switchyard.Engine.Events;
+using Switchyard.Engine.Execution;
+using Switchyard.Engine.Model;
+using Switchyard.Engine.Registry;
+using Switchyard.Engine.Storage;
+using Switchyard.Protocol;
+using Switchyard.Protocol.Functions;
+using Switchyard.Storage.Sqlite;
+
+namespace Switchyard.Engine.Tests.Clock;
+
+/// <summary>The engine alone — no HTTP server, no real waiting: the DI graph of <c>AddSwitchyardEngine</c> on a SQLite
+/// file, with a <see cref="FakeTimeProvider"/> as the only clock and the app answered in memory by a script. Tests move
+/// time with <see cref="Advance"/>; retries, sleeps, waits and debounce fire when the fake clock passes their due time.</summary>
+internal sealed class EngineHost : IAsyncDisposable
+{
+    public const string AppUrl = "http://app.test/api/switchyard";
+    private readonly ServiceProvider _services;
+    private readonly List<IHostedService> _started = [];
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "sy-engine-" + Guid.NewGuid().ToString("N")[..8]);
+
+    private EngineHost(Func<AppCall, AppAnswer> app, Action<ServerOptions>? configure)
+    {
+        Directory.CreateDirectory(_dir);
+        var options = new ServerOptions { Dev = true, DataDir = _dir, RetryBaseDelay = TimeSpan.FromSeconds(10) };
+        configure?.Invoke(options);
+        var s = new ServiceCollection();
+        s.AddLogging();
+        s.AddSingleton<TimeProvider>(Clock);
+        s.AddSwitchyardEngine(options);
+        s.AddSqliteStore(options.SqlitePath);
+        s.AddHttpClient(AppClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new ScriptedApp(this, app));
+        _services = s.BuildServiceProvider();
+    }
+
+    /// <summary>The only clock the engine reads.</summary>
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Every call the app received, in order.</summary>
+    public ConcurrentQueue<AppCall> Calls { get; } = new();
+
+    public IStore Store => _services.GetRequiredService<IStore>();
+
+    public static async Task<EngineHost> StartAsync(JsonObject function, Func<AppCall, AppAnswer> app, Action<ServerOptions>? configure = null)
+    {
+        var host = new EngineHost(app, configure);
+        await host.Store.InitializeAsync(CancellationToken.None);
+        var registry = host._services.GetRequiredService<FunctionRegistry>();
+        await registry.ReloadAsync(CancellationToken.None);
+        var fn = JsonSerializer.Deserialize<FunctionConfig>(function.ToJsonString(), ProtocolJson.Options)!;
+        var (_, error) = await host._services.GetRequiredService<AppRegistration>().RegisterAsync(
+            new RegisterRequest { AppName = "clock-app", Url = AppUrl, Functions = [fn] }, CancellationToken.None);
+        Assert.Null(error);
+        // Only the scheduler runs: the pieces under test are timers, not the telemetry or cron loops.
+        var scheduler = host._services.GetRequiredService<LocalScheduler>();
+        await scheduler.StartAsync(CancellationToken.None);
+        host._started.Add(scheduler);
+        return host;
+    }
+
+    /// <summary>A function triggered by <paramref name="eventName"/>, with extra config merged in.</summary>
+    public static JsonObject Function(string id, string eventName, JsonObject? extra = null)
+    {
+        var fn = new JsonObject
+        {
+            ["id"] = id,
+            ["name"] = id,
+            ["triggers"] = new JsonArray(new JsonObject { ["event"] = eventName }),
+            ["steps"] = new JsonObject { ["step"] = new JsonObject { ["id"] = "step", ["name"] = "step", ["runtime"] = new JsonObject { ["type"] = "http", ["url"] = $"{AppUrl}?fnId={id}&stepId=step" } } },
+        };
+        foreach (var (k, v) in extra ?? []) fn[k] = v?.DeepClone();
+        return fn;
+    }
+
+    public async Task<string> SendAsync(string name, JsonObject? data = null) =>
+        (await _services.GetRequiredService<EventIngest>().IngestAsync([new IncomingEvent(name, data ?? [], null, null, null, null)], "test", CancellationToken.None))[0];
+
+    /// <summary>Moves the fake clock. Timers due by then fire; nothing waits in real time.</summary>
+    public void Advance(TimeSpan by) => Clock.Advance(by);
+
+    /// <summary>The runs of <paramref name="functionId"/>, oldest first, once there are <paramref name="count"/>.</summary>
+    public async Task<IReadOnlyList<RunRecord>> RunsAsync(string functionId, int count = 1)
+    {
+        IReadOnlyList<RunRecord> runs = [];
+        await Until(async () => (runs = await Store.Reader.ListRunsAsync(null, functionId, null, 100, CancellationToken.None)).Count >= count, $"{count} run(s) of {functionId}");
+        return runs.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string runId) => await Store.Reader.GetHistoryAsync(runId, CancellationToken.None);
+
+    /// <summary>Waits (for the engine's own processing, on real threads; never for a timer) until the run's history
+    /// has <paramref name="count"/> entries of <paramref name="kind"/>.</summary>
+    public async Task UntilHistoryAsync(string runId, string kind, int count = 1)
+    {
+        try
+        {
+            await Until(async () => (await HistoryAsync(runId)).Count(h => h.Kind == kind) >= count, $"{count} × {kind} in run {runId}");
+        }
+        catch (TimeoutException ex)
+        {
+            var history = string.Join("\n", (await HistoryAsync(runId)).Select(h => $"  {h.Kind} {h.StepName ?? h.StepHash} {h.Detail}"));
+            throw new TimeoutException($"{ex.Message}; history so far:\n{history}", ex);
+        }
+    }
+
+    public Task UntilStatusAsync(string runId, string status) =>
+        Until(async () => (await Store.Reader.GetRunAsync(runId, CancellationToken.None))?.Status == status, $"run {runId} {status}");
+
+    /// <summary>Lets already-due work drain, then checks nothing more happened: used to show a timer did NOT fire.</summary>
+    public async Task SettleAsync()
+    {
+        var before = -1;
+        for (var i = 0; i < 20 && before != Calls.Count; i++)
+        {
+            before = Calls.Count;
+            await Task.Delay(25);
+        }
+    }
+
+    private static async Task Until(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");
+            await Task.Delay(10);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var service in _started) await service.StopAsync(CancellationToken.None);
+        await _services.DisposeAsync();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>Answers the engine's calls in memory, as an SDK would over HTTP.</summary>
+    private sealed class ScriptedApp(EngineHost host, Func<AppCall, AppAnswer> script) : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var body = JsonNode.Parse(await request.Content!.ReadAsStringAsync(cancellationToken))!.AsObject();
+            var call = new AppCall(host.Calls.Count, body, host.Clock.GetUtcNow());
+            host.Calls.Enqueue(call);
+            var answer = script(call);
+            var response = new HttpResponseMessage((HttpStatusCode)answer.Status)
+            {
+                Content = new StringContent(answer.Body.ToJsonString(), Encoding.UTF8, "application/json"),
+            };
+            response.Headers.TryAddWithoutValidation(Headers.Sdk, "clock-test:v1");
+            return response;
+        }
+    }
+}
+
+/// <summary>One call the app received: its index, the request body and the fake time it was made at.</summary>
+internal sealed record AppCall(int Index, JsonObject Body, DateTimeOffset At)
+{
+    /// <summary>The memoized steps the engine sent.</summary>
+    public JsonObject Steps => Body["steps"] as JsonObject ?? [];
+}
+
+/// <summary>What the scripted app answers.</summary>
+internal sealed record AppAnswer(int Status, JsonNode Body)
+{
+    public static AppAnswer Done(JsonNode? result) => new(200, result ?? JsonValue.Create("done"));
+
+    public static AppAnswer Error(string message) => new(500, new JsonObject { ["name"] = "Error", ["message"] = message });
+
+    public static AppAnswer Op(string code, string id, JsonObject? opts = null, string? name = null) =>
+        new(206, new JsonArray(new JsonObject { ["op"] = code, ["id"] = id, ["name"] = name ?? id, ["displayName"] = id, ["opts"] = opts }));
+}
