@@ -108,6 +108,8 @@ public static class SwitchyardServer
         s.AddTelemetry();
         s.AddSingleton<CronTicker>();
         s.AddHostedService(sp => sp.GetRequiredService<CronTicker>());
+        // The API's description at /openapi/v1.json, from the routes' typed response metadata (Api/ApiMetadata).
+        s.AddOpenApi();
         configureServices?.Invoke(s);
 
         var otlp = options.EffectiveOtlpEndpoint;
@@ -125,6 +127,7 @@ public static class SwitchyardServer
         app.MapWebhookApi();
         app.MapTelemetryApi();
         app.MapKvApi();
+        app.MapOpenApi();
         app.MapFallback(() => new ApiError(StatusCodes.Status404NotFound, "not_found", "no such endpoint; see /v1/ and /e/{eventKey}").ToResult());
         return app;
     }

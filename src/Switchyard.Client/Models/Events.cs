@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Switchyard.Client.Models;
 
@@ -11,7 +12,17 @@ namespace Switchyard.Client.Models;
 /// <param name="Source">How it came in: <c>api</c>, <c>cron</c>, <c>webhook</c>, a step…</param>
 /// <param name="Data">The event's data object.</param>
 /// <param name="User">The event's user object, if any.</param>
-public sealed record EventView(string Id, long Seq, string Name, long Ts, long ReceivedAt, string Source, JsonNode? Data, JsonNode? User);
+/// <remarks>Names are fixed by attribute, not by the serializer's naming policy: the server also embeds this record
+/// in free-form answers (why, trace) serialized with default options.</remarks>
+public sealed record EventView(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("seq")] long Seq,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("ts")] long Ts,
+    [property: JsonPropertyName("receivedAt")] long ReceivedAt,
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("data")] JsonNode? Data,
+    [property: JsonPropertyName("user")] JsonNode? User);
 
 /// <summary><c>GET /v1/events</c>: recent events, newest first.</summary>
 /// <param name="Events">The events.</param>

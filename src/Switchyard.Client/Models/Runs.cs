@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Switchyard.Client.Models;
 
@@ -15,8 +16,21 @@ namespace Switchyard.Client.Models;
 /// <param name="Output">The function's result.</param>
 /// <param name="Error">The final error.</param>
 /// <param name="ParentRunId">The invoking run, for invoked runs.</param>
-public sealed record RunView(string Id, string FunctionId, string AppId, string EventId, string Status, long CreatedAt, long? StartedAt,
-    long? EndedAt, long? DurationMs, JsonNode? Output, JsonNode? Error, string? ParentRunId);
+/// <remarks>Names are fixed by attribute, not by the serializer's naming policy: the server also embeds this record
+/// in free-form answers (why, trace) serialized with default options.</remarks>
+public sealed record RunView(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("functionId")] string FunctionId,
+    [property: JsonPropertyName("appId")] string AppId,
+    [property: JsonPropertyName("eventId")] string EventId,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("createdAt")] long CreatedAt,
+    [property: JsonPropertyName("startedAt")] long? StartedAt,
+    [property: JsonPropertyName("endedAt")] long? EndedAt,
+    [property: JsonPropertyName("durationMs")] long? DurationMs,
+    [property: JsonPropertyName("output")] JsonNode? Output,
+    [property: JsonPropertyName("error")] JsonNode? Error,
+    [property: JsonPropertyName("parentRunId")] string? ParentRunId);
 
 /// <summary><c>GET /v1/runs</c>: runs, newest first.</summary>
 /// <param name="Runs">The runs.</param>
