@@ -16,19 +16,21 @@ namespace Switchyard.Client.Models;
 /// <param name="Metadata">Details; <c>runId</c> and <c>eventId</c> in it correlate the event.</param>
 /// <param name="SessionId">Session correlation id.</param>
 /// <param name="SystemId">System correlation id.</param>
+/// <remarks>Written in the order of the emit schema's documentation (id, timestamp, level, source, component, action,
+/// metadata, then the optional outcome fields), whatever the constructor's order.</remarks>
 public sealed record TelemetryEmit(
-    string Source,
-    string Component,
-    string Action,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Level = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Timestamp = null,
-    [property: JsonPropertyName("duration_ms"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? DurationMs = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Success = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Metadata = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SessionId = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SystemId = null);
+    [property: JsonPropertyOrder(-3)] string Source,
+    [property: JsonPropertyOrder(-2)] string Component,
+    [property: JsonPropertyOrder(-1)] string Action,
+    [property: JsonPropertyOrder(-4), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Level = null,
+    [property: JsonPropertyOrder(-6), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id = null,
+    [property: JsonPropertyOrder(-5), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Timestamp = null,
+    [property: JsonPropertyOrder(1), JsonPropertyName("duration_ms"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? DurationMs = null,
+    [property: JsonPropertyOrder(2), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Success = null,
+    [property: JsonPropertyOrder(3), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null,
+    [property: JsonPropertyOrder(0), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonObject? Metadata = null,
+    [property: JsonPropertyOrder(4), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SessionId = null,
+    [property: JsonPropertyOrder(5), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SystemId = null);
 
 /// <summary><c>POST /observability/emit</c>: what was stored.</summary>
 /// <param name="Ids">One id per event.</param>
