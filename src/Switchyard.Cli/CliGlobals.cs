@@ -2,6 +2,7 @@ using System.CommandLine;
 using Switchyard.Cli.Client;
 using Switchyard.Cli.Output;
 using Switchyard.Configuration;
+using Switchyard.Client;
 
 namespace Switchyard.Cli;
 
@@ -22,20 +23,36 @@ internal static class CliGlobals
         return SwitchyardConfiguration.Load(all, pr.GetValue(Config));
     }
 
+    /// <summary>The server's client for <paramref name="config"/>: REST with the API token, sends with the first event
+    /// key, telemetry with the telemetry token (else the API token).</summary>
+    public static SwitchyardClient Client(Switchyard.Configuration.ServerOptions config) => new(new SwitchyardClientOptions
+    {
+        ServerUrl = config.ClientUrl,
+        ApiToken = string.IsNullOrEmpty(config.ApiToken) ? null : config.ApiToken,
+        TelemetryToken = string.IsNullOrEmpty(config.TelemetryToken) ? null : config.TelemetryToken,
+        EventKey = config.EventKeyList.FirstOrDefault() ?? "yard-cli",
+        Timeout = TimeSpan.FromSeconds(60),
+    });
+
     /// <summary>Runs a command that talks to the server.</summary>
-    public static async Task<int> WithClientAsync(ParseResult pr, string command, Func<YardClient, CommandOutput, Task<int>> body)
+    public static async Task<int> WithClientAsync(ParseResult pr, string command, Func<SwitchyardClient, CommandOutput, Task<int>> body)
     {
         var output = Output(pr);
+        Uri? server = null;
         try
         {
             var config = LoadConfiguration(pr).Options;
-            var key = config.EventKeyList.FirstOrDefault() ?? "yard-cli";
-            using var client = new YardClient(config.ClientUrl, string.IsNullOrEmpty(config.ApiToken) ? null : config.ApiToken, key);
+            using var client = Client(config);
+            server = client.ServerUrl;
             return await body(client, output);
         }
         catch (CliException error)
         {
             return output.Failure(command, error);
+        }
+        catch (Exception error) when (server is not null && ServerFailures.ToCli(error, server, CancellationToken.None) is { } cli)
+        {
+            return output.Failure(command, cli);
         }
         catch (InvalidDataException ex)
         {

@@ -43,6 +43,9 @@ public static class SwitchyardServerExtensions
             s.AddSingleton<IComponentStatusSource>(sp => sp.GetRequiredService<RedisBus>());
         }
 
+        // The API's description at /openapi/v1.json, from the routes' typed response metadata (Api/ApiMetadata).
+        s.AddOpenApi();
+
         var telemetry = s.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("switchyard-server", serviceVersion: "0.1.0"))
             .WithMetrics(m => m.AddMeter(SwitchyardDiagnostics.Name).AddPrometheusExporter());
@@ -51,7 +54,8 @@ public static class SwitchyardServerExtensions
     }
 
     /// <summary>Maps every Switchyard endpoint: the Event API (<c>/e/{key}</c>), app registration (<c>/fn/register</c>),
-    /// the REST API (<c>/v1/</c>), webhooks, telemetry ingest, kv, <c>/metrics</c>, and a JSON 404 for the rest.</summary>
+    /// the REST API (<c>/v1/</c>), webhooks, telemetry ingest, kv, <c>/metrics</c>, the OpenAPI document
+    /// (<c>/openapi/v1.json</c>), and a JSON 404 for the rest.</summary>
     public static WebApplication MapSwitchyardServer(this WebApplication app)
     {
         app.MapPrometheusScrapingEndpoint("/metrics");
@@ -62,6 +66,7 @@ public static class SwitchyardServerExtensions
         app.MapWebhookApi();
         app.MapTelemetryApi();
         app.MapKvApi();
+        app.MapOpenApi();
         app.MapFallback(() => new ApiError(StatusCodes.Status404NotFound, "not_found", "no such endpoint; see /v1/ and /e/{eventKey}").ToResult());
         return app;
     }

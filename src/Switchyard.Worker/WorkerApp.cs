@@ -1,9 +1,11 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Switchyard.Client;
+using Switchyard.Client.Hosting;
+using Switchyard.Client.Models;
 using Switchyard.Sdk;
 using Switchyard.Worker.Functions;
 using Switchyard.Worker.Health;
@@ -16,6 +18,8 @@ namespace Switchyard.Worker;
 /// (<c>&lt;app&gt;-host</c> / <c>&lt;app&gt;-cluster</c>) and the function set (see <see cref="WorkerFunction"/>).</summary>
 public sealed class WorkerApp : IAsyncDisposable
 {
+    private const string BusClientName = "switchyard-worker-bus";
+
     private readonly WebApplication _app;
     private readonly WorkerEndpoint _endpoint;
 
@@ -69,12 +73,19 @@ public sealed class WorkerApp : IAsyncDisposable
             .SetMinimumLevel(LogLevel.Warning).AddFilter("Switchyard.Worker", LogLevel.Information);
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddHttpClient(BusClient.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
-        services.AddSingleton<BusClient>();
+        services.AddHttpClient(BusClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+        // The worker's calls to the server besides the SDK's own: REST (health check), sync, telemetry.
+        services.AddSingleton(sp => new Switchyard.Client.SwitchyardClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(BusClientName),
+            new SwitchyardClientOptions { ServerUrl = options.ServerUrl, ApiToken = options.ApiToken, TelemetryToken = options.TelemetryToken }));
         services.AddSingleton<SyncState>();
         services.AddSingleton<WorkerEndpoint>();
         services.AddSingleton<FunctionHealthCheck>();
-        if (options.SyncAtStart) services.AddHostedService<StartupSync>();
+        if (options.SyncAtStart)
+        {
+            services.AddSingleton(sp => new StartupSync(sp.GetRequiredService<Switchyard.Client.SwitchyardClient>(), () => sp.GetRequiredService<WorkerEndpoint>().ServeUrl,
+                sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<StartupSync>>(), sp.GetRequiredService<SyncState>().Record));
+            services.AddHostedService(sp => sp.GetRequiredService<StartupSync>());
+        }
         services.AddSwitchyard(o =>
             {
                 o.AppId = options.AppId;
@@ -101,8 +112,9 @@ public sealed class WorkerApp : IAsyncDisposable
     public Task StartAsync(CancellationToken cancellationToken = default) => _app.StartAsync(cancellationToken);
 
     /// <summary>Asks the server to sync this worker now and returns its answer (<c>POST /v1/apps/sync</c>).</summary>
-    /// <exception cref="HttpRequestException">The server is unreachable or the sync failed.</exception>
-    public Task<JsonObject> SyncAsync(CancellationToken cancellationToken = default) => _endpoint.SyncAsync(cancellationToken);
+    /// <exception cref="HttpRequestException">The server is unreachable.</exception>
+    /// <exception cref="SwitchyardApiException">The sync failed.</exception>
+    public Task<SyncResult> SyncAsync(CancellationToken cancellationToken = default) => _endpoint.SyncAsync(cancellationToken);
 
     /// <summary>Completes when the host shuts down (SIGTERM, Ctrl-C, or <see cref="StopAsync"/>).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);

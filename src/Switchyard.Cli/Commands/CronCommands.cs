@@ -13,15 +13,14 @@ internal static class CronCommands
         var list = new Command("list", "Every cron trigger: schedule, time zone, last and next fire, last run");
         list.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "cron list", async (client, output) =>
         {
-            var result = await client.GetAsync("/v1/cron", ct);
-            var schedules = result["schedules"]!.AsArray();
+            var result = await client.ListCronAsync(ct);
+            var schedules = result.Schedules;
             return output.Success("cron list", result, c =>
             {
                 var table = Format.Table("function", "schedule", "tz", "last fire", "next fire", "last run");
                 foreach (var s in schedules)
-                    table.AddRow(Markup.Escape(s!["functionId"]!.GetValue<string>()), Markup.Escape(s["cron"]!.GetValue<string>()), Format.Text(s["timezone"]),
-                        Format.Time(s["lastFire"]), Format.Time(s["nextFire"]),
-                        s["lastRun"] is { } r ? $"{Format.Status(r["status"]?.GetValue<string>())} {Markup.Escape(r["id"]!.GetValue<string>())}" : "");
+                    table.AddRow(Markup.Escape(s.FunctionId), Markup.Escape(s.Cron), Format.Text(s.Timezone), Format.Time(s.LastFire), Format.Time(s.NextFire),
+                        s.LastRun is { } r ? $"{Format.Status(r.Status)} {Markup.Escape(r.Id)}" : "");
                 c.Write(table);
             });
         }));
@@ -29,8 +28,8 @@ internal static class CronCommands
         var trigger = new Command("trigger", "Fire a function's cron schedule now (the run gets an inngest/scheduled.timer event)") { fn };
         trigger.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "cron trigger", async (client, output) =>
         {
-            var result = await client.PostAsync($"/v1/cron/{Uri.EscapeDataString(pr.GetValue(fn)!)}/trigger", null, ct);
-            var runId = result["runId"]?.GetValue<string>();
+            var result = await client.TriggerCronAsync(pr.GetValue(fn)!, ct);
+            var runId = result.RunId;
             return output.Success("cron trigger", result, c => c.MarkupLine(runId is null ? "fired; no run started (see yard event)" : $"fired; run [green]{Markup.Escape(runId)}[/]"),
                 runId is null ? [] : [new NextAction($"yard run {runId}", "follow the run")]);
         }));

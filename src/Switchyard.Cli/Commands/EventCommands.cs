@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
+using Switchyard.Cli.Client;
 using Switchyard.Cli.Output;
 
 namespace Switchyard.Cli.Commands;
@@ -27,7 +28,7 @@ internal static class EventCommands
                 throw new CliException("invalid_data", $"--data is not valid JSON: {ex.Message}", "pass a JSON object, e.g. -d '{\"x\":1}'");
             }
             if (pr.GetValue(id) is { } eventId) payload["id"] = eventId;
-            var (ids, traceId) = await client.SendEventsAsync(payload, ct);
+            var (ids, traceId) = await client.SendTracedAsync(payload, ct);
             var first = ids.FirstOrDefault() ?? "";
             return output.Success("send", new JsonObject { ["ids"] = new JsonArray(ids.Select(i => (JsonNode)i).ToArray()), ["name"] = pr.GetValue(name), ["traceId"] = traceId },
                 c => c.MarkupLine($"sent [bold]{Markup.Escape(pr.GetValue(name)!)}[/] id [green]{Markup.Escape(first)}[/]"),
@@ -50,17 +51,15 @@ internal static class EventCommands
         var command = new Command("events", "List recent events, newest first") { prefix, hours, count };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "events", async (client, output) =>
         {
-            var query = Query(("prefix", pr.GetValue(prefix)), ("hours", pr.GetValue(hours)?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                ("count", pr.GetValue(count)?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            var result = await client.GetAsync("/v1/events" + query, ct);
-            var events = result["events"]!.AsArray();
+            var result = await client.ListEventsAsync(pr.GetValue(prefix), pr.GetValue(hours), pr.GetValue(count), ct);
+            var events = result.Events;
             return output.Success("events", result, c =>
             {
                 var table = Format.Table("id", "name", "received", "source", "data");
-                foreach (var e in events) table.AddRow(Markup.Escape(e!["id"]!.GetValue<string>()), Markup.Escape(e["name"]!.GetValue<string>()), Format.Time(e["receivedAt"]), Format.Text(e["source"]), Format.Text(e["data"], 50));
+                foreach (var e in events) table.AddRow(Markup.Escape(e.Id), Markup.Escape(e.Name), Format.Time(e.ReceivedAt), Format.Text(e.Source), Format.Text(e.Data, 50));
                 c.Write(table);
                 c.MarkupLine($"[grey]{events.Count} event(s)[/]");
-            }, events.Count > 0 ? [new NextAction($"yard event {events[0]!["id"]}", "inspect the newest event")] : [new NextAction("yard send demo/hello -d '{\"name\":\"Ada\"}'", "send an event")]);
+            }, events.Count > 0 ? [new NextAction($"yard event {events[0].Id}", "inspect the newest event")] : [new NextAction("yard send demo/hello -d '{\"name\":\"Ada\"}'", "send an event")]);
         }));
         return command;
     }
@@ -71,18 +70,18 @@ internal static class EventCommands
         var command = new Command("event", "Show one event, the runs it started and every function it matched or skipped") { id };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "event", async (client, output) =>
         {
-            var result = await client.GetAsync($"/v1/events/{Uri.EscapeDataString(pr.GetValue(id)!)}", ct);
-            var e = result["event"]!;
-            var runs = result["runs"]!.AsArray();
-            var decisions = result["decisions"]!.AsArray();
+            var result = await client.GetEventAsync(pr.GetValue(id)!, ct);
+            var e = result.Event;
+            var runs = result.Runs;
+            var decisions = result.Decisions;
             return output.Success("event", result, c =>
             {
-                c.MarkupLine($"[bold]{Markup.Escape(e["name"]!.GetValue<string>())}[/]  id {Markup.Escape(e["id"]!.GetValue<string>())}  received {Format.Time(e["receivedAt"])}  source {Format.Text(e["source"])}");
-                c.WriteLine(e["data"]?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "{}");
+                c.MarkupLine($"[bold]{Markup.Escape(e.Name)}[/]  id {Markup.Escape(e.Id)}  received {Format.Time(e.ReceivedAt)}  source {Format.Text(e.Source)}");
+                c.WriteLine(e.Data?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? "{}");
                 if (runs.Count > 0)
                 {
                     var table = Format.Table("run", "function", "status", "started", "duration");
-                    foreach (var r in runs) table.AddRow(Markup.Escape(r!["id"]!.GetValue<string>()), Markup.Escape(r["functionId"]!.GetValue<string>()), Format.Status(r["status"]?.GetValue<string>()), Format.Time(r["startedAt"]), Format.Duration(r["durationMs"]));
+                    foreach (var r in runs) table.AddRow(Markup.Escape(r.Id), Markup.Escape(r.FunctionId), Format.Status(r.Status), Format.Time(r.StartedAt), Format.Duration(r.DurationMs));
                     c.Write(table);
                 }
                 if (decisions.Count > 0)
@@ -90,14 +89,14 @@ internal static class EventCommands
                     var table = Format.Table("function", "decision", "why", "run");
                     foreach (var d in decisions)
                     {
-                        var outcome = d!["outcome"]!.GetValue<string>();
+                        var outcome = d.Outcome;
                         var color = outcome is "matched" or "batched" or "debounced" ? "green" : outcome == "cancelled" ? "yellow" : "red";
-                        table.AddRow(Markup.Escape(d["functionId"]!.GetValue<string>()), $"[{color}]{Markup.Escape(outcome)}[/]", Format.Text(d["reason"], 70), Format.Text(d["runId"]));
+                        table.AddRow(Markup.Escape(d.FunctionId), $"[{color}]{Markup.Escape(outcome)}[/]", Format.Text(d.Reason, 70), Format.Text(d.RunId));
                     }
                     c.Write(table);
                 }
                 if (runs.Count == 0 && decisions.Count == 0) c.MarkupLine("[grey]no function is triggered by this event name[/]");
-            }, runs.Select(r => new NextAction($"yard run {r!["id"]}", "see the run's step timeline")).Take(3).ToArray());
+            }, runs.Select(r => new NextAction($"yard run {r.Id}", "see the run's step timeline")).Take(3).ToArray());
         }));
         return command;
     }

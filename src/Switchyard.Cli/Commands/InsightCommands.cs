@@ -16,8 +16,7 @@ internal static class InsightCommands
         var command = new Command("why", "For an event, every function and why it did or did not run") { id, function };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "why", async (client, output) =>
         {
-            var query = EventCommands.Query(("function", pr.GetValue(function)));
-            var result = await client.GetAsync($"/v1/events/{Uri.EscapeDataString(pr.GetValue(id)!)}/why{query}", ct);
+            var result = await client.WhyAsync(pr.GetValue(id)!, pr.GetValue(function), ct);
             var functions = result["functions"]!.AsArray();
             return output.Success("why", result, c =>
             {
@@ -47,7 +46,7 @@ internal static class InsightCommands
         var command = new Command("trace", "The causal tree of an event: matches → runs → steps → events sent → their runs …") { id };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "trace", async (client, output) =>
         {
-            var tree = await client.GetAsync($"/v1/events/{Uri.EscapeDataString(pr.GetValue(id)!)}/trace", ct);
+            var tree = await client.TraceAsync(pr.GetValue(id)!, ct);
             return output.Success("trace", tree, c =>
             {
                 var root = new Tree(EventLabel(tree));
@@ -107,10 +106,10 @@ internal static class InsightCommands
             try
             {
                 var config = CliGlobals.LoadConfiguration(pr).Options;
-                using var client = new YardClient(config.ClientUrl, string.IsNullOrEmpty(config.ApiToken) ? null : config.ApiToken, "yard-cli");
+                using var client = CliGlobals.Client(config);
                 try
                 {
-                    result = await client.GetAsync("/v1/status", ct);
+                    result = CommandOutput.AsJson(await client.CallAsync(c => c.GetStatusAsync(ct), ct));
                 }
                 catch (CliException ex) when (ex.Code is "server_unreachable" or "server_timeout")
                 {

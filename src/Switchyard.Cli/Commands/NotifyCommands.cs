@@ -42,7 +42,7 @@ internal static class NotifyCommands
             var data = new JsonObject { ["kind"] = k, ["text"] = pr.GetValue(text), ["correlationId"] = correlationId };
             if (pr.GetValue(session) is { } s) data["session"] = s;
             if (actions.Count > 0) data["actions"] = actions;
-            var (ids, _) = await client.SendEventsAsync(new JsonObject { ["name"] = "gateway/notify.requested", ["data"] = data }, ct);
+            var (ids, _) = await client.SendTracedAsync(new JsonObject { ["name"] = "gateway/notify.requested", ["data"] = data }, ct);
             var eventId = ids.FirstOrDefault() ?? "";
             if (!pr.GetValue(wait))
             {
@@ -79,13 +79,13 @@ internal static class NotifyCommands
     }
 
     /// <summary>Polls recent <c>gateway/delivery.*</c> events for the receipt of <paramref name="correlationId"/>.</summary>
-    private static async Task<JsonObject?> WaitAsync(YardClient client, string correlationId, TimeSpan timeout, CancellationToken ct)
+    private static async Task<JsonObject?> WaitAsync(Switchyard.Client.SwitchyardClient client, string correlationId, TimeSpan timeout, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            var events = (await client.GetAsync("/v1/events?prefix=gateway/delivery.&count=500&hours=48", ct))["events"]?.AsArray() ?? [];
-            if (events.OfType<JsonObject>().FirstOrDefault(e => e["data"]?["correlationId"]?.GetValue<string>() == correlationId) is { } found) return found;
+            var events = (await client.ListEventsAsync("gateway/delivery.", 48, 500, ct)).Events;
+            if (events.FirstOrDefault(e => e.Data?["correlationId"]?.GetValue<string>() == correlationId) is { } found) return CommandOutput.AsJson(found);
             await Task.Delay(Poll, ct);
         }
         return null;

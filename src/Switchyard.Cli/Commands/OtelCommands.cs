@@ -39,11 +39,8 @@ internal static class OtelCommands
             command.Options.Add(Count);
         }
 
-        public (string, string?)[] Query(ParseResult pr) =>
-        [
-            ("level", pr.GetValue(Level)), ("source", pr.GetValue(Source)), ("component", pr.GetValue(Component)),
-            ("hours", pr.GetValue(Hours)?.ToString(CultureInfo.InvariantCulture)), ("count", pr.GetValue(Count)?.ToString(CultureInfo.InvariantCulture)),
-        ];
+        public Switchyard.Client.TelemetryFilter Query(ParseResult pr) =>
+            new(pr.GetValue(Level), pr.GetValue(Source), pr.GetValue(Component), pr.GetValue(Hours), pr.GetValue(Count));
     }
 
     private static Command Search()
@@ -54,8 +51,7 @@ internal static class OtelCommands
         filters.AddTo(command);
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "otel search", async (client, output) =>
         {
-            var query = EventCommands.Query([("q", pr.GetValue(text)), .. filters.Query(pr)]);
-            var result = await client.GetAsync("/v1/otel/search" + query, ct);
+            var result = CommandOutput.AsJson(await client.SearchTelemetryAsync(pr.GetValue(text)!, filters.Query(pr), ct));
             return output.Success("otel search", result, c => RenderEvents(c, result["events"]!.AsArray()), NextFor(result["events"]!.AsArray()));
         }));
         return command;
@@ -70,8 +66,7 @@ internal static class OtelCommands
         filters.AddTo(command);
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "otel list", async (client, output) =>
         {
-            var query = EventCommands.Query([.. filters.Query(pr), ("runId", pr.GetValue(run)), ("eventId", pr.GetValue(ev))]);
-            var result = await client.GetAsync("/v1/otel/list" + query, ct);
+            var result = CommandOutput.AsJson(await client.ListTelemetryAsync(filters.Query(pr), pr.GetValue(run), pr.GetValue(ev), ct));
             return output.Success("otel list", result, c => RenderEvents(c, result["events"]!.AsArray()), NextFor(result["events"]!.AsArray()));
         }));
         return command;
@@ -83,7 +78,7 @@ internal static class OtelCommands
         var command = new Command("stats", "Telemetry counts: per level, source, component and action, with error rates") { hours };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "otel stats", async (client, output) =>
         {
-            var result = await client.GetAsync("/v1/otel/stats" + EventCommands.Query(("hours", pr.GetValue(hours)?.ToString(CultureInfo.InvariantCulture))), ct);
+            var result = CommandOutput.AsJson(await client.TelemetryStatsAsync(pr.GetValue(hours), ct));
             return output.Success("otel stats", result, c =>
             {
                 var levels = result["byLevel"]!.AsObject();
@@ -121,21 +116,17 @@ internal static class OtelCommands
             var output = CliGlobals.Output(pr);
             try
             {
-                var body = new JsonObject
-                {
-                    ["source"] = pr.GetValue(source), ["component"] = pr.GetValue(component), ["action"] = pr.GetValue(action),
-                    ["level"] = pr.GetValue(level) ?? (pr.GetValue(error) is null ? "info" : "error"),
-                };
-                if (pr.GetValue(error) is { } e) { body["error"] = e; body["success"] = pr.GetValue(success) ?? false; }
-                else if (pr.GetValue(success) is { } ok) body["success"] = ok;
-                if (pr.GetValue(duration) is { } d) body["duration_ms"] = d;
-                if (pr.GetValue(metadata) is { } m) body["metadata"] = ParseMetadata(m);
+                var body = new Switchyard.Client.Models.TelemetryEmit(pr.GetValue(source)!, pr.GetValue(component)!, pr.GetValue(action)!,
+                    Level: pr.GetValue(level) ?? (pr.GetValue(error) is null ? "info" : "error"),
+                    Error: pr.GetValue(error),
+                    Success: pr.GetValue(error) is null ? pr.GetValue(success) : pr.GetValue(success) ?? false,
+                    DurationMs: pr.GetValue(duration),
+                    Metadata: pr.GetValue(metadata) is { } m ? ParseMetadata(m) : null);
                 var config = CliGlobals.LoadConfiguration(pr).Options;
-                // Ingest takes the telemetry token (or the API token), not the REST token alone.
-                var token = string.IsNullOrEmpty(config.TelemetryToken) ? config.ApiToken : config.TelemetryToken;
-                using var client = new YardClient(config.ClientUrl, string.IsNullOrEmpty(token) ? null : token, "yard-cli");
-                var result = await client.PostAsync("/observability/emit", body, ct);
-                var id = result["ids"]?.AsArray().FirstOrDefault()?.GetValue<string>();
+                // Ingest takes the telemetry token (or the API token), not the REST token alone: the client sends that.
+                using var client = CliGlobals.Client(config);
+                var result = await client.CallAsync(c => c.EmitTelemetryAsync([body], ct), ct);
+                var id = result.Ids.FirstOrDefault();
                 return output.Success("otel emit", result, c => c.MarkupLine(id is null
                         ? $"[yellow]sampled out[/] (the component is flooding debug events)"
                         : $"emitted [bold]{Markup.Escape(pr.GetValue(action)!)}[/] id [green]{Markup.Escape(id)}[/]"),

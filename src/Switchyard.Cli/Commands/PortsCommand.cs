@@ -39,22 +39,21 @@ internal static class PortsCommand
 
             var switchyardPorts = new HashSet<int>();
             var reachable = false;
-            using (var client = new YardClient(options.ClientUrl, string.IsNullOrEmpty(options.ApiToken) ? null : options.ApiToken, "yard-cli"))
+            using (var client = CliGlobals.Client(options))
             {
                 try
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                     timeout.CancelAfter(ProbeTimeout);
-                    var health = await client.GetAsync("/health", timeout.Token);
-                    reachable = health["status"] is not null && health["store"] is not null;
+                    var health = await client.CallAsync(c => c.GetHealthAsync(timeout.Token), timeout.Token);
+                    reachable = health.Status is not null && health.Store is not null;
                     if (reachable && IsLocal(options.ClientUrl.Host)) switchyardPorts.Add(options.ClientUrl.Port);
-                    var apps = await client.GetAsync("/v1/apps", timeout.Token);
-                    foreach (var app in apps["apps"]?.AsArray() ?? [])
+                    var apps = await client.CallAsync(c => c.ListAppsAsync(timeout.Token), timeout.Token);
+                    foreach (var app in apps.Apps)
                     {
-                        var url = app?["url"]?.GetValue<string>();
-                        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri)) continue;
-                        if (!IsLocal(uri.Host)) { notes.Add($"app {app!["id"]} is on another host ({uri.Authority}); not checked"); continue; }
-                        configured.Add(new ConfiguredPort(uri.Port, $"app {app!["id"]}", ConfiguredPort.App, "GET /v1/apps", url));
+                        if (!Uri.TryCreate(app.Url, UriKind.Absolute, out var uri)) continue;
+                        if (!IsLocal(uri.Host)) { notes.Add($"app {app.Id} is on another host ({uri.Authority}); not checked"); continue; }
+                        configured.Add(new ConfiguredPort(uri.Port, $"app {app.Id}", ConfiguredPort.App, "GET /v1/apps", app.Url));
                     }
                 }
                 catch (CliException ex)

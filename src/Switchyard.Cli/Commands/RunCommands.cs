@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using Switchyard.Cli.Output;
+using Switchyard.Client.Models;
 
 namespace Switchyard.Cli.Commands;
 
@@ -17,16 +18,14 @@ internal static class RunCommands
         var command = new Command("runs", "List runs, newest first") { status, function, hours, count };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "runs", async (client, output) =>
         {
-            var query = EventCommands.Query(("status", pr.GetValue(status)), ("function", pr.GetValue(function)),
-                ("hours", pr.GetValue(hours)?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("count", pr.GetValue(count)?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            var result = await client.GetAsync("/v1/runs" + query, ct);
-            var runs = result["runs"]!.AsArray();
+            var result = await client.ListRunsAsync(pr.GetValue(status), pr.GetValue(function), pr.GetValue(hours), pr.GetValue(count), ct);
+            var runs = result.Runs;
             return output.Success("runs", result, c =>
             {
                 var table = Format.Table("run", "function", "status", "created", "duration", "event");
-                foreach (var r in runs) table.AddRow(Markup.Escape(r!["id"]!.GetValue<string>()), Markup.Escape(r["functionId"]!.GetValue<string>()), Format.Status(r["status"]?.GetValue<string>()), Format.Time(r["createdAt"]), Format.Duration(r["durationMs"]), Format.Text(r["eventId"], 30));
+                foreach (var r in runs) table.AddRow(Markup.Escape(r.Id), Markup.Escape(r.FunctionId), Format.Status(r.Status), Format.Time(r.CreatedAt), Format.Duration(r.DurationMs), Format.Text(r.EventId, 30));
                 c.Write(table);
-            }, runs.Count > 0 ? [new NextAction($"yard run {runs[0]!["id"]}", "see the newest run's timeline")] : []);
+            }, runs.Count > 0 ? [new NextAction($"yard run {runs[0].Id}", "see the newest run's timeline")] : []);
         }));
         return command;
     }
@@ -37,20 +36,20 @@ internal static class RunCommands
         var command = new Command("run", "Show a run's step timeline: steps, attempts, durations, outputs and errors") { id };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "run", async (client, output) =>
         {
-            var result = await client.GetAsync($"/v1/runs/{Uri.EscapeDataString(pr.GetValue(id)!)}", ct);
-            var run = result["run"]!;
-            var history = result["history"]!.AsArray();
+            var result = await client.GetRunAsync(pr.GetValue(id)!, ct);
+            var run = result.Run;
+            var history = result.History;
             return output.Success("run", result, c =>
             {
-                c.MarkupLine($"[bold]{Markup.Escape(run["functionId"]!.GetValue<string>())}[/]  run {Markup.Escape(run["id"]!.GetValue<string>())}  {Format.Status(run["status"]?.GetValue<string>())}  event {Format.Text(run["eventId"])}");
+                c.MarkupLine($"[bold]{Markup.Escape(run.FunctionId)}[/]  run {Markup.Escape(run.Id)}  {Format.Status(run.Status)}  event {Format.Text(run.EventId)}");
                 var table = Format.Table("time", "what", "step", "try", "took", "detail");
                 foreach (var h in history)
-                    table.AddRow(Format.Clock(h!["at"]), Markup.Escape(h["kind"]!.GetValue<string>()), Format.Text(h["stepName"] ?? h["stepHash"], 20),
-                        ((h["attempt"]?.GetValue<int>() ?? 0) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), Format.Duration(h["durationMs"]), Format.Text(h["detail"], 48));
+                    table.AddRow(Format.Clock(h.At), Markup.Escape(h.Kind), Format.Text(h.StepName ?? h.StepHash, 20),
+                        (h.Attempt + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), Format.Duration(h.DurationMs), Format.Text(h.Detail, 48));
                 c.Write(table);
-                if (run["output"] is { } o) c.MarkupLine($"output: {Format.Text(o, 200)}");
-                if (run["error"] is { } e) c.MarkupLine($"[red]error:[/] {Format.Text(e, 200)}");
-            }, run["status"]?.GetValue<string>() is "Queued" or "Running" ? [new NextAction($"yard cancel {run["id"]}", "cancel this run")] : []);
+                if (run.Output is { } o) c.MarkupLine($"output: {Format.Text(o, 200)}");
+                if (run.Error is { } e) c.MarkupLine($"[red]error:[/] {Format.Text(e, 200)}");
+            }, run.Status is "Queued" or "Running" ? [new NextAction($"yard cancel {run.Id}", "cancel this run")] : []);
         }));
         return command;
     }
@@ -74,15 +73,14 @@ internal static class RunCommands
             {
                 throw new CliException("invalid_data", $"--data is not valid JSON: {ex.Message}", "e.g. -d '{\"x\":1}'");
             }
-            var result = await client.PostAsync($"/v1/functions/{Uri.EscapeDataString(pr.GetValue(function)!)}/invoke",
-                new { data = payload, wait = !pr.GetValue(noWait), timeout = pr.GetValue(timeout) }, ct);
-            var run = result["run"]!;
+            var result = await client.InvokeAsync(pr.GetValue(function)!, new InvokeRequest(payload, !pr.GetValue(noWait), pr.GetValue(timeout)), ct);
+            var run = result.Run;
             return output.Success("invoke", result, c =>
             {
-                c.MarkupLine($"run {Markup.Escape(run["id"]!.GetValue<string>())} {Format.Status(run["status"]?.GetValue<string>())}");
-                if (run["output"] is { } o) c.WriteLine(o.ToJsonString());
-                if (run["error"] is { } e) c.MarkupLine($"[red]error:[/] {Format.Text(e, 300)}");
-            }, new NextAction($"yard run {run["id"]}", "see the run's timeline"));
+                c.MarkupLine($"run {Markup.Escape(run.Id)} {Format.Status(run.Status)}");
+                if (run.Output is { } o) c.WriteLine(o.ToJsonString());
+                if (run.Error is { } e) c.MarkupLine($"[red]error:[/] {Format.Text(e, 300)}");
+            }, new NextAction($"yard run {run.Id}", "see the run's timeline"));
         }));
         return command;
     }
@@ -96,9 +94,8 @@ internal static class RunCommands
         var command = new Command("replay", "Start new runs of a function for the original events of a time window") { function, from, to, status };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "replay", async (client, output) =>
         {
-            var result = await client.PostAsync($"/v1/functions/{Uri.EscapeDataString(pr.GetValue(function)!)}/replay",
-                new { from = pr.GetValue(from), to = pr.GetValue(to), status = pr.GetValue(status) }, ct);
-            var count = result["count"]!.GetValue<int>();
+            var result = await client.ReplayAsync(pr.GetValue(function)!, new ReplayRequest(pr.GetValue(from), pr.GetValue(to), pr.GetValue(status)), ct);
+            var count = result.Count;
             return output.Success("replay", result, c => c.MarkupLine($"started {count} run(s)"),
                 new NextAction($"yard runs --function {pr.GetValue(function)}", "follow them"));
         }));
@@ -111,7 +108,7 @@ internal static class RunCommands
         var command = new Command("cancel", "Cancel a queued or running run") { id };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "cancel", async (client, output) =>
         {
-            var result = await client.PostAsync($"/v1/runs/{Uri.EscapeDataString(pr.GetValue(id)!)}/cancel", null, ct);
+            var result = await client.CancelRunAsync(pr.GetValue(id)!, ct);
             return output.Success("cancel", result, c => c.MarkupLine($"run {Markup.Escape(pr.GetValue(id)!)} [yellow]cancelled[/]"),
                 new NextAction($"yard run {pr.GetValue(id)}", "see its timeline"));
         }));

@@ -14,7 +14,7 @@ internal static class TopologyCommand
         var command = new Command("topology", "The wiring map: components, stores, apps and functions, triggers, sends and invokes") { format };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "topology", async (client, output) =>
         {
-            var topology = await client.GetAsync("/v1/topology", ct);
+            var topology = await client.GetTopologyAsync(ct);
             var fmt = pr.GetValue(format);
             if (fmt is "md" or "mermaid")
             {

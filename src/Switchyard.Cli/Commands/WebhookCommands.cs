@@ -22,10 +22,10 @@ internal static class WebhookCommands
         var command = new Command("providers", "Each webhook provider, whether its secret is set, and the URL to give the service");
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "webhook providers", async (client, output) =>
         {
-            var result = await client.GetAsync("/v1/webhooks/providers", ct);
+            var result = CommandOutput.AsJson(await client.ListWebhookProvidersAsync(ct));
             var providers = result["providers"]!.AsArray();
             // The URL the service needs is the one this CLI reaches the server at, not the server's own bind address.
-            foreach (var p in providers) p!["url"] = new Uri(client.Server, p["path"]!.GetValue<string>()).ToString();
+            foreach (var p in providers) p!["url"] = new Uri(client.ServerUrl, p["path"]!.GetValue<string>()).ToString();
             return output.Success("webhook providers", result, c =>
             {
                 var table = Format.Table("provider", "kind", "secret", "url");
@@ -46,7 +46,7 @@ internal static class WebhookCommands
         var command = new Command("list", "Live webhook subscriptions");
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "webhook list", async (client, output) =>
         {
-            var result = await client.GetAsync("/v1/webhooks/subscriptions", ct);
+            var result = CommandOutput.AsJson(await client.ListWebhookSubscriptionsAsync(ct));
             var subscriptions = result["subscriptions"]!.AsArray();
             return output.Success("webhook list", result, c =>
             {
@@ -74,15 +74,15 @@ internal static class WebhookCommands
         var command = new Command("subscribe", "Register interest in a provider's deliveries (and stream them with --stream)") { provider, eventName, filter, ttl, stream, replay };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "webhook subscribe", async (client, output) =>
         {
-            var filters = new JsonObject();
+            var filters = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var f in pr.GetValue(filter) ?? [])
             {
                 var eq = f.IndexOf('=', StringComparison.Ordinal);
                 if (eq <= 0) throw new CliException("invalid_filter", $"--filter '{f}' is not key=value", "use a payload path and a value, e.g. --filter workflow_run.conclusion=failure");
                 filters[f[..eq].Trim()] = f[(eq + 1)..];
             }
-            var result = await client.PostAsync("/v1/webhooks/subscriptions",
-                new JsonObject { ["provider"] = pr.GetValue(provider), ["event"] = pr.GetValue(eventName), ["filters"] = filters, ["ttl"] = pr.GetValue(ttl) }, ct);
+            var result = CommandOutput.AsJson(await client.SubscribeWebhookAsync(
+                new Switchyard.Client.Models.WebhookSubscribeRequest(pr.GetValue(provider), pr.GetValue(eventName), filters, pr.GetValue(ttl)), ct));
             var subscription = result["subscription"]!;
             var id = subscription["id"]!.GetValue<string>();
             if (pr.GetValue(stream))
@@ -105,8 +105,7 @@ internal static class WebhookCommands
         var command = new Command("history", "A subscription's deliveries, newest first") { id, count };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "webhook history", async (client, output) =>
         {
-            var query = EventCommands.Query(("count", pr.GetValue(count)?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            var result = await client.GetAsync($"/v1/webhooks/subscriptions/{Uri.EscapeDataString(pr.GetValue(id)!)}/history{query}", ct);
+            var result = CommandOutput.AsJson(await client.WebhookHistoryAsync(pr.GetValue(id)!, pr.GetValue(count), ct));
             var deliveries = result["deliveries"]!.AsArray();
             return output.Success("webhook history", result, c =>
             {
@@ -135,7 +134,7 @@ internal static class WebhookCommands
         var command = new Command("unsubscribe", "Remove a subscription (its deliveries stay stored as events)") { id };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "webhook unsubscribe", async (client, output) =>
         {
-            var result = await client.PostAsync($"/v1/webhooks/subscriptions/{Uri.EscapeDataString(pr.GetValue(id)!)}/unsubscribe", null, ct);
+            var result = await client.UnsubscribeWebhookAsync(pr.GetValue(id)!, ct);
             return output.Success("webhook unsubscribe", result, c => c.MarkupLine($"unsubscribed {Markup.Escape(pr.GetValue(id)!)}"));
         }));
         return command;
@@ -143,26 +142,11 @@ internal static class WebhookCommands
 
     /// <summary>Follows the subscription's server-sent events until it ends, the connection drops or Ctrl-C. Prints one
     /// line per delivery: a human line on a terminal, else the delivery as one JSON line.</summary>
-    private static async Task<int> StreamAsync(ParseResult pr, YardClient client, CommandOutput output, string id, int? replay, CancellationToken ct)
+    private static async Task<int> StreamAsync(ParseResult pr, Switchyard.Client.SwitchyardClient client, CommandOutput output, string id, int? replay, CancellationToken ct)
     {
-        var token = CliGlobals.LoadConfiguration(pr).Options.ApiToken;
-        using var http = new HttpClient { BaseAddress = client.Server, Timeout = Timeout.InfiniteTimeSpan };
-        if (!string.IsNullOrEmpty(token)) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var path = $"/v1/webhooks/subscriptions/{Uri.EscapeDataString(id)}/stream" + EventCommands.Query(("replay", replay?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         try
         {
-            using var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, ct);
-            if (!response.IsSuccessStatusCode)
-            {
-                JsonNode? error = null;
-                try { error = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))?["error"]; }
-                catch (JsonException) { }
-                throw new CliException(error?["code"]?.GetValue<string>() ?? $"http_{(int)response.StatusCode}",
-                    error?["message"]?.GetValue<string>() ?? $"server answered {(int)response.StatusCode}",
-                    response.StatusCode == System.Net.HttpStatusCode.NotFound ? "see `yard webhook list` for live subscriptions" : null);
-            }
-            await using var body = await response.Content.ReadAsStreamAsync(ct);
-            await foreach (var item in SseParser.Create(body).EnumerateAsync(ct))
+            await foreach (var item in client.StreamWebhookDeliveriesAsync(id, replay, ct))
             {
                 switch (item.EventType)
                 {
@@ -184,13 +168,17 @@ internal static class WebhookCommands
         {
             return 0;
         }
+        catch (Switchyard.Client.SwitchyardApiException ex)
+        {
+            throw new CliException(ex.Code, ex.Message, ex.Status == 404 ? "see `yard webhook list` for live subscriptions" : null);
+        }
         catch (HttpRequestException ex)
         {
-            throw new CliException("server_unreachable", $"lost the stream from {client.Server} ({ex.Message})", $"reattach with `yard webhook stream {id}`");
+            throw new CliException("server_unreachable", $"lost the stream from {client.ServerUrl} ({ex.Message})", $"reattach with `yard webhook stream {id}`");
         }
         catch (IOException ex)
         {
-            throw new CliException("stream_closed", $"the stream from {client.Server} broke ({ex.Message})", $"reattach with `yard webhook stream {id}`");
+            throw new CliException("stream_closed", $"the stream from {client.ServerUrl} broke ({ex.Message})", $"reattach with `yard webhook stream {id}`");
         }
     }
 

@@ -145,9 +145,9 @@ internal static class WorkerCommands
             try
             {
                 var answer = await app.SyncAsync(ct);
-                workers.Add(new DevWorker(app, true, answer["message"]?.ToString() ?? "synced"));
+                workers.Add(new DevWorker(app, true, answer.Message));
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (ex is HttpRequestException or Switchyard.Client.SwitchyardApiException)
             {
                 // The server's periodic re-sync only knows apps that registered once, so say so rather than hide it.
                 workers.Add(new DevWorker(app, false, ex.Message));

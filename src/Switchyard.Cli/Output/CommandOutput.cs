@@ -36,6 +36,13 @@ public sealed class CommandOutput(bool json)
         return 0;
     }
 
+    /// <summary>Reports success with a typed answer of the server (written in the API's own JSON) and returns 0.</summary>
+    public int Success<T>(string command, T result, Action<IAnsiConsole> render, params NextAction[] next) where T : class =>
+        Success(command, JsonSerializer.SerializeToNode(result, Switchyard.Client.SwitchyardJson.Options), render, next);
+
+    /// <summary>A record of the API as the JSON the server sent, for views that walk free-form parts of it.</summary>
+    public static JsonObject AsJson<T>(T record) where T : class => JsonSerializer.SerializeToNode(record, Switchyard.Client.SwitchyardJson.Options)!.AsObject();
+
     /// <summary>Reports a failure and returns the exit code 1.</summary>
     public int Failure(string command, CliException error, params NextAction[] next)
     {

@@ -20,6 +20,14 @@ internal static class Format
         return v < 1000 ? $"{v:0.#} ms" : v < 60_000 ? $"{v / 1000:0.##} s" : TimeSpan.FromMilliseconds(v).ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture);
     }
 
+    public static string Time(long? unixMs) => unixMs is { } ms ? Time(JsonValue.Create(ms)) : "";
+
+    public static string Clock(long? unixMs) => unixMs is { } ms ? Clock(JsonValue.Create(ms)) : "";
+
+    public static string Duration(double? ms) => ms is { } v ? Duration(JsonValue.Create(v)) : "";
+
+    public static string Text(string? text, int max = 60) => Text(text is null ? null : JsonValue.Create(text), max);
+
     public static string Text(JsonNode? node, int max = 60)
     {
         var s = node switch { null => "", JsonValue v when v.TryGetValue(out string? str) => str, _ => node.ToJsonString() };

@@ -2,12 +2,17 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using Switchyard.Client;
+using Switchyard.Client.Hosting;
 using Switchyard.Gateway.Channels;
 using Switchyard.Gateway.Configuration;
 using Switchyard.Gateway.Delivery;
@@ -56,8 +61,10 @@ public static class GatewayApp
         builder.Services.AddSingleton(state);
         builder.Services.AddSingleton<GatewayInstance>();
         builder.Services.AddHttpClient();
-        builder.Services.AddHttpClient(BusClient.HttpClientName, h => h.Timeout = TimeSpan.FromSeconds(30));
-        builder.Services.AddSingleton<BusClient>();
+        builder.Services.AddHttpClient(BusClientName, h => h.Timeout = TimeSpan.FromSeconds(30));
+        // The gateway's calls to the server besides the SDK's own: REST (stream topics), sync, telemetry.
+        builder.Services.AddSingleton(sp => new Client.SwitchyardClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(BusClientName), BusOptions(config)));
+        builder.Services.AddSingleton<GatewayTelemetry>();
         builder.Services.AddSingleton<ChannelDirectory>();
         builder.Services.AddSingleton<DeliveryRouter>();
         builder.Services.AddSingleton<DeliverySender>();
@@ -70,7 +77,9 @@ public static class GatewayApp
         AddHosted<DigestFlusher>(builder.Services);
         AddHosted<BusWatcher>(builder.Services);
         AddHosted<TelegramPoller>(builder.Services);
-        AddHosted<AppSyncer>(builder.Services);
+        builder.Services.AddSingleton(sp => new StartupSync(sp.GetRequiredService<Client.SwitchyardClient>(), () => ServeUrl(sp, config),
+            sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<StartupSync>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StartupSync>());
         builder.Services.AddSwitchyard(o =>
             {
                 o.AppId = config.AppId;
@@ -89,6 +98,23 @@ public static class GatewayApp
         Map(app, config);
         app.Lifetime.ApplicationStopped.Register(() => state.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
+    }
+
+    private const string BusClientName = "gateway-bus";
+
+    /// <summary>The bus client settings of <paramref name="config"/>: server, API token, telemetry token.</summary>
+    internal static SwitchyardClientOptions BusOptions(GatewayConfig config) =>
+        new() { ServerUrl = config.ServerUrl, ApiToken = config.ApiToken, TelemetryToken = config.TelemetryToken, EventKey = config.EventKey ?? "dev" };
+
+    /// <summary>The SDK endpoint the server syncs: under <c>public_url</c> when set, else the bound address (a
+    /// wildcard read as loopback).</summary>
+    private static Uri ServeUrl(IServiceProvider services, GatewayConfig config)
+    {
+        var path = services.GetRequiredService<IOptions<SwitchyardOptions>>().Value.ServePath;
+        if (config.PublicUrl is { } origin) return new Uri(new Uri(origin.AbsoluteUri.TrimEnd('/') + "/"), path.TrimStart('/'));
+        var address = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("The gateway is not listening yet.");
+        return new Uri(new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)), path);
     }
 
     /// <summary>The addresses the gateway listens on (after start).</summary>

@@ -12,7 +12,7 @@ namespace Switchyard.Gateway.Inbound;
 /// <c>gateway/message.received</c>, a button press <c>gateway/action.received</c>, each with an id derived from the
 /// platform's update id so a redelivered update is stored once. Anyone else is recorded (telemetry
 /// <c>gateway.inbound.rejected</c> and the stream's <c>gateway</c> topic) and dropped. An empty allow list admits no one.</summary>
-public sealed class InboundRelay(ChannelDirectory channels, SwitchyardClient bus, BusClient telemetry, StreamHub hub, ILogger<InboundRelay> logger)
+public sealed class InboundRelay(ChannelDirectory channels, SwitchyardClient bus, GatewayTelemetry telemetry, StreamHub hub, ILogger<InboundRelay> logger)
 {
     /// <summary>Relays one message or button press; returns the event id, or null when it was dropped.</summary>
     /// <exception cref="HttpRequestException">The bus did not take the event (the caller retries the update).</exception>

@@ -19,7 +19,7 @@ namespace Switchyard.Gateway.Inbound;
 /// with 409). The offset advances past an update only once its event is stored. After
 /// <c>failures_before_restart</c> failed polls in a row the poller restarts with a fresh client and connections.</summary>
 public sealed class TelegramPoller(GatewayConfig config, ChannelDirectory channels, IGatewayState state, InboundRelay relay, GatewayInstance instance,
-    BusClient telemetry, StreamHub hub, ILogger<TelegramPoller> logger) : BackgroundService
+    GatewayTelemetry telemetry, StreamHub hub, ILogger<TelegramPoller> logger) : BackgroundService
 {
     private static readonly UpdateType[] Wanted = [UpdateType.Message, UpdateType.CallbackQuery];
 

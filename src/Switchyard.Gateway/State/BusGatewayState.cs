@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Switchyard.Client;
+using Switchyard.Client.Models;
 using Switchyard.Gateway.Configuration;
+using Switchyard.Gateway.Hosting;
 
 namespace Switchyard.Gateway.State;
 
@@ -22,6 +23,7 @@ public sealed partial class BusGatewayState : IGatewayState
     private static readonly TimeSpan MaxTtl = TimeSpan.FromDays(365);
 
     private readonly HttpClient _http;
+    private readonly SwitchyardClient _bus;
     private readonly string _prefix;
     private readonly Lock _gate = new();
     private readonly List<Action<string>> _subscribers = [];
@@ -33,10 +35,9 @@ public sealed partial class BusGatewayState : IGatewayState
     {
         _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true)
         {
-            BaseAddress = config.ServerUrl,
             Timeout = TimeSpan.FromSeconds(10),
         };
-        if (config.ApiToken is { } token) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        _bus = new SwitchyardClient(_http, GatewayApp.BusOptions(config));
         var app = NonNamespaceChars().Replace(config.AppId.ToLowerInvariant(), "_");
         _prefix = "gateway." + (app.Length > 60 ? app[..60] : app) + ".";
     }
@@ -110,7 +111,7 @@ public sealed partial class BusGatewayState : IGatewayState
 
     /// <inheritdoc />
     public async Task<bool> UnmuteAsync(string channel, CancellationToken cancellationToken) =>
-        (await SendAsync(HttpMethod.Delete, Path("mutes", Key(channel)), null, cancellationToken))!["deleted"]!.GetValue<bool>();
+        (await Store(() => _bus.KvDeleteAsync(Ns("mutes"), Key(channel), cancellationToken))).Deleted;
 
     /// <inheritdoc />
     public Task EnqueueAsync(string queue, QueuedNotification item, CancellationToken cancellationToken) =>
@@ -120,8 +121,8 @@ public sealed partial class BusGatewayState : IGatewayState
     public async Task<IReadOnlyList<QueuedNotification>> TakeAllAsync(string queue, CancellationToken cancellationToken)
     {
         // The server lists and deletes in one transaction, so two gateways flushing at once never both take an item.
-        var taken = await SendAsync(HttpMethod.Delete, Path(Queue(queue)), null, cancellationToken);
-        return Values(taken!).Select(v => JsonSerializer.Deserialize<QueuedNotification>(v, Json)!).OrderBy(i => i.RequestedAt).ToList();
+        var taken = await Store(() => _bus.KvTakeAllAsync(Ns(Queue(queue)), cancellationToken));
+        return taken.Entries.Select(e => e.Value).Select(v => JsonSerializer.Deserialize<QueuedNotification>(v, Json)!).OrderBy(i => i.RequestedAt).ToList();
     }
 
     /// <inheritdoc />
@@ -146,50 +147,42 @@ public sealed partial class BusGatewayState : IGatewayState
     /// <inheritdoc />
     public async Task<bool> TryAcquireLeaseAsync(string name, string owner, TimeSpan ttl, CancellationToken cancellationToken)
     {
-        var body = new JsonObject { ["owner"] = owner, ["ttlMs"] = Math.Max(1L, (long)ttl.TotalMilliseconds) };
-        return (await SendAsync(HttpMethod.Post, Path("leases", Key(name)) + "/lease", body, cancellationToken))!["held"]!.GetValue<bool>();
+        var request = new KvLeaseRequest(owner, Math.Max(1L, (long)ttl.TotalMilliseconds));
+        return (await Store(() => _bus.KvLeaseAsync(Ns("leases"), Key(name), request, cancellationToken))).Held;
     }
 
     /// <inheritdoc />
     public Task ReleaseLeaseAsync(string name, string owner, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, Path("leases", Key(name)) + "/release", new JsonObject { ["owner"] = owner }, cancellationToken);
+        Store(() => _bus.KvReleaseAsync(Ns("leases"), Key(name), new KvReleaseRequest(owner), cancellationToken));
 
     /// <inheritdoc />
     public Task<string?> LeaseHolderAsync(string name, CancellationToken cancellationToken) => GetAsync("leases", Key(name), cancellationToken);
 
-    private string Path(string ns, string? key = null) =>
-        "/v1/kv/" + Uri.EscapeDataString(Ns(ns)) + (key is null ? "" : "/" + Uri.EscapeDataString(key));
+    private Task<string?> GetAsync(string ns, string key, CancellationToken ct) => Store(() => _bus.KvGetAsync(Ns(ns), key, ct));
 
-    private async Task<string?> GetAsync(string ns, string key, CancellationToken ct) =>
-        (await SendAsync(HttpMethod.Get, Path(ns, key), null, ct, notFoundIsNull: true))?["value"]?.GetValue<string>();
-
-    private async Task<List<string>> ListAsync(string ns, CancellationToken ct) => Values((await SendAsync(HttpMethod.Get, Path(ns), null, ct))!);
+    private async Task<List<string>> ListAsync(string ns, CancellationToken ct) =>
+        (await Store(() => _bus.KvListAsync(Ns(ns), ct))).Entries.Select(e => e.Value).ToList();
 
     private Task PutAsync(string ns, string key, string value, TimeSpan? ttl, bool ifAbsent, CancellationToken ct)
     {
-        var body = new JsonObject { ["value"] = value };
-        if (ttl is { } t) body["ttlMs"] = Math.Max(1L, (long)(t > MaxTtl ? MaxTtl : t).TotalMilliseconds);
-        if (ifAbsent) body["ifAbsent"] = true;
-        return SendAsync(HttpMethod.Put, Path(ns, key), body, ct);
+        long? ttlMs = ttl is { } t ? Math.Max(1L, (long)(t > MaxTtl ? MaxTtl : t).TotalMilliseconds) : null;
+        return Store(() => _bus.KvPutAsync(Ns(ns), key, new KvPutRequest(value, ttlMs, ifAbsent ? true : null), ct));
     }
 
-    private Task DeleteAsync(string ns, string key, CancellationToken ct) => SendAsync(HttpMethod.Delete, Path(ns, key), null, ct);
+    private Task DeleteAsync(string ns, string key, CancellationToken ct) => Store(() => _bus.KvDeleteAsync(Ns(ns), key, ct));
 
-    private static List<string> Values(JsonObject list) =>
-        list["entries"]!.AsArray().Select(e => e!["value"]!.GetValue<string>()).ToList();
-
-    private async Task<JsonObject?> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken ct, bool notFoundIsNull = false)
+    /// <summary>Runs a store call; an error answer becomes the <see cref="HttpRequestException"/> every other bus
+    /// failure is, so callers (pollers, the digest flusher) handle "the bus store is unavailable" in one way.</summary>
+    private static async Task<T> Store<T>(Func<Task<T>> call)
     {
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null) request.Content = JsonContent.Create(body);
-        using var response = await _http.SendAsync(request, ct);
-        if (notFoundIsNull && response.StatusCode == HttpStatusCode.NotFound) return null;
-        if (!response.IsSuccessStatusCode)
+        try
         {
-            var text = await response.Content.ReadAsStringAsync(ct);
-            throw new HttpRequestException($"bus store {method} {path}: HTTP {(int)response.StatusCode} {text}", null, response.StatusCode);
+            return await call();
         }
-        return await response.Content.ReadFromJsonAsync<JsonObject>(ct) ?? [];
+        catch (SwitchyardApiException e)
+        {
+            throw new HttpRequestException($"bus store: HTTP {e.Status} {e.Code}: {e.Message}", e, (HttpStatusCode)e.Status);
+        }
     }
 
     /// <inheritdoc />

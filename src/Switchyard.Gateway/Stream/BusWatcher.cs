@@ -1,8 +1,10 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchyard.Gateway.Configuration;
-using Switchyard.Gateway.Hosting;
+using Switchyard.Client;
+using Switchyard.Client.Models;
 
 namespace Switchyard.Gateway.Stream;
 
@@ -10,7 +12,7 @@ namespace Switchyard.Gateway.Stream;
 /// <c>watch_interval</c>, only while a client of this process subscribes to them. Events newer than the last seen
 /// sequence number become <c>event</c> messages; a run whose status differs from the last poll becomes a <c>run</c>
 /// message. What happened before the first poll is not replayed.</summary>
-public sealed class BusWatcher(GatewayConfig config, StreamHub hub, BusClient bus, ILogger<BusWatcher> logger) : BackgroundService
+public sealed class BusWatcher(GatewayConfig config, StreamHub hub, SwitchyardClient bus, ILogger<BusWatcher> logger) : BackgroundService
 {
     private long? _lastSeq;
     private Dictionary<string, string>? _runs;
@@ -30,7 +32,7 @@ public sealed class BusWatcher(GatewayConfig config, StreamHub hub, BusClient bu
                     if (hub.WantsRuns) await RunsAsync(stoppingToken);
                     else _runs = null;
                 }
-                catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+                catch (Exception ex) when (ex is HttpRequestException or SwitchyardApiException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
                 {
                     logger.LogDebug("bus watch failed: {Error}", ex.Message);
                 }
@@ -44,29 +46,31 @@ public sealed class BusWatcher(GatewayConfig config, StreamHub hub, BusClient bu
 
     private async Task EventsAsync(CancellationToken ct)
     {
-        var events = (await bus.GetAsync("/v1/events?count=200", ct))["events"]?.AsArray() ?? [];
-        var fresh = events.OfType<JsonObject>().Where(e => e["seq"]?.GetValue<long>() > (_lastSeq ?? long.MaxValue)).OrderBy(e => e["seq"]!.GetValue<long>()).ToList();
-        var max = events.OfType<JsonObject>().Select(e => e["seq"]?.GetValue<long>() ?? 0).DefaultIfEmpty(0).Max();
+        var events = (await bus.ListEventsAsync(count: 200, cancellationToken: ct)).Events;
+        var fresh = events.Where(e => e.Seq > (_lastSeq ?? long.MaxValue)).OrderBy(e => e.Seq).ToList();
+        var max = events.Select(e => e.Seq).DefaultIfEmpty(0).Max();
         _lastSeq = Math.Max(_lastSeq ?? 0, max);
         foreach (var e in fresh)
-            hub.PublishLocal(new StreamMessage("event", "event:" + e["name"]!.GetValue<string>(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), e.DeepClone()));
+            hub.PublishLocal(new StreamMessage("event", "event:" + e.Name, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Json(e)));
     }
 
     private async Task RunsAsync(CancellationToken ct)
     {
-        var runs = (await bus.GetAsync("/v1/runs?count=200&hours=24", ct))["runs"]?.AsArray() ?? [];
-        var now = runs.OfType<JsonObject>().ToDictionary(r => r["id"]!.GetValue<string>(), r => r["status"]?.GetValue<string>() ?? "", StringComparer.Ordinal);
+        var runs = (await bus.ListRunsAsync(hours: 24, count: 200, cancellationToken: ct)).Runs;
+        var now = runs.ToDictionary(r => r.Id, r => r.Status, StringComparer.Ordinal);
         if (_runs is not null)
         {
-            foreach (var r in runs.OfType<JsonObject>().Reverse())
+            foreach (var r in runs.Reverse())
             {
-                var id = r["id"]!.GetValue<string>();
-                if (_runs.TryGetValue(id, out var before) && before == now[id]) continue;
-                var data = (JsonObject)r.DeepClone();
+                if (_runs.TryGetValue(r.Id, out var before) && before == now[r.Id]) continue;
+                var data = Json(r);
                 data["previousStatus"] = before;
-                hub.PublishLocal(new StreamMessage("run", "run:" + r["functionId"]?.GetValue<string>(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), data));
+                hub.PublishLocal(new StreamMessage("run", "run:" + r.FunctionId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), data));
             }
         }
         _runs = now;
     }
+
+    /// <summary>The record as the stream carries it: the REST API's JSON of it.</summary>
+    private static JsonObject Json<T>(T record) => JsonSerializer.SerializeToNode(record, SwitchyardJson.Options)!.AsObject();
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Switchyard.Client.Models;
 
 namespace Switchyard.Server.Api;
 
@@ -9,7 +10,7 @@ namespace Switchyard.Server.Api;
 public sealed record ApiError(int Status, string Code, string Message)
 {
     /// <summary>The HTTP result.</summary>
-    public IResult ToResult() => Results.Json(new { error = new { code = Code, message = Message }, status = Status }, statusCode: Status);
+    public IResult ToResult() => Results.Json(new ApiErrorBody(new ApiErrorDetail(Code, Message), Status), statusCode: Status);
 
     /// <summary>400 with a code and message.</summary>
     public static ApiError BadRequest(string code, string message) => new(StatusCodes.Status400BadRequest, code, message);

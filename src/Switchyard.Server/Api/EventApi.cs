@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Switchyard.Configuration;
 using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
+using Switchyard.Client.Models;
 
 namespace Switchyard.Server.Api;
 
@@ -16,7 +18,9 @@ public static class EventApi
     /// <summary>Maps the endpoint.</summary>
     public static void MapEventApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/e/{eventKey}", HandleAsync);
+        app.MapPost("/e/{eventKey}", HandleAsync).Accepts<JsonNode>("application/json")
+            .Produces<SendEventsResult>().Produces<ApiErrorBody>(StatusCodes.Status400BadRequest).Produces<ApiErrorBody>(StatusCodes.Status401Unauthorized)
+            .Produces<ApiErrorBody>(StatusCodes.Status413PayloadTooLarge);
     }
 
     private static async Task<IResult> HandleAsync(string eventKey, HttpContext http, EventIngest ingest, ServerOptions options, CancellationToken ct)
@@ -29,7 +33,7 @@ public static class EventApi
         var (events, error) = EventParser.Parse(body, options.MaxEventsPerRequest);
         if (error is not null) return error.ToResult();
         var ids = await ingest.IngestAsync(events!, "api", ct, Switchyard.Engine.Diagnostics.TraceContexts.Parse(http.Request.Headers["traceparent"].FirstOrDefault()));
-        return Results.Json(new { ids, status = 200 });
+        return Results.Json(new SendEventsResult(ids, 200));
     }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes; reports a larger body without reading all of it.</summary>

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Switchyard.Configuration;
 using Switchyard.Engine.Storage;
+using Switchyard.Client.Models;
 
 namespace Switchyard.Server.Api;
 
@@ -30,13 +31,14 @@ public static partial class KvApi
     public static void MapKvApi(this IEndpointRouteBuilder app)
     {
         var kv = app.MapGroup("/v1/kv").AddEndpointFilter(RestApi.RequireToken);
-        kv.MapGet("/{ns}", ListAsync);
-        kv.MapDelete("/{ns}", TakeAllAsync);
-        kv.MapGet("/{ns}/{key}", GetAsync);
-        kv.MapPut("/{ns}/{key}", PutAsync);
-        kv.MapDelete("/{ns}/{key}", DeleteAsync);
-        kv.MapPost("/{ns}/{key}/lease", LeaseAsync);
-        kv.MapPost("/{ns}/{key}/release", ReleaseAsync);
+        kv.MapGet("/{ns}", ListAsync).Answers<KvEntries>(400);
+        kv.MapDelete("/{ns}", TakeAllAsync).Answers<KvEntries>(400);
+        kv.MapGet("/{ns}/{key}", GetAsync).Answers<KvValue>(400, 404);
+        // Bodies are read by hand (strict checks with field-named errors), so their records are declared here.
+        kv.MapPut("/{ns}/{key}", PutAsync).Accepts<KvPutRequest>("application/json").Answers<KvPutResult>(400, 413);
+        kv.MapDelete("/{ns}/{key}", DeleteAsync).Answers<KvDeleteResult>(400);
+        kv.MapPost("/{ns}/{key}/lease", LeaseAsync).Accepts<KvLeaseRequest>("application/json").Answers<KvLeaseResult>(400, 413);
+        kv.MapPost("/{ns}/{key}/release", ReleaseAsync).Accepts<KvReleaseRequest>("application/json").Answers<KvReleaseResult>(400, 413);
     }
 
     [GeneratedRegex(@"^(gateway|app)\.[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$", RegexOptions.CultureInvariant)]
@@ -57,7 +59,7 @@ public static partial class KvApi
     {
         if (Check(ns) is { } error) return error.ToResult();
         var entries = await store.Reader.KvListAsync(ns, ct);
-        return Results.Json(new JsonObject { ["namespace"] = ns, ["entries"] = Entries(entries), ["count"] = entries.Count });
+        return Results.Json(new KvEntries(ns, Entries(entries), entries.Count));
     }
 
     private static async Task<IResult> TakeAllAsync(string ns, IStore store, CancellationToken ct)
@@ -70,14 +72,14 @@ public static partial class KvApi
             foreach (var (key, _, _) in all) tx.KvDelete(ns, key);
             return all;
         }, ct);
-        return Results.Json(new JsonObject { ["namespace"] = ns, ["entries"] = Entries(taken), ["count"] = taken.Count });
+        return Results.Json(new KvEntries(ns, Entries(taken), taken.Count));
     }
 
     private static async Task<IResult> GetAsync(string ns, string key, IStore store, CancellationToken ct)
     {
         if (Check(ns, key) is { } error) return error.ToResult();
         return await store.Reader.KvGetAsync(ns, key, ct) is { } value
-            ? Results.Json(new { @namespace = ns, key, value })
+            ? Results.Json(new KvValue(ns, key, value))
             : ApiError.NotFound($"no live key '{key}' in namespace '{ns}'").ToResult();
     }
 
@@ -106,14 +108,14 @@ public static partial class KvApi
             tx.KvPut(ns, key, value, expiresAt);
             return true;
         }, ct);
-        return Results.Json(new { @namespace = ns, key, written, expiresAt = written ? expiresAt : null });
+        return Results.Json(new KvPutResult(ns, key, written, written ? expiresAt : null));
     }
 
     private static async Task<IResult> DeleteAsync(string ns, string key, IStore store, CancellationToken ct)
     {
         if (Check(ns, key) is { } error) return error.ToResult();
         var deleted = await store.WriteAsync(tx => tx.KvDelete(ns, key), ct);
-        return Results.Json(new { @namespace = ns, key, deleted });
+        return Results.Json(new KvDeleteResult(ns, key, deleted));
     }
 
     private static async Task<IResult> LeaseAsync(string ns, string key, HttpContext http, IStore store, ServerOptions options, CancellationToken ct)
@@ -136,7 +138,7 @@ public static partial class KvApi
             return owner!;
         }, ct);
         var held = holder == owner;
-        return Results.Json(new { @namespace = ns, key, held, owner = holder, expiresAt = held ? expiresAt : (long?)null });
+        return Results.Json(new KvLeaseResult(ns, key, held, holder, held ? expiresAt : null));
     }
 
     private static async Task<IResult> ReleaseAsync(string ns, string key, HttpContext http, IStore store, ServerOptions options, CancellationToken ct)
@@ -147,13 +149,13 @@ public static partial class KvApi
         var (owner, ownerError) = Owner(body!);
         if (ownerError is not null) return ownerError.ToResult();
         var released = await store.WriteAsync(tx => tx.KvGet(ns, key) == owner && tx.KvDelete(ns, key), ct);
-        return Results.Json(new { @namespace = ns, key, released });
+        return Results.Json(new KvReleaseResult(ns, key, released));
     }
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    private static JsonArray Entries(IReadOnlyList<(string Key, string Value, long? ExpiresAt)> entries) =>
-        new(entries.Select(e => (JsonNode?)new JsonObject { ["key"] = e.Key, ["value"] = e.Value, ["expiresAt"] = e.ExpiresAt }).ToArray());
+    private static List<KvEntry> Entries(IReadOnlyList<(string Key, string Value, long? ExpiresAt)> entries) =>
+        entries.Select(e => new KvEntry(e.Key, e.Value, e.ExpiresAt)).ToList();
 
     private static (string? Owner, ApiError? Error) Owner(JsonObject body) =>
         body["owner"] is JsonValue o && o.GetValueKind() == JsonValueKind.String && o.GetValue<string>() is { Length: > 0 and <= 256 } owner

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Switchyard.Client.Models;
 using Switchyard.Protocol;
 using Switchyard.Protocol.Functions;
 using Switchyard.Protocol.Signing;
@@ -18,7 +19,8 @@ public static class RegisterApi
     /// <summary>Maps the endpoint.</summary>
     public static void MapRegisterApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/fn/register", HandleAsync);
+        app.MapPost("/fn/register", HandleAsync).Accepts<RegisterRequest>("application/json").Produces<RegisterResult>()
+            .Produces<RegisterError>(StatusCodes.Status400BadRequest).Produces<RegisterError>(StatusCodes.Status401Unauthorized).Produces<RegisterError>(StatusCodes.Status413PayloadTooLarge);
     }
 
     private static async Task<IResult> HandleAsync(HttpContext http, AppRegistration registration, ServerOptions options, CancellationToken ct)
@@ -39,11 +41,11 @@ public static class RegisterApi
         if (request is null) return Fail(400, "registration body is empty");
         var (outcome, error) = await registration.RegisterAsync(request, ct);
         if (error is not null) return Fail(error.StatusCode(), error.Message);
-        return Results.Json(new { ok = true, modified = outcome!.Modified, app_id = outcome.AppId, removed = outcome.Removed, status = 200 });
+        return Results.Json(new RegisterResult(true, outcome!.Modified, outcome.AppId, outcome.Removed, 200));
     }
 
     private static IResult Fail(int status, string message) =>
-        Results.Json(new { status, error = message, code = status == 401 ? "unauthorized" : "invalid_registration" }, statusCode: status);
+        Results.Json(new RegisterError(status, message, status == 401 ? "unauthorized" : "invalid_registration"), statusCode: status);
 
     /// <summary>Accepts the signing key itself or <c>signkey-&lt;env&gt;-&lt;sha256 of the key's bytes&gt;</c>, the form
     /// the SDKs send, for the current and the fallback key; compared in constant time.</summary>

@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -7,10 +9,10 @@ using Switchyard.Engine.Registry;
 using Switchyard.Engine.Model;
 using Switchyard.Engine.Runs;
 using Switchyard.Engine.Storage;
-
 using Switchyard.Engine.Insight;
-
 using Switchyard.Engine.Operations;
+using Switchyard.Client;
+using Switchyard.Client.Models;
 
 namespace Switchyard.Server.Api;
 
@@ -24,34 +26,35 @@ public static class RestApi
     /// <summary>Maps <c>/v1/*</c> and <c>/health</c>.</summary>
     public static void MapRestApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", Health);
+        app.MapGet("/health", Health).Produces<ServerHealth>();
         var v1 = app.MapGroup("/v1").AddEndpointFilter(RequireToken);
-        v1.MapGet("/events", ListEvents);
-        v1.MapGet("/events/{id}", GetEvent);
+        v1.MapGet("/events", ListEvents).Answers<EventList>(400);
+        v1.MapGet("/events/{id}", GetEvent).Answers<EventDetail>(404);
         v1.MapGet("/events/{id}/why", async (string id, string? function, Switchyard.Engine.Insight.WhyExplainer why, CancellationToken ct) =>
         {
             var (result, error) = await why.ExplainAsync(EventId(id), string.IsNullOrEmpty(function) ? null : function, ct);
             return error is not null ? error.ToResult() : Results.Json(result);
-        });
+        }).Answers<JsonObject>(404);
         v1.MapGet("/events/{id}/trace", async (string id, Switchyard.Engine.Insight.TraceBuilder trace, CancellationToken ct) =>
         {
             var (tree, error) = await trace.BuildAsync(EventId(id), ct);
             return error is not null ? error.ToResult() : Results.Json(tree);
-        });
-        v1.MapGet("/status", async (Switchyard.Engine.Insight.StatusReport status, CancellationToken ct) => Results.Json(await status.BuildAsync(ct)));
-        v1.MapGet("/topology", async (Switchyard.Engine.Insight.TopologyBuilder topology, CancellationToken ct) => Results.Json(await topology.BuildAsync(ct)));
-        v1.MapGet("/apps", ListApps);
-        v1.MapPost("/apps/sync", SyncApp);
-        v1.MapGet("/functions", ListFunctions);
-        v1.MapPost("/functions/{id}/pause", (string id, IStore store, FunctionRegistry registry, CancellationToken ct) => SetPaused(id, true, store, registry, ct));
-        v1.MapPost("/functions/{id}/resume", (string id, IStore store, FunctionRegistry registry, CancellationToken ct) => SetPaused(id, false, store, registry, ct));
-        v1.MapPost("/functions/{id}/replay", Replay);
-        v1.MapPost("/functions/{id}/invoke", Invoke);
-        v1.MapGet("/cron", ListCron);
-        v1.MapPost("/cron/{id}/trigger", TriggerCron);
-        v1.MapGet("/runs", ListRuns);
-        v1.MapGet("/runs/{id}", GetRun);
-        v1.MapPost("/runs/{id}/cancel", CancelRun);
+        }).Answers<JsonObject>(404);
+        v1.MapGet("/status", async (Switchyard.Engine.Insight.StatusReport status, CancellationToken ct) =>
+            Results.Json((await status.BuildAsync(ct)).Deserialize<StatusView>(SwitchyardJson.Options))).Answers<StatusView>();
+        v1.MapGet("/topology", async (Switchyard.Engine.Insight.TopologyBuilder topology, CancellationToken ct) => Results.Json(await topology.BuildAsync(ct))).Answers<JsonObject>();
+        v1.MapGet("/apps", ListApps).Answers<AppList>();
+        v1.MapPost("/apps/sync", SyncApp).Answers<SyncResult>(400, 502);
+        v1.MapGet("/functions", ListFunctions).Answers<FunctionList>();
+        v1.MapPost("/functions/{id}/pause", (string id, IStore store, FunctionRegistry registry, CancellationToken ct) => SetPaused(id, true, store, registry, ct)).Answers<PauseResult>(404);
+        v1.MapPost("/functions/{id}/resume", (string id, IStore store, FunctionRegistry registry, CancellationToken ct) => SetPaused(id, false, store, registry, ct)).Answers<PauseResult>(404);
+        v1.MapPost("/functions/{id}/replay", Replay).Answers<ReplayResult>(400, 404);
+        v1.MapPost("/functions/{id}/invoke", Invoke).Answers<RunAnswer>(400, 404).Produces<RunAnswer>(StatusCodes.Status202Accepted);
+        v1.MapGet("/cron", ListCron).Answers<CronList>();
+        v1.MapPost("/cron/{id}/trigger", TriggerCron).Answers<CronTriggerResult>(400, 404);
+        v1.MapGet("/runs", ListRuns).Answers<RunList>(400);
+        v1.MapGet("/runs/{id}", GetRun).Answers<RunDetail>(404);
+        v1.MapPost("/runs/{id}/cancel", CancelRun).Answers<RunAnswer>(404, 409);
     }
 
     private static readonly string Version =
@@ -59,14 +62,9 @@ public static class RestApi
 
     private static readonly DateTimeOffset StartedAt = DateTimeOffset.UtcNow;
 
-    private static IResult Health(IStore store, ServerOptions options) => Results.Json(new
-    {
-        status = "ok",
-        version = Version,
-        store = new { kind = store.Kind, location = store.Location },
-        mode = options.Dev ? "dev" : "production",
-        uptimeSeconds = Math.Round((DateTimeOffset.UtcNow - StartedAt).TotalSeconds, 1),
-    });
+    private static IResult Health(IStore store, ServerOptions options) => Results.Json(new ServerHealth(
+        "ok", Version, new StoreInfo(store.Kind, store.Location), options.Dev ? "dev" : "production",
+        Math.Round((DateTimeOffset.UtcNow - StartedAt).TotalSeconds, 1)));
 
     /// <summary>The API-token filter of <c>/v1</c>; other <c>/v1</c> groups (e.g. telemetry) reuse it.</summary>
     internal static async ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -102,7 +100,7 @@ public static class RestApi
         var (since, hoursError) = HoursParam(hours);
         if (hoursError is not null) return hoursError.ToResult();
         var events = await store.Reader.ListEventsAsync(string.IsNullOrEmpty(prefix) ? null : prefix, since, n, ct);
-        return Results.Json(new { events = events.Select(ApiViews.Event) });
+        return Results.Json(new EventList(events.Select(ApiViews.Event).ToList()));
     }
 
     /// <summary>Event ids may contain <c>/</c> (e.g. <c>order/123</c>, <c>inngest/function.failed:…</c>); clients send it
@@ -116,13 +114,13 @@ public static class RestApi
         if (e is null) return ApiError.NotFound($"no event with id '{id}'").ToResult();
         var runs = await store.Reader.RunsForEventAsync(e.Seq, ct);
         var decisions = await store.Reader.DecisionsForEventAsync(e.Seq, ct);
-        return Results.Json(new { @event = ApiViews.Event(e), runs = runs.Select(ApiViews.Run), decisions = decisions.Select(ApiViews.Decision) });
+        return Results.Json(new EventDetail(ApiViews.Event(e), runs.Select(ApiViews.Run).ToList(), decisions.Select(ApiViews.Decision).ToList()));
     }
 
     private static IResult ListApps(FunctionRegistry registry)
     {
         var snapshot = registry.Current;
-        return Results.Json(new { apps = snapshot.Apps.Select(a => ApiViews.App(a, snapshot)) });
+        return Results.Json(new AppList(snapshot.Apps.Select(a => ApiViews.App(a, snapshot)).ToList()));
     }
 
     private static async Task<IResult> SyncApp(SyncRequest? request, AppSync sync, FunctionRegistry registry, CancellationToken ct)
@@ -132,13 +130,13 @@ public static class RestApi
         if (!result.Ok) return new ApiError(result.Status is >= 400 and < 600 ? (result.Status == 400 ? 400 : 502) : 502, "sync_failed", result.Message).ToResult();
         var snapshot = registry.Current;
         var app = snapshot.Apps.FirstOrDefault(a => string.Equals(a.Url.TrimEnd('/'), request.Url.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
-        return Results.Json(new { ok = true, message = result.Message, modified = result.Modified, app = app is null ? null : ApiViews.App(app, snapshot) });
+        return Results.Json(new SyncResult(true, result.Message, result.Modified, app is null ? null : ApiViews.App(app, snapshot)));
     }
 
     private static IResult ListFunctions(FunctionRegistry registry)
     {
         var snapshot = registry.Current;
-        return Results.Json(new { functions = snapshot.Functions.Select(f => ApiViews.Function(f, snapshot)) });
+        return Results.Json(new FunctionList(snapshot.Functions.Select(f => ApiViews.Function(f, snapshot)).ToList()));
     }
 
     private static async Task<IResult> SetPaused(string id, bool paused, IStore store, FunctionRegistry registry, CancellationToken ct)
@@ -146,7 +144,7 @@ public static class RestApi
         var found = await store.WriteAsync(tx => tx.SetPaused(id, paused), ct);
         if (!found) return ApiError.NotFound($"no function with id '{id}'").ToResult();
         await registry.ReloadAsync(ct);
-        return Results.Json(new { id, paused });
+        return Results.Json(new PauseResult(id, paused));
     }
 
     private static async Task<IResult> ListRuns(string? status, string? function, double? hours, int? count, IStore store, CancellationToken ct)
@@ -162,7 +160,7 @@ public static class RestApi
             if (normalized is null) return ApiError.BadRequest("invalid_status", $"status must be one of {string.Join(", ", RunStatus.All)}").ToResult();
         }
         var runs = await store.Reader.ListRunsAsync(normalized, string.IsNullOrEmpty(function) ? null : function, since, n, ct);
-        return Results.Json(new { runs = runs.Select(ApiViews.Run) });
+        return Results.Json(new RunList(runs.Select(ApiViews.Run).ToList()));
     }
 
     private static async Task<IResult> GetRun(string id, IStore store, CancellationToken ct)
@@ -171,20 +169,14 @@ public static class RestApi
         if (run is null) return ApiError.NotFound($"no run with id '{id}'").ToResult();
         var steps = await store.Reader.GetStepsAsync(id, ct);
         var history = await store.Reader.GetHistoryAsync(id, ct);
-        return Results.Json(new { run = ApiViews.Run(run), steps = steps.Select(ApiViews.Step), history = history.Select(ApiViews.History) });
+        return Results.Json(new RunDetail(ApiViews.Run(run), steps.Select(ApiViews.Step).ToList(), history.Select(ApiViews.History).ToList()));
     }
 
     private static async Task<IResult> CancelRun(string id, RunCanceller canceller, CancellationToken ct)
     {
         var (run, error) = await canceller.CancelAsync(id, "cancelled by operator", ct);
-        return error is not null ? error.ToResult() : Results.Json(new { run = ApiViews.Run(run!) });
+        return error is not null ? error.ToResult() : Results.Json(new RunAnswer(ApiViews.Run(run!)));
     }
-
-    private sealed record SyncRequest(string? Url);
-
-    private sealed record ReplayRequest(string? From, string? To, string? Status);
-
-    private sealed record InvokeRequest(System.Text.Json.Nodes.JsonObject? Data, bool? Wait, string? Timeout);
 
     /// <summary>Starts a run of one function with data; with <c>wait</c> (the default) answers with its result once it
     /// ends (200), or 202 with the run still going when the timeout (default 30 s, at most 5 min) passes first.</summary>
@@ -196,7 +188,7 @@ public static class RestApi
         if (timeout > TimeSpan.FromMinutes(5)) timeout = TimeSpan.FromMinutes(5);
         var (run, error) = await invoker.InvokeAsync(id, request?.Data ?? [], request?.Wait == false ? null : timeout, ct);
         if (error is not null) return error.ToResult();
-        return Results.Json(new { run = ApiViews.Run(run!) }, statusCode: RunStatus.IsTerminal(run!.Status) ? 200 : 202);
+        return Results.Json(new RunAnswer(ApiViews.Run(run!)), statusCode: RunStatus.IsTerminal(run!.Status) ? 200 : 202);
     }
 
     private static async Task<IResult> Replay(string id, ReplayRequest? request, RunReplayer replayer, CancellationToken ct)
@@ -211,7 +203,7 @@ public static class RestApi
             if (status is null) return ApiError.BadRequest("invalid_status", $"status must be one of {string.Join(", ", RunStatus.All)}").ToResult();
         }
         var (runs, error) = await replayer.ReplayAsync(id, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), status, ct);
-        return error is not null ? error.ToResult() : Results.Json(new { functionId = id, runs, count = runs!.Count });
+        return error is not null ? error.ToResult() : Results.Json(new ReplayResult(id, runs!, runs!.Count));
     }
 
     /// <summary>An ISO-8601 instant, or a duration meaning that long ago.</summary>
@@ -227,7 +219,7 @@ public static class RestApi
     private static async Task<IResult> ListCron(FunctionRegistry registry, IStore store, CancellationToken ct)
     {
         var lastFires = (await store.Reader.KvListAsync(Switchyard.Engine.Scheduling.CronTicker.Namespace, ct)).ToDictionary(e => e.Key, e => long.Parse(e.Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
-        var rows = new List<object>();
+        var rows = new List<CronScheduleView>();
         var snapshot = registry.Current;
         foreach (var fn in snapshot.Functions.Select(f => snapshot.Function(f.Id)!).Distinct())
         {
@@ -237,15 +229,11 @@ public static class RestApi
                 long? last = lastFires.TryGetValue(Switchyard.Engine.Scheduling.CronTicker.Key(fn.Id, trigger.Cron!), out var l) ? l : null;
                 var runs = await store.Reader.ListRunsAsync(null, fn.Id, null, 20, ct);
                 var lastRun = runs.FirstOrDefault(r => r.EventId.StartsWith("cron:", StringComparison.Ordinal));
-                rows.Add(new
-                {
-                    functionId = fn.Id, cron = trigger.Cron, timezone = schedule?.Zone.Id, paused = fn.Paused,
-                    lastFire = last, nextFire = schedule?.Next(DateTimeOffset.UtcNow)?.ToUnixTimeMilliseconds(),
-                    lastRun = lastRun is null ? null : new { id = lastRun.Id, status = lastRun.Status, createdAt = lastRun.CreatedAt },
-                });
+                rows.Add(new CronScheduleView(fn.Id, trigger.Cron!, schedule?.Zone.Id, fn.Paused, last, schedule?.Next(DateTimeOffset.UtcNow)?.ToUnixTimeMilliseconds(),
+                    lastRun is null ? null : new CronLastRun(lastRun.Id, lastRun.Status, lastRun.CreatedAt)));
             }
         }
-        return Results.Json(new { schedules = rows });
+        return Results.Json(new CronList(rows));
     }
 
     private static async Task<IResult> TriggerCron(string id, FunctionRegistry registry, Switchyard.Engine.Scheduling.CronTicker ticker, CancellationToken ct)
@@ -254,6 +242,6 @@ public static class RestApi
         var cron = fn.Config.Triggers.FirstOrDefault(t => !string.IsNullOrWhiteSpace(t.Cron))?.Cron;
         if (cron is null) return ApiError.BadRequest("no_cron", $"function '{id}' has no cron trigger").ToResult();
         var runId = await ticker.FireAsync(fn, cron, DateTimeOffset.UtcNow, manual: true, ct);
-        return Results.Json(new { functionId = id, cron, runId });
+        return Results.Json(new CronTriggerResult(id, cron, runId));
     }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -6,6 +6,8 @@ using Switchyard.Configuration;
 using Switchyard.Engine.Storage;
 using Switchyard.Engine.Telemetry;
 using Switchyard.Engine.Model;
+using Switchyard.Client;
+using Switchyard.Client.Models;
 
 namespace Switchyard.Server.Api;
 
@@ -16,11 +18,11 @@ public static class TelemetryApi
     /// <summary>Maps the endpoints.</summary>
     public static void MapTelemetryApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/observability/emit", EmitAsync);
+        app.MapPost("/observability/emit", EmitAsync).Accepts<IReadOnlyList<TelemetryEmit>>("application/json").Answers<Client.Models.TelemetryEmitResult>(400, 413);
         var otel = app.MapGroup("/v1/otel").AddEndpointFilter(RestApi.RequireToken);
-        otel.MapGet("/search", SearchAsync);
-        otel.MapGet("/list", ListAsync);
-        otel.MapGet("/stats", StatsAsync);
+        otel.MapGet("/search", SearchAsync).Answers<TelemetrySearchResult>(400);
+        otel.MapGet("/list", ListAsync).Answers<TelemetryListResult>(400);
+        otel.MapGet("/stats", StatsAsync).Answers<TelemetryStatsResult>(400);
     }
 
     private static async Task<IResult> EmitAsync(HttpContext http, TelemetryIngest ingest, ServerOptions options, CancellationToken ct)
@@ -36,7 +38,7 @@ public static class TelemetryApi
         var (events, error) = TelemetryParser.Parse(body, options.MaxEventsPerRequest, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         if (error is not null) return error.ToResult();
         var result = await ingest.IngestAsync(events!, ct);
-        return Results.Json(new { ids = result.Ids, stored = result.Stored, duplicates = result.Duplicates, sampled = result.Sampled, status = 200 });
+        return Results.Json(new Client.Models.TelemetryEmitResult(result.Ids, result.Stored, result.Duplicates, result.Sampled, 200));
     }
 
     private static async Task<IResult> SearchAsync(string? q, string? level, string? source, string? component, double? hours, int? count, IStore store, TelemetrySink sink, CancellationToken ct)
@@ -47,7 +49,7 @@ public static class TelemetryApi
         var (query, error) = Query(terms, level, source, component, hours, count);
         if (error is not null) return error.ToResult();
         var found = await store.Reader.SearchTelemetryAsync(query!, ct);
-        return Results.Json(new JsonObject { ["q"] = q, ["terms"] = new JsonArray(terms.Select(t => (JsonNode?)t).ToArray()), ["events"] = Events(found), ["count"] = found.Count });
+        return Results.Json(new TelemetrySearchResult(q, terms, Events(found), found.Count));
     }
 
     private static async Task<IResult> ListAsync(string? level, string? source, string? component, double? hours, int? count, string? runId, string? eventId, IStore store, TelemetrySink sink, CancellationToken ct)
@@ -62,7 +64,7 @@ public static class TelemetryApi
             found = await store.Reader.TelemetryForAsync(string.IsNullOrEmpty(eventId) ? [] : [eventId], string.IsNullOrEmpty(runId) ? [] : [runId], query!.Count, ct);
         }
         else found = await store.Reader.SearchTelemetryAsync(query!, ct);
-        return Results.Json(new JsonObject { ["events"] = Events(found), ["count"] = found.Count });
+        return Results.Json(new TelemetryListResult(Events(found), found.Count));
     }
 
     private static async Task<IResult> StatsAsync(double? hours, IStore store, TelemetrySampler sampler, TelemetrySink sink, ServerOptions options, CancellationToken ct)
@@ -72,32 +74,12 @@ public static class TelemetryApi
         if (window <= 0) return ApiError.BadRequest("invalid_hours", "hours must be positive").ToResult();
         var since = DateTimeOffset.UtcNow.AddHours(-Math.Min(window, 24 * 365 * 10)).ToUnixTimeMilliseconds();
         var stats = TelemetryStats.From(await store.Reader.CountTelemetryAsync(since, ct));
-        static JsonArray Facets(IReadOnlyList<TelemetryFacet> facets) => new(facets.Select(f => (JsonNode?)new JsonObject
-        {
-            ["value"] = f.Value, ["count"] = f.Count, ["failures"] = f.Failures, ["errorRate"] = f.ErrorRate,
-        }).ToArray());
-        return Results.Json(new JsonObject
-        {
-            ["hours"] = window,
-            ["since"] = since,
-            ["total"] = stats.Total,
-            ["failures"] = stats.Failures,
-            ["errorRate"] = stats.ErrorRate,
-            ["byLevel"] = new JsonObject(stats.ByLevel.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
-            ["facets"] = new JsonObject
-            {
-                ["source"] = Facets(stats.Sources),
-                ["component"] = Facets(stats.Components),
-                ["action"] = Facets(stats.Actions),
-            },
-            ["sampling"] = new JsonObject
-            {
-                ["floodThreshold"] = options.TelemetryFloodThreshold,
-                ["sampleOneIn"] = options.TelemetryFloodSampleOneIn,
-                ["sampledOutSinceStart"] = sampler.SampledOut,
-            },
-            ["retentionDays"] = Math.Round(options.TelemetryRetention.TotalDays, 2),
-        });
+        static List<TelemetryFacetView> Facets(IReadOnlyList<TelemetryFacet> facets) =>
+            facets.Select(f => new TelemetryFacetView(f.Value, f.Count, f.Failures, f.ErrorRate)).ToList();
+        return Results.Json(new TelemetryStatsResult(window, since, stats.Total, stats.Failures, stats.ErrorRate, stats.ByLevel,
+            new TelemetryFacets(Facets(stats.Sources), Facets(stats.Components), Facets(stats.Actions)),
+            new TelemetrySampling(options.TelemetryFloodThreshold, options.TelemetryFloodSampleOneIn, sampler.SampledOut),
+            Math.Round(options.TelemetryRetention.TotalDays, 2)));
     }
 
     private static (TelemetryQuery?, ApiError?) Query(IReadOnlyList<string> terms, string? level, string? source, string? component, double? hours, int? count)
@@ -116,5 +98,7 @@ public static class TelemetryApi
             string.IsNullOrWhiteSpace(component) ? null : component.Trim(), since, count ?? 50), null);
     }
 
-    private static JsonArray Events(IReadOnlyList<TelemetryRecord> records) => new(records.Select(r => (JsonNode?)r.ToJson()).ToArray());
+    /// <summary>The query records, from the one JSON shape of a stored telemetry event (<see cref="TelemetryRecord.ToJson"/>).</summary>
+    private static List<TelemetryEventView> Events(IReadOnlyList<TelemetryRecord> records) =>
+        records.Select(r => r.ToJson().Deserialize<TelemetryEventView>(SwitchyardJson.Options)!).ToList();
 }

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Switchyard.Client.Models;
 using Switchyard.Protocol;
 using Switchyard.Configuration;
 using Switchyard.Engine.Events;
@@ -36,16 +37,18 @@ public static class WebhookApi
     /// <summary>Maps the ingress endpoint and <c>/v1/webhooks/*</c>.</summary>
     public static void MapWebhookApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/webhooks/{provider}", ReceiveAsync);
+        app.MapPost("/webhooks/{provider}", ReceiveAsync).Accepts<JsonNode>("application/json").Answers<WebhookReceipt>(400, 404, 413, 429, 500);
         var v1 = app.MapGroup("/v1/webhooks").AddEndpointFilter(RestApi.RequireToken);
-        v1.MapGet("/providers", ListProviders);
-        v1.MapGet("/subscriptions", ListSubscriptionsAsync);
-        v1.MapPost("/subscriptions", SubscribeAsync);
-        v1.MapGet("/subscriptions/{id}", GetSubscriptionAsync);
-        v1.MapDelete("/subscriptions/{id}", UnsubscribeAsync);
-        v1.MapPost("/subscriptions/{id}/unsubscribe", UnsubscribeAsync);
-        v1.MapGet("/subscriptions/{id}/history", HistoryAsync);
-        v1.MapGet("/subscriptions/{id}/stream", StreamAsync);
+        v1.MapGet("/providers", ListProviders).Answers<WebhookProviderList>();
+        v1.MapGet("/subscriptions", ListSubscriptionsAsync).Answers<WebhookSubscriptionList>();
+        v1.MapPost("/subscriptions", SubscribeAsync).Answers<WebhookSubscriptionAnswer>(400);
+        v1.MapGet("/subscriptions/{id}", GetSubscriptionAsync).Answers<WebhookSubscriptionAnswer>(404);
+        v1.MapDelete("/subscriptions/{id}", UnsubscribeAsync).Answers<WebhookUnsubscribeResult>(404);
+        v1.MapPost("/subscriptions/{id}/unsubscribe", UnsubscribeAsync).Answers<WebhookUnsubscribeResult>(404);
+        v1.MapGet("/subscriptions/{id}/history", HistoryAsync).Answers<WebhookHistory>(400, 404);
+        // Server-sent events: `delivery` (an EventView plus `replayed`), `ready`, `ping`, `end`.
+        v1.MapGet("/subscriptions/{id}/stream", StreamAsync).Produces<string>(StatusCodes.Status200OK, "text/event-stream")
+            .Produces<ApiErrorBody>(StatusCodes.Status400BadRequest).Produces<ApiErrorBody>(StatusCodes.Status401Unauthorized).Produces<ApiErrorBody>(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> ReceiveAsync(string provider, HttpContext http, WebhookProviders providers, WebhookOptions options,
@@ -137,14 +140,14 @@ public static class WebhookApi
         if (incoming.Count == 0)
         {
             telemetry.Delivery(p.Name, "ignored");
-            return Results.Json(new { provider = p.Name, emitted = 0, ids = Array.Empty<string>(), names = Array.Empty<string>(), message = "no matching events", status = 200 });
+            return Results.Json(new WebhookReceipt(p.Name, 0, [], [], "no matching events", 200));
         }
         var ids = await ingest.IngestAsync(incoming, WebhookSubscription.Source, ct);
         telemetry.Delivery(p.Name, "accepted");
         if (feed.HasListeners)
             foreach (var id in ids.Distinct(StringComparer.Ordinal))
                 if (await store.Reader.GetEventAsync(id, ct) is { } stored) feed.Publish(stored);
-        return Results.Json(new { provider = p.Name, emitted = ids.Count, ids, names = incoming.Select(e => e.Name), status = 200 });
+        return Results.Json(new WebhookReceipt(p.Name, ids.Count, ids, incoming.Select(e => e.Name).ToList(), null, 200));
     }
 
     /// <summary>Prefixes names and checks the limits every event has; gives each event its own data object.</summary>
@@ -170,32 +173,17 @@ public static class WebhookApi
     private static IResult ListProviders(HttpContext http, WebhookProviders providers)
     {
         var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}";
-        return Results.Json(new
-        {
-            providers = providers.All.Select(p => new
-            {
-                name = p.Name,
-                kind = WebhookProviders.KindOf(p),
-                secretConfigured = p.SecretConfigured,
-                ready = p.Problem is null,
-                problem = p.Problem,
-                secretSetting = p.SecretSetting,
-                path = $"/webhooks/{p.Name}",
-                url = $"{baseUrl}/webhooks/{p.Name}",
-            }),
-        });
+        return Results.Json(new WebhookProviderList(providers.All.Select(p => new WebhookProviderView(
+            p.Name, WebhookProviders.KindOf(p), p.SecretConfigured, p.Problem is null, p.Problem, p.SecretSetting, $"/webhooks/{p.Name}", $"{baseUrl}/webhooks/{p.Name}")).ToList()));
     }
 
-    private static object View(WebhookSubscription s) => new
-    {
-        id = s.Id, provider = s.Provider, @event = s.Event, eventName = $"{s.Provider}/{s.Event}", filters = s.Filters,
-        createdAt = s.CreatedAt, expiresAt = s.ExpiresAt, stream = $"/v1/webhooks/subscriptions/{s.Id}/stream",
-    };
+    private static WebhookSubscriptionView View(WebhookSubscription s) => new(
+        s.Id, s.Provider, s.Event, $"{s.Provider}/{s.Event}", s.Filters, s.CreatedAt, s.ExpiresAt, $"/v1/webhooks/subscriptions/{s.Id}/stream");
 
     private static async Task<IResult> ListSubscriptionsAsync(WebhookSubscriptions subscriptions, CancellationToken ct) =>
-        Results.Json(new { subscriptions = (await subscriptions.ListAsync(ct)).Select(View) });
+        Results.Json(new WebhookSubscriptionList((await subscriptions.ListAsync(ct)).Select(View).ToList()));
 
-    private static async Task<IResult> SubscribeAsync(SubscribeRequest? request, WebhookProviders providers, WebhookSubscriptions subscriptions, CancellationToken ct)
+    private static async Task<IResult> SubscribeAsync(WebhookSubscribeRequest? request, WebhookProviders providers, WebhookSubscriptions subscriptions, CancellationToken ct)
     {
         if (request is null) return ApiError.BadRequest("invalid_body", "send {provider, event, filters?, ttl?}").ToResult();
         if (string.IsNullOrWhiteSpace(request.Provider)) return ApiError.BadRequest("missing_provider", "provider is required").ToResult();
@@ -221,17 +209,17 @@ public static class WebhookApi
         if (ttl <= TimeSpan.Zero || ttl > WebhookSubscriptions.MaxTtl)
             return ApiError.BadRequest("invalid_ttl", $"ttl must be positive and at most {WebhookSubscriptions.MaxTtl.TotalDays:0} days").ToResult();
         var subscription = await subscriptions.CreateAsync(provider.Name, eventName, filters.ToDictionary(f => f.Key.Trim(), f => f.Value, StringComparer.Ordinal), ttl, ct);
-        return Results.Json(new { subscription = View(subscription) });
+        return Results.Json(new WebhookSubscriptionAnswer(View(subscription)));
     }
 
     private static async Task<IResult> GetSubscriptionAsync(string id, WebhookSubscriptions subscriptions, CancellationToken ct) =>
         await subscriptions.GetAsync(id, ct) is { } s
-            ? Results.Json(new { subscription = View(s) })
+            ? Results.Json(new WebhookSubscriptionAnswer(View(s)))
             : ApiError.NotFound($"no live webhook subscription '{id}' (it may have expired)").ToResult();
 
     private static async Task<IResult> UnsubscribeAsync(string id, WebhookSubscriptions subscriptions, CancellationToken ct) =>
         await subscriptions.DeleteAsync(id, ct)
-            ? Results.Json(new { id, deleted = true })
+            ? Results.Json(new WebhookUnsubscribeResult(id, true))
             : ApiError.NotFound($"no webhook subscription '{id}'").ToResult();
 
     private static async Task<IResult> HistoryAsync(string id, int? count, WebhookSubscriptions subscriptions, IStore store, CancellationToken ct)
@@ -241,7 +229,7 @@ public static class WebhookApi
         var subscription = await subscriptions.GetAsync(id, ct);
         if (subscription is null) return ApiError.NotFound($"no live webhook subscription '{id}' (it may have expired)").ToResult();
         var deliveries = await subscriptions.HistoryAsync(subscription, count ?? 50, long.MaxValue, ct);
-        return Results.Json(new { subscription = View(subscription), deliveries = deliveries.Reverse().Select(ApiViews.Event) });
+        return Results.Json(new WebhookHistory(View(subscription), deliveries.Reverse().Select(ApiViews.Event).ToList()));
     }
 
     private static async Task<IResult> StreamAsync(string id, int? replay, WebhookSubscriptions subscriptions, WebhookDeliveryFeed feed, IStore store,
@@ -325,6 +313,4 @@ public static class WebhookApi
             return ct.IsCancellationRequested ? Wake.Stop : Wake.Timeout;
         }
     }
-
-    private sealed record SubscribeRequest(string? Provider, string? Event, Dictionary<string, string>? Filters, string? Ttl);
 }

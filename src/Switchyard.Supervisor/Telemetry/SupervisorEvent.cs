@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Switchyard.Client.Models;
 
 namespace Switchyard.Supervisor.Telemetry;
 
@@ -19,22 +21,11 @@ public sealed record SupervisorEvent(string Id, DateTimeOffset Timestamp, string
     /// <summary>The <c>source</c> of every supervisor event.</summary>
     public const string Source = "supervisor";
 
-    /// <summary>The wire form.</summary>
-    public JsonObject ToJson()
-    {
-        var o = new JsonObject
-        {
-            ["id"] = Id,
-            ["timestamp"] = Timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
-            ["level"] = Level,
-            ["source"] = Source,
-            ["component"] = Component,
-            ["action"] = Action,
-            ["metadata"] = Metadata.DeepClone(),
-        };
-        if (DurationMs is { } d) o["duration_ms"] = Math.Round(d, 1);
-        if (Success is { } s) o["success"] = s;
-        if (Error is not null) o["error"] = Error;
-        return o;
-    }
+    /// <summary>The wire form (<c>POST /observability/emit</c>).</summary>
+    public TelemetryEmit ToEmit() => new(Source, Component, Action, Level: Level, Id: Id,
+        Timestamp: Timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+        DurationMs: DurationMs is { } d ? Math.Round(d, 1) : null, Success: Success, Error: Error, Metadata: (JsonObject)Metadata.DeepClone());
+
+    /// <summary>The wire form as JSON, as the status endpoint shows recent events.</summary>
+    public JsonObject ToJson() => JsonSerializer.SerializeToNode(ToEmit(), Switchyard.Client.SwitchyardJson.Options)!.AsObject();
 }

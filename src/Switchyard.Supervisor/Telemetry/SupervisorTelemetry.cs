@@ -1,10 +1,9 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Switchyard.Client;
 using Switchyard.Supervisor.Configuration;
 using Switchyard.Supervisor.Hosting;
 
@@ -25,7 +24,8 @@ public sealed class SupervisorTelemetry : IAsyncDisposable
     private readonly SupervisorConfig _config;
     private readonly SupervisorOptions _options;
     private readonly ILogger _logger;
-    private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
+    // The per-post timeout is the configuration's, applied by the pump; the client's own would only cap it.
+    private readonly SwitchyardClient? _bus;
     private readonly CancellationTokenSource _stop = new();
     private Task? _pump;
     private bool _failing;
@@ -36,6 +36,8 @@ public sealed class SupervisorTelemetry : IAsyncDisposable
     {
         _config = config;
         _options = options;
+        if (config.ServerUrl is not null)
+            _bus = new SwitchyardClient(new SwitchyardClientOptions { ServerUrl = config.ServerUrl, TelemetryToken = config.TelemetryToken, Timeout = Timeout.InfiniteTimeSpan });
         // One short category: every line of the supervisor's log is one of these events.
         _logger = loggers.CreateLogger("supervise");
     }
@@ -106,12 +108,11 @@ public sealed class SupervisorTelemetry : IAsyncDisposable
             catch (OperationCanceledException) { }
         }
         _stop.Dispose();
-        _http.Dispose();
+        _bus?.Dispose();
     }
 
     private async Task PumpAsync(CancellationToken ct)
     {
-        var url = new Uri(_config.ServerUrl!, "/observability/emit");
         var batch = new List<SupervisorEvent>(BatchSize);
         try
         {
@@ -119,7 +120,7 @@ public sealed class SupervisorTelemetry : IAsyncDisposable
             {
                 batch.Clear();
                 while (batch.Count < BatchSize && _queue.Reader.TryRead(out var e)) batch.Add(e);
-                await PostAsync(url, batch, ct);
+                await PostAsync(batch, ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -128,28 +129,21 @@ public sealed class SupervisorTelemetry : IAsyncDisposable
         }
     }
 
-    private async Task PostAsync(Uri url, List<SupervisorEvent> batch, CancellationToken ct)
+    private async Task PostAsync(List<SupervisorEvent> batch, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_config.TelemetryTimeout);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, url)
-            {
-                Content = new StringContent(new JsonArray(batch.Select(e => (JsonNode?)e.ToJson()).ToArray()).ToJsonString(), Encoding.UTF8, "application/json"),
-            };
-            if (_config.TelemetryToken is { } token) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            using var response = await _http.SendAsync(request, timeout.Token);
-            if (!response.IsSuccessStatusCode)
-                throw new HttpRequestException($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(timeout.Token)}");
-            if (_failing) _logger.LogInformation("telemetry delivered again to {Url}", url);
+            await _bus!.EmitTelemetryAsync(batch.Select(e => e.ToEmit()).ToList(), timeout.Token);
+            if (_failing) _logger.LogInformation("telemetry delivered again to {Url}", _bus.ServerUrl);
             _failing = false;
         }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        catch (Exception ex) when (ex is HttpRequestException or SwitchyardApiException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
         {
             Interlocked.Add(ref _dropped, batch.Count);
             // One warning per outage, not one per event: the bus being down is itself usually a supervised failure.
-            if (!_failing) _logger.LogWarning("telemetry not delivered to {Url} ({Error}); continuing without it", url, ex.Message);
+            if (!_failing) _logger.LogWarning("telemetry not delivered to {Url} ({Error}); continuing without it", _bus!.ServerUrl, ex.Message);
             _failing = true;
         }
     }

@@ -1,14 +1,14 @@
 using System.Text.Json.Nodes;
+using Switchyard.Client.Models;
 using Switchyard.Sdk;
 using Switchyard.Worker.Health;
-using Switchyard.Worker.Hosting;
 
 namespace Switchyard.Worker.Functions;
 
 /// <summary>Checks the registry on a cron (and on <c>switchyard/health.requested</c>): expected functions present
 /// and owned by the right app, no id conflicts, no cron silent for more than twice its cadence. Reports with the
 /// event <c>switchyard/health.report</c> and a telemetry event, and returns the report as the run's output.</summary>
-internal sealed class FunctionHealthFunction(WorkerOptions options, FunctionHealthCheck check, BusClient bus) : SwitchyardFunction<JsonObject>
+internal sealed class FunctionHealthFunction(WorkerOptions options, FunctionHealthCheck check, Switchyard.Client.SwitchyardClient bus) : SwitchyardFunction<JsonObject>
 {
     /// <summary>Sending this event runs a check now.</summary>
     public const string RequestEvent = "switchyard/health.requested";
@@ -29,25 +29,20 @@ internal sealed class FunctionHealthFunction(WorkerOptions options, FunctionHeal
     {
         var report = await context.Step.Run("inspect", () => check.RunAsync(context.CancellationToken));
         await context.Step.SendEvent("report", new Event(ReportEvent, report) { Id = $"health:{context.RunId}" });
-        await context.Step.Run("telemetry", () => bus.EmitAsync(Telemetry(report, context.RunId), context.CancellationToken));
+        await context.Step.Run("telemetry", () => (Task)bus.EmitTelemetryAsync([Telemetry(report, context.RunId)], context.CancellationToken));
         return report;
     }
 
-    private JsonObject Telemetry(FunctionHealthReport report, string runId)
+    private TelemetryEmit Telemetry(FunctionHealthReport report, string runId)
     {
         var ok = report.Status == "ok";
         var problems = report.Missing.Select(m => $"{m.FunctionId}: {m.Reason}")
             .Concat(report.Conflicts.Select(c => $"{c.FunctionId}: registered by {string.Join(" and ", c.Apps)}; runs go to {c.Owner}"))
             .Concat(report.StaleCrons.Select(s => $"{s.FunctionId} ({s.Cron}): {s.Reason}"))
             .ToList();
-        var telemetry = new JsonObject
-        {
-            ["level"] = ok ? "info" : "warn",
-            ["source"] = "worker",
-            ["component"] = options.RegisteredAppId,
-            ["action"] = ok ? "worker.function_health.ok" : "worker.function_health.degraded",
-            ["success"] = ok,
-            ["metadata"] = new JsonObject
+        return new TelemetryEmit("worker", options.RegisteredAppId, ok ? "worker.function_health.ok" : "worker.function_health.degraded",
+            Level: ok ? "info" : "warn", Success: ok, Error: ok ? null : string.Join("; ", problems),
+            Metadata: new JsonObject
             {
                 ["runId"] = runId,
                 ["registered"] = report.Registered.Count,
@@ -55,9 +50,6 @@ internal sealed class FunctionHealthFunction(WorkerOptions options, FunctionHeal
                 ["missing"] = report.Missing.Count,
                 ["conflicts"] = report.Conflicts.Count,
                 ["staleCrons"] = report.StaleCrons.Count,
-            },
-        };
-        if (!ok) telemetry["error"] = string.Join("; ", problems);
-        return telemetry;
+            });
     }
 }

@@ -1,13 +1,12 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
-using Switchyard.Worker.Hosting;
+using Switchyard.Client;
 
 namespace Switchyard.Worker.Health;
 
 /// <summary>Compares what the server has registered with what should be there, and finds crons that stopped
 /// succeeding. Reads only the server's REST API (<c>/v1/functions</c>, <c>/v1/apps</c>, <c>/v1/cron</c>,
 /// <c>/v1/runs</c>), so it sees exactly what <c>yard functions</c> and <c>yard cron list</c> show.</summary>
-internal sealed class FunctionHealthCheck(BusClient bus, WorkerOptions options)
+internal sealed class FunctionHealthCheck(SwitchyardClient bus, WorkerOptions options)
 {
     /// <summary>How many recent successful runs are scanned for the last one a cron started.</summary>
     private const int RunScan = 100;
@@ -23,15 +22,15 @@ internal sealed class FunctionHealthCheck(BusClient bus, WorkerOptions options)
     public async Task<FunctionHealthReport> RunAsync(CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
-        var functions = Objects(await bus.GetAsync("/v1/functions", cancellationToken), "functions");
-        var apps = Objects(await bus.GetAsync("/v1/apps", cancellationToken), "apps");
-        var schedules = Objects(await bus.GetAsync("/v1/cron", cancellationToken), "schedules");
+        var functions = (await bus.ListFunctionsAsync(cancellationToken)).Functions;
+        var apps = (await bus.ListAppsAsync(cancellationToken)).Apps;
+        var schedules = (await bus.ListCronAsync(cancellationToken)).Schedules;
 
-        var appsById = functions.GroupBy(f => Text(f, "id")!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(f => Text(f, "appId")!).ToList(), StringComparer.Ordinal);
-        var owners = functions.GroupBy(f => Text(f, "id")!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => Text(g.First(), "owner"), StringComparer.Ordinal);
-        var created = apps.ToDictionary(a => Text(a, "id")!, a => a["createdAt"]?.GetValue<long>(), StringComparer.Ordinal);
+        var appsById = functions.GroupBy(f => f.Id, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(f => f.AppId).ToList(), StringComparer.Ordinal);
+        var owners = functions.GroupBy(f => f.Id, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Owner, StringComparer.Ordinal);
+        var created = apps.ToDictionary(a => a.Id, a => (long?)a.CreatedAt, StringComparer.Ordinal);
 
         var expected = Expected();
         var missing = new List<MissingFunction>();
@@ -52,9 +51,9 @@ internal sealed class FunctionHealthCheck(BusClient bus, WorkerOptions options)
         var stale = new List<StaleCron>();
         foreach (var schedule in schedules)
         {
-            if (schedule["paused"]?.GetValue<bool>() == true) continue;
-            var id = Text(schedule, "functionId")!;
-            var cron = Text(schedule, "cron")!;
+            if (schedule.Paused) continue;
+            var id = schedule.FunctionId;
+            var cron = schedule.Cron;
             if (CronCadence.Of(cron, now) is not { } cadence) continue;
             var limit = cadence * 2;
             var lastSuccess = await LastCronSuccessAsync(id, cancellationToken);
@@ -80,16 +79,11 @@ internal sealed class FunctionHealthCheck(BusClient bus, WorkerOptions options)
     /// <summary>When the newest successful run a cron started ended, Unix ms.</summary>
     private async Task<long?> LastCronSuccessAsync(string functionId, CancellationToken cancellationToken)
     {
-        var path = $"/v1/runs?function={Uri.EscapeDataString(functionId)}&status=Completed&count={RunScan}";
-        var runs = Objects(await bus.GetAsync(path, cancellationToken), "runs");
+        var runs = (await bus.ListRunsAsync("Completed", functionId, count: RunScan, cancellationToken: cancellationToken)).Runs;
         // The server names the events of cron fires "cron:…"; other runs of the function prove nothing about the schedule.
-        var run = runs.FirstOrDefault(r => Text(r, "eventId")?.StartsWith("cron:", StringComparison.Ordinal) == true);
-        return run is null ? null : (run["endedAt"] ?? run["createdAt"])?.GetValue<long>();
+        var run = runs.FirstOrDefault(r => r.EventId.StartsWith("cron:", StringComparison.Ordinal));
+        return run is null ? null : run.EndedAt ?? run.CreatedAt;
     }
-
-    private static List<JsonObject> Objects(JsonObject body, string field) => body[field] is JsonArray a ? a.OfType<JsonObject>().ToList() : [];
-
-    private static string? Text(JsonObject o, string field) => o[field] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
 
     private static string Describe(TimeSpan span) => span.TotalSeconds < 120
         ? span.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s"

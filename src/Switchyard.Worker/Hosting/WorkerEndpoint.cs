@@ -1,11 +1,13 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Switchyard.Client;
+using Switchyard.Client.Hosting;
+using Switchyard.Client.Models;
 
 namespace Switchyard.Worker.Hosting;
 
 /// <summary>Where the worker is reachable once it listens, and the sync request that tells the server so.</summary>
-internal sealed class WorkerEndpoint(IServer server, WorkerOptions options, BusClient bus, SyncState state)
+internal sealed class WorkerEndpoint(IServer server, WorkerOptions options, SwitchyardClient bus, SyncState state)
 {
     /// <summary>The SDK endpoint: what the server syncs and calls.</summary>
     public const string ServePath = "/api/switchyard";
@@ -32,17 +34,17 @@ internal sealed class WorkerEndpoint(IServer server, WorkerOptions options, BusC
     public Uri HealthUrl => new(BaseUrl, HealthPath.TrimStart('/'));
 
     /// <summary>Asks the server to sync this worker; records and returns the answer, throws when it fails.</summary>
-    public async Task<JsonObject> SyncAsync(CancellationToken cancellationToken)
+    public async Task<SyncResult> SyncAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var answer = await bus.SyncAsync(ServeUrl, cancellationToken);
-            state.Record(true, answer["message"]?.ToString() ?? "synced");
+            var answer = await bus.SyncAppAsync(ServeUrl.ToString(), cancellationToken);
+            state.Record(new SyncOutcome(DateTimeOffset.UtcNow, true, answer.Message));
             return answer;
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or SwitchyardApiException)
         {
-            state.Record(false, e.Message);
+            state.Record(new SyncOutcome(DateTimeOffset.UtcNow, false, e.Message));
             throw;
         }
     }

@@ -49,7 +49,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var config = GatewayConfigLoader.Parse(text, stateDir);
         var app = GatewayApp.Build(config, b => b.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Switchyard", LogLevel.Error));
         await app.StartAsync();
-        await app.Services.GetRequiredService<AppSyncer>().Synced.WaitAsync(TimeSpan.FromSeconds(30));
+        await app.Services.GetRequiredService<Switchyard.Client.Hosting.StartupSync>().Synced.WaitAsync(TimeSpan.FromSeconds(30));
         return new GatewayHost(app, config);
     }
 
