@@ -26,7 +26,8 @@ public static partial class ConfigDuration
         }
         if (s.Contains(':', StringComparison.Ordinal))
         {
-            if (TimeSpan.TryParseExact(s, "c", CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero)
+            // Two colons required: the "c" parser also takes "10:00", which reads as 10 minutes to some and 10 hours to .NET.
+            if (s.Count(c => c == ':') == 2 && TimeSpan.TryParseExact(s, "c", CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero)
             {
                 value = span;
                 return true;
