@@ -98,8 +98,11 @@ public sealed class TomlTableReader(TomlTable table, string section, string wher
     }
 
     /// <summary>A duration greater than zero.</summary>
-    public TimeSpan? PositiveDuration(string key) =>
-        Duration(key) is { } d && d <= TimeSpan.Zero ? throw Error(key, "must be greater than zero") : Duration(key);
+    public TimeSpan? PositiveDuration(string key)
+    {
+        var duration = Duration(key);
+        return duration is { } d && d <= TimeSpan.Zero ? throw Error(key, "must be greater than zero") : duration;
+    }
 
     /// <summary>An absolute http(s) URL; null when absent or empty.</summary>
     public Uri? Url(string key) => String(key) is { Length: > 0 } text ? HttpUrl(key, text) : null;
