@@ -122,4 +122,14 @@ public sealed class UnknownKeyTests : IDisposable
         Assert.DoesNotContain("secret-token", rows["ApiToken"].Value, StringComparison.Ordinal);
         Assert.Equal("default", rows["Port"].Source);
     }
+
+    [Theory]
+    [InlineData("[[apps]]\nurl = \"http://x\"\n", "apps must be a value, not a table")]
+    [InlineData("dev = \"yes\"\n", "dev: 'yes' is not true or false")]
+    [InlineData("webhooks = \"on\"\n", "webhooks must be a table")]
+    public void Values_of_the_wrong_shape_name_the_key(string toml, string expected)
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => Load(toml));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
 }
