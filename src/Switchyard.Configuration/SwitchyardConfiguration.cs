@@ -27,29 +27,24 @@ public sealed class SwitchyardConfiguration
     public string File { get; }
 
     /// <summary>Builds the configuration. <paramref name="flags"/> holds option names (any spelling) → values given
-    /// on the command line; <paramref name="configFile"/> overrides <c>SWITCHYARD_CONFIG</c> and <c>./yard.toml</c>.</summary>
-    /// <exception cref="InvalidDataException">The TOML file or a value is malformed.</exception>
-    public static SwitchyardConfiguration Load(IReadOnlyDictionary<string, string?>? flags = null, string? configFile = null)
+    /// on the command line; <paramref name="configFile"/> overrides <c>SWITCHYARD_CONFIG</c> and <c>./yard.toml</c>;
+    /// <paramref name="environment"/> replaces the process's <c>SWITCHYARD_*</c> variables (tests).</summary>
+    /// <exception cref="InvalidDataException">The TOML file is malformed, or a key is unknown or a value invalid
+    /// (one line per problem, naming the file or variable).</exception>
+    public static SwitchyardConfiguration Load(IReadOnlyDictionary<string, string?>? flags = null, string? configFile = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        var file = configFile ?? Environment.GetEnvironmentVariable("SWITCHYARD_CONFIG") ?? DefaultFile;
+        environment ??= SwitchyardVariables.Current();
+        var file = configFile ?? environment.GetValueOrDefault("SWITCHYARD_CONFIG") ?? DefaultFile;
         var normalizedFlags = (flags ?? new Dictionary<string, string?>())
             .Where(kv => kv.Value is not null)
             .ToDictionary(kv => ConfigKey.Normalize(kv.Key), kv => kv.Value, StringComparer.OrdinalIgnoreCase);
         var root = new ConfigurationBuilder()
             .Add(new TomlConfigurationSource(file))
-            .Add(new SwitchyardEnvironmentSource())
+            .Add(new SwitchyardEnvironmentSource(environment))
             .AddInMemoryCollection(normalizedFlags)
             .Build();
-        var options = new ServerOptions();
-        try
-        {
-            root.Bind(options);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new InvalidDataException($"invalid configuration value: {ex.InnerException?.Message ?? ex.Message}", ex);
-        }
-        return new SwitchyardConfiguration(root, options, file);
+        return new SwitchyardConfiguration(root, OptionsBinder.Bind<ServerOptions>(root), file);
     }
 
     /// <summary>Every option with its effective value (secrets masked) and the source that set it.</summary>
@@ -62,7 +57,7 @@ public sealed class SwitchyardConfiguration
             var text = value switch
             {
                 null => "",
-                TimeSpan t => t.ToString("c", CultureInfo.InvariantCulture),
+                TimeSpan t => ConfigDuration.Format(t),
                 bool b => b ? "true" : "false",
                 _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
             };

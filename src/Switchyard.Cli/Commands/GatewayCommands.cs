@@ -211,7 +211,7 @@ internal static class GatewayCommands
         var command = new Command("sleep", "Queue non-alert notifications into a digest delivered on wake (alerts and replies still pass)") { duration };
         command.SetAction((pr, ct) => WithGatewayAsync(pr, "gateway sleep", async (http, output) =>
         {
-            if (GatewayDuration.TryParse(pr.GetValue(duration)) is not { } d || d <= TimeSpan.Zero)
+            if (Switchyard.Configuration.ConfigDuration.TryParse(pr.GetValue(duration)) is not { } d || d <= TimeSpan.Zero)
                 throw new CliException("invalid_duration", $"--for '{pr.GetValue(duration)}' is not a duration", "give e.g. --for 8h, 30m or 90s");
             var result = await PostAsync(http, "/sleep", new { @for = pr.GetValue(duration) }, ct);
             return output.Success("gateway sleep", result,

@@ -37,7 +37,7 @@ internal static class NotifyCommands
                 if (eq <= 0) throw new CliException("invalid_action", $"--action '{a}' is not label=data", "e.g. --action Approve=approve:42");
                 actions.Add(new JsonObject { ["label"] = a[..eq], ["data"] = a[(eq + 1)..] });
             }
-            var wait0 = GatewayDuration.TryParse(pr.GetValue(timeout) ?? "60s") ?? throw new CliException("invalid_timeout", $"--timeout '{pr.GetValue(timeout)}' is not a duration", "e.g. --timeout 30s");
+            var wait0 = Switchyard.Configuration.ConfigDuration.TryParse(pr.GetValue(timeout) ?? "60s") ?? throw new CliException("invalid_timeout", $"--timeout '{pr.GetValue(timeout)}' is not a duration", "e.g. --timeout 30s");
             var correlationId = pr.GetValue(correlation) ?? "cli-" + Guid.CreateVersion7().ToString("N");
             var data = new JsonObject { ["kind"] = k, ["text"] = pr.GetValue(text), ["correlationId"] = correlationId };
             if (pr.GetValue(session) is { } s) data["session"] = s;
@@ -51,7 +51,7 @@ internal static class NotifyCommands
                     new NextAction($"yard trace {eventId}", "the delivery run and its receipt"));
             }
             var receipt = await WaitAsync(client, correlationId, wait0, ct)
-                ?? throw new CliException("receipt_timeout", $"no receipt for {correlationId} within {GatewayDuration.Format(wait0)}",
+                ?? throw new CliException("receipt_timeout", $"no receipt for {correlationId} within {Switchyard.Configuration.ConfigDuration.Format(wait0)}",
                     $"is a gateway running and synced (`yard gateway status`, `yard functions`)? see `yard why {eventId}`");
             var name = receipt["name"]!.GetValue<string>();
             var rd = receipt["data"]!.AsObject();

@@ -1,15 +1,16 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using Tomlyn;
+using Switchyard.Configuration;
 using Tomlyn.Model;
 
 namespace Switchyard.Gateway.Configuration;
 
 /// <summary>Reads <c>gateway.toml</c>: a <c>[gateway]</c> table, <c>[channels.NAME]</c> tables and a <c>[routes]</c>
-/// table. Every problem is an <see cref="InvalidDataException"/> naming the key; unknown keys are errors, because a
-/// misspelt <c>chat_idd</c> would otherwise deliver nowhere without a word. Secrets left unset come from the
-/// environment (<c>SWITCHYARD_EVENT_KEY</c>, <c>SWITCHYARD_API_TOKEN</c>, <c>SWITCHYARD_SIGNING_KEY</c>,
-/// <c>SWITCHYARD_TELEMETRY_TOKEN</c>).</summary>
+/// table, with the shared rules of <see cref="TomlTableReader"/>. Every problem is an <see cref="InvalidDataException"/>
+/// naming the key; unknown keys are errors, because a misspelt <c>chat_idd</c> would otherwise deliver nowhere without
+/// a word. Secrets may come from the environment: <c>SWITCHYARD_GATEWAY__&lt;KEY&gt;</c> for the <c>[gateway]</c> table
+/// and <c>SWITCHYARD_GATEWAY__CHANNELS__&lt;NAME&gt;__&lt;KEY&gt;</c> for a channel override the file; the shared
+/// <c>SWITCHYARD_EVENT_KEY</c>, <c>SWITCHYARD_API_TOKEN</c>, <c>SWITCHYARD_SIGNING_KEY</c>,
+/// <c>SWITCHYARD_TELEMETRY_TOKEN</c> and <c>SWITCHYARD_GATEWAY_TOKEN</c> (the control token) fill what is left unset.</summary>
 public static partial class GatewayConfigLoader
 {
     /// <summary>The notification kinds.</summary>
@@ -35,6 +36,12 @@ public static partial class GatewayConfigLoader
         ["file"] = ["path"],
     };
 
+    /// <summary>Keys of <c>[gateway]</c> that the environment may set.</summary>
+    public static readonly IReadOnlyList<string> GatewaySecretKeys = ["event_key", "api_token", "signing_key", "telemetry_token", "control_token", "redis_url"];
+
+    /// <summary>Channel keys that the environment may set (those of the channel's type apply).</summary>
+    public static readonly IReadOnlyList<string> ChannelSecretKeys = ["token", "bot_token", "signing_secret", "secret", "webhook_url"];
+
     /// <summary>Reads <paramref name="path"/>; a missing file gives the defaults (no channels) unless
     /// <paramref name="required"/>.</summary>
     public static GatewayConfig Load(string path, bool required = false)
@@ -48,33 +55,27 @@ public static partial class GatewayConfigLoader
         return Parse(System.IO.File.ReadAllText(full), System.IO.Path.GetDirectoryName(full)!, full);
     }
 
-    /// <summary>Parses <paramref name="toml"/>; relative paths resolve against <paramref name="baseDirectory"/>.</summary>
-    public static GatewayConfig Parse(string toml, string baseDirectory, string? file = null)
+    /// <summary>Parses <paramref name="toml"/>; relative paths resolve against <paramref name="baseDirectory"/>.
+    /// <paramref name="environment"/> replaces the process's <c>SWITCHYARD_*</c> variables (tests).</summary>
+    public static GatewayConfig Parse(string toml, string baseDirectory, string? file = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var where = file ?? "gateway configuration";
-        TomlTable root;
-        try
-        {
-            root = TomlSerializer.Deserialize<TomlTable>(toml)!;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw new InvalidDataException($"{where}: not valid TOML: {ex.Message}", ex);
-        }
+        environment ??= SwitchyardVariables.Current();
+        var root = new TomlTableReader(TomlConfigurationSource.Parse(toml, where), "", where, baseDirectory, environment);
         foreach (var key in root.Keys.Where(k => k is not ("gateway" or "channels" or "routes")))
-            throw new InvalidDataException($"{where}: unknown top-level key '{key}' (expected [gateway], [channels.NAME] and [routes])");
+            throw new InvalidDataException($"{where}: unknown top-level key '{key}'{NearestKey.Hint(key, ["gateway", "channels", "routes"])} (expected [gateway], [channels.NAME] and [routes])");
 
-        var g = new Reader(Table(root, "gateway", where) ?? [], "gateway", where);
+        var g = root.Table("gateway") ?? new TomlTableReader([], "gateway", where, baseDirectory, environment);
         g.RejectUnknown(GatewayKeys);
         var channels = new List<ChannelConfig>();
-        foreach (var (name, value) in Table(root, "channels", where) ?? [])
+        var channelTable = root.Table("channels");
+        foreach (var name in channelTable?.Keys ?? [])
         {
             if (!Name().IsMatch(name))
                 throw new InvalidDataException($"{where}: channel name '{name}' must be lower-case letters, digits, '-' or '_', starting with a letter");
-            if (value is not TomlTable t) throw new InvalidDataException($"{where}: channels.{name} must be a table");
-            channels.Add(Channel(new Reader(t, $"channels.{name}", where), name, baseDirectory));
+            channels.Add(Channel(channelTable!.Table(name)!, name));
         }
-        var routes = Routes(Table(root, "routes", where), channels, where);
+        var routes = Routes(root.Table("routes"), channels, where);
         var config = new GatewayConfig
         {
             File = file,
@@ -96,28 +97,48 @@ public static partial class GatewayConfigLoader
             DigestInterval = g.Duration("digest_interval") ?? TimeSpan.FromMinutes(15),
             WatchInterval = g.Duration("watch_interval") ?? TimeSpan.FromSeconds(1),
             LeaseTtl = g.Duration("lease_ttl") ?? TimeSpan.FromSeconds(15),
-            StateDir = g.String("state_dir") is { } dir ? System.IO.Path.GetFullPath(dir, baseDirectory) : System.IO.Path.Combine(baseDirectory, ".yard", "gateway"),
+            StateDir = g.Path("state_dir") ?? System.IO.Path.Combine(baseDirectory, ".yard", "gateway"),
             Channels = channels,
             Routes = routes,
         };
+        config = WithEnvironment(config, environment);
         if (config.State is not ("auto" or "redis" or "bus" or "memory"))
             throw new InvalidDataException($"{where}: gateway.state must be auto, redis, bus or memory (got '{config.State}')");
         if (config.State is "redis" && config.RedisUrl is null) throw new InvalidDataException($"{where}: gateway.state = \"redis\" needs gateway.redis_url");
         if (config.LeaseTtl < TimeSpan.FromSeconds(1)) throw new InvalidDataException($"{where}: gateway.lease_ttl must be at least 1s");
         if (config.DigestInterval <= TimeSpan.Zero) throw new InvalidDataException($"{where}: gateway.digest_interval must be positive");
-        return WithEnvironment(config);
+        return config;
     }
 
-    /// <summary>Fills unset secrets from the environment.</summary>
-    public static GatewayConfig WithEnvironment(GatewayConfig config) => config with
-    {
-        EventKey = config.EventKey ?? Empty(Environment.GetEnvironmentVariable("SWITCHYARD_EVENT_KEY")),
-        ApiToken = config.ApiToken ?? Empty(Environment.GetEnvironmentVariable("SWITCHYARD_API_TOKEN")),
-        SigningKey = config.SigningKey ?? Empty(Environment.GetEnvironmentVariable("SWITCHYARD_SIGNING_KEY")),
-        TelemetryToken = config.TelemetryToken ?? Empty(Environment.GetEnvironmentVariable("SWITCHYARD_TELEMETRY_TOKEN")),
-    };
+    /// <summary>The environment variable that sets <paramref name="key"/> of <c>[gateway]</c>, or of channel
+    /// <paramref name="channel"/>: <c>SWITCHYARD_GATEWAY__CONTROL_TOKEN</c>, <c>SWITCHYARD_GATEWAY__CHANNELS__OPS__TOKEN</c>.</summary>
+    public static string Variable(string key, string? channel = null) =>
+        SwitchyardVariables.For(channel is null ? key : $"channels.{channel}.{key}", SwitchyardVariables.GatewayPrefix);
 
-    private static ChannelConfig Channel(Reader r, string name, string baseDirectory)
+    /// <summary>Applies the environment's secrets: <c>SWITCHYARD_GATEWAY__*</c> over the file, the shared variables
+    /// under it. An unknown <c>SWITCHYARD_GATEWAY__*</c> variable is an error naming it.</summary>
+    public static GatewayConfig WithEnvironment(GatewayConfig config, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        environment ??= SwitchyardVariables.Current();
+        var known = GatewaySecretKeys.Select(k => Variable(k))
+            .Concat(config.Channels.SelectMany(c => ChannelSecretKeys.Where(TypeKeys[c.Type].Contains).Select(k => Variable(k, c.Name))))
+            .ToList();
+        foreach (var name in environment.Keys.Where(n => n.StartsWith(SwitchyardVariables.GatewayPrefix, StringComparison.OrdinalIgnoreCase)))
+            if (!known.Contains(name, StringComparer.OrdinalIgnoreCase))
+                throw new InvalidDataException($"environment variable {name} is not a gateway setting{NearestKey.Hint(name, known)} (settable: {string.Join(", ", known)})");
+        string? Env(string name) => Empty(environment.GetValueOrDefault(name));
+        return config with
+        {
+            EventKey = Env(Variable("event_key")) ?? config.EventKey ?? Env("SWITCHYARD_EVENT_KEY"),
+            ApiToken = Env(Variable("api_token")) ?? config.ApiToken ?? Env("SWITCHYARD_API_TOKEN"),
+            SigningKey = Env(Variable("signing_key")) ?? config.SigningKey ?? Env("SWITCHYARD_SIGNING_KEY"),
+            TelemetryToken = Env(Variable("telemetry_token")) ?? config.TelemetryToken ?? Env("SWITCHYARD_TELEMETRY_TOKEN"),
+            ControlToken = Env(Variable("control_token")) ?? config.ControlToken ?? Env("SWITCHYARD_GATEWAY_TOKEN"),
+            RedisUrl = Env(Variable("redis_url")) ?? config.RedisUrl,
+        };
+    }
+
+    private static ChannelConfig Channel(TomlTableReader r, string name)
     {
         var type = r.String("type") ?? throw r.Error("type", $"is required ({string.Join(", ", ChannelTypes)})");
         if (!TypeKeys.TryGetValue(type, out var keys)) throw r.Error("type", $"'{type}' is not one of {string.Join(", ", ChannelTypes)}");
@@ -127,15 +148,15 @@ public static partial class GatewayConfigLoader
             Name = name,
             Type = type,
             Enabled = r.Bool("enabled") ?? true,
-            Token = Empty(r.String("token")),
+            Token = Empty(r.Secret("token", Variable("token", name))),
             ChatId = Empty(r.Scalar("chat_id") ?? r.Scalar("channel")),
             ApiBaseUrl = r.Url("api_base_url"),
-            BotToken = Empty(r.String("bot_token")),
-            WebhookUrl = r.Url("webhook_url"),
-            SigningSecret = Empty(r.String("signing_secret")),
+            BotToken = Empty(r.Secret("bot_token", Variable("bot_token", name))),
+            WebhookUrl = r.Secret("webhook_url", Variable("webhook_url", name)) is { Length: > 0 } hook ? r.HttpUrl("webhook_url", hook) : null,
+            SigningSecret = Empty(r.Secret("signing_secret", Variable("signing_secret", name))),
             Url = r.Url("url"),
-            Secret = Empty(r.String("secret")),
-            Path = r.String("path") is { } p ? System.IO.Path.GetFullPath(p, baseDirectory) : null,
+            Secret = Empty(r.Secret("secret", Variable("secret", name))),
+            Path = r.Path("path"),
             Allow = r.List("allow"),
             Poll = r.Bool("poll") ?? false,
             PollTimeout = r.Duration("poll_timeout") ?? TimeSpan.FromSeconds(25),
@@ -163,18 +184,18 @@ public static partial class GatewayConfigLoader
         return config;
     }
 
-    private static Dictionary<string, RouteConfig> Routes(TomlTable? table, List<ChannelConfig> channels, string where)
+    private static Dictionary<string, RouteConfig> Routes(TomlTableReader? table, List<ChannelConfig> channels, string where)
     {
         var routes = new Dictionary<string, RouteConfig>(StringComparer.Ordinal);
-        foreach (var (kind, value) in table ?? [])
+        foreach (var kind in table?.Keys ?? [])
         {
             if (kind != "default" && !Kinds.Contains(kind))
-                throw new InvalidDataException($"{where}: routes.{kind}: unknown kind (expected {string.Join(", ", Kinds)} or default)");
-            var r = value switch
+                throw new InvalidDataException($"{where}: routes.{kind}: unknown kind{NearestKey.Hint(kind, [.. Kinds, "default"])} (expected {string.Join(", ", Kinds)} or default)");
+            var r = table!.Raw(kind) switch
             {
-                TomlTable t => new Reader(t, $"routes.{kind}", where),
-                TomlArray a => new Reader(new TomlTable { ["channels"] = a }, $"routes.{kind}", where),
-                _ => throw new InvalidDataException($"{where}: routes.{kind} must be a table {{ channels = [...], delivery = \"immediate\" }} or a list of channels"),
+                TomlTable => table.Table(kind)!,
+                TomlArray a => new TomlTableReader(new TomlTable { ["channels"] = a }, $"routes.{kind}", where, table.BaseDirectory),
+                _ => throw table.Error(kind, "must be a table { channels = [...], delivery = \"immediate\" } or a list of channels"),
             };
             r.RejectUnknown(["channels", "delivery"]);
             var names = r.List("channels");
@@ -194,66 +215,6 @@ public static partial class GatewayConfigLoader
 
     private static string? Empty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
-    private static TomlTable? Table(TomlTable root, string key, string where) => root.TryGetValue(key, out var v)
-        ? v as TomlTable ?? throw new InvalidDataException($"{where}: '{key}' must be a table")
-        : null;
-
     [GeneratedRegex("^[a-z][a-z0-9_-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex Name();
-
-    /// <summary>Typed reads of one table, with errors that name the key.</summary>
-    private sealed class Reader(TomlTable table, string section, string where)
-    {
-        public InvalidDataException Error(string key, string problem) => new($"{where}: {section}.{key} {problem}");
-
-        public void RejectUnknown(IReadOnlyCollection<string> known, string? what = null)
-        {
-            foreach (var key in table.Keys.Where(k => !known.Contains(k)))
-                throw new InvalidDataException($"{where}: {section}.{key} is not a key of {what ?? $"[{section}]"} (known: {string.Join(", ", known)})");
-        }
-
-        public string? String(string key) => table.TryGetValue(key, out var v)
-            ? v as string ?? throw Error(key, "must be a string")
-            : null;
-
-        /// <summary>A string or an integer read as text (chat ids are often written as numbers).</summary>
-        public string? Scalar(string key) => table.TryGetValue(key, out var v)
-            ? v switch { string s => s, long l => l.ToString(CultureInfo.InvariantCulture), _ => throw Error(key, "must be a string or an integer") }
-            : null;
-
-        public bool? Bool(string key) => table.TryGetValue(key, out var v) ? v as bool? ?? throw Error(key, "must be true or false") : null;
-
-        public int? Int(string key, int min, int max)
-        {
-            if (!table.TryGetValue(key, out var v)) return null;
-            if (v is not long l || l < min || l > max) throw Error(key, $"must be an integer from {min} to {max}");
-            return (int)l;
-        }
-
-        public TimeSpan? Duration(string key)
-        {
-            if (!table.TryGetValue(key, out var v)) return null;
-            var text = v switch { string s => s, long l => l.ToString(CultureInfo.InvariantCulture), double d => d.ToString(CultureInfo.InvariantCulture), _ => null };
-            return GatewayDuration.TryParse(text) ?? throw Error(key, "must be a duration such as 30s, 5m, 8h or 250ms");
-        }
-
-        public Uri? Url(string key)
-        {
-            var text = String(key);
-            if (string.IsNullOrEmpty(text)) return null;
-            return Uri.TryCreate(text, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u : throw Error(key, $"'{text}' must be an http(s) URL");
-        }
-
-        public IReadOnlyList<string> List(string key)
-        {
-            if (!table.TryGetValue(key, out var v)) return [];
-            if (v is not TomlArray a) throw Error(key, "must be a list");
-            return a.Select(x => x switch
-            {
-                string s => s,
-                long l => l.ToString(CultureInfo.InvariantCulture),
-                _ => throw Error(key, "must hold strings or integers"),
-            }).ToArray();
-        }
-    }
 }

@@ -139,7 +139,7 @@ public static class GatewayApp
         control.MapGet("/channels", async (GatewayControl c, CancellationToken ct) => Results.Json(new JsonObject { ["channels"] = (await c.HealthAsync(ct))["channels"]!.DeepClone() }));
         control.MapPost("/sleep", async (SleepRequest? request, GatewayControl c, CancellationToken ct) =>
         {
-            var duration = GatewayDuration.TryParse(request?.For);
+            var duration = Switchyard.Configuration.ConfigDuration.TryParse(request?.For);
             if (duration is not { } d || d <= TimeSpan.Zero)
                 return Results.Json(new { error = new { code = "invalid_duration", message = "for must be a positive duration such as 8h, 30m or 90s" } }, statusCode: 400);
             return Results.Json(await c.SleepAsync(d, ct));

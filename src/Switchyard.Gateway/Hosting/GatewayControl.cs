@@ -62,7 +62,7 @@ public sealed class GatewayControl(GatewayConfig config, GatewayInstance instanc
         var until = DateTimeOffset.UtcNow + duration;
         await state.SetSleepAsync(until, cancellationToken);
         await hub.GatewayAsync("sleep", new JsonObject { ["until"] = until.ToUnixTimeMilliseconds() }, cancellationToken);
-        return new JsonObject { ["sleeping"] = true, ["until"] = until.ToUnixTimeMilliseconds(), ["for"] = GatewayDuration.Format(duration) };
+        return new JsonObject { ["sleeping"] = true, ["until"] = until.ToUnixTimeMilliseconds(), ["for"] = Switchyard.Configuration.ConfigDuration.Format(duration) };
     }
 
     /// <summary>Wakes up and sends everything queued as one digest.</summary>

@@ -1,17 +1,21 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using Tomlyn;
+using Switchyard.Configuration;
 using Tomlyn.Model;
 
 namespace Switchyard.Supervisor.Configuration;
 
 /// <summary>Reads the supervisor's TOML file. Every problem is an <see cref="InvalidDataException"/> naming the key,
-/// and unknown keys are errors too: a misspelt <c>helth_interval</c> would otherwise silently run with the default.</summary>
+/// and unknown keys are errors too: a misspelt <c>helth_interval</c> would otherwise silently run with the default.
+/// The rules are those of <see cref="TomlTableReader"/>; the telemetry token may come from
+/// <c>SWITCHYARD_SUPERVISOR__TELEMETRY_TOKEN</c> (over the file) or <c>SWITCHYARD_TELEMETRY_TOKEN</c> (under it).</summary>
 public static partial class SupervisorConfigLoader
 {
     /// <summary>Keys of the <c>[supervisor]</c> table.</summary>
     public static readonly IReadOnlyList<string> SupervisorKeys =
         ["status_host", "status_port", "server_url", "telemetry_token", "telemetry_timeout", "state_dir"];
+
+    /// <summary>The variable that sets the telemetry token over the file.</summary>
+    public const string TelemetryTokenVariable = SwitchyardVariables.SupervisorPrefix + "TELEMETRY_TOKEN";
 
     /// <summary>Keys of a <c>[services.NAME]</c> table.</summary>
     public static readonly IReadOnlyList<string> ServiceKeys =
@@ -29,23 +33,20 @@ public static partial class SupervisorConfigLoader
         return Parse(File.ReadAllText(full), Path.GetDirectoryName(full)!, full);
     }
 
-    /// <summary>Parses <paramref name="toml"/>; relative paths resolve against <paramref name="baseDirectory"/>.</summary>
-    public static SupervisorConfig Parse(string toml, string baseDirectory, string? file = null)
+    /// <summary>Parses <paramref name="toml"/>; relative paths resolve against <paramref name="baseDirectory"/>.
+    /// <paramref name="environment"/> replaces the process's <c>SWITCHYARD_*</c> variables (tests).</summary>
+    public static SupervisorConfig Parse(string toml, string baseDirectory, string? file = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var where = file ?? "supervisor configuration";
-        TomlTable root;
-        try
-        {
-            root = TomlSerializer.Deserialize<TomlTable>(toml)!;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw new InvalidDataException($"{where}: not valid TOML: {ex.Message}", ex);
-        }
+        environment ??= SwitchyardVariables.Current();
+        var root = new TomlTableReader(TomlConfigurationSource.Parse(toml, where), "", where, baseDirectory, environment);
         foreach (var key in root.Keys.Where(k => k is not ("supervisor" or "services")))
-            throw new InvalidDataException($"{where}: unknown top-level key '{key}' (expected [supervisor] and [services.NAME] tables)");
+            throw new InvalidDataException($"{where}: unknown top-level key '{key}'{NearestKey.Hint(key, ["supervisor", "services"])} (expected [supervisor] and [services.NAME] tables)");
+        foreach (var name in environment.Keys.Where(n => n.StartsWith(SwitchyardVariables.SupervisorPrefix, StringComparison.OrdinalIgnoreCase)))
+            if (!string.Equals(name, TelemetryTokenVariable, StringComparison.OrdinalIgnoreCase))
+                throw new InvalidDataException($"environment variable {name} is not a supervisor setting{NearestKey.Hint(name, [TelemetryTokenVariable])} (settable: {TelemetryTokenVariable})");
 
-        var sup = new Reader(Table(root, "supervisor", where) ?? [], "supervisor", where, baseDirectory);
+        var sup = root.Table("supervisor") ?? new TomlTableReader([], "supervisor", where, baseDirectory, environment);
         sup.RejectUnknown(SupervisorKeys);
         var stateDir = sup.Path("state_dir") ?? System.IO.Path.Combine(baseDirectory, ".yard", "supervisor");
         var serverText = sup.String("server_url");
@@ -53,15 +54,14 @@ public static partial class SupervisorConfigLoader
         if (serverText is not null) server = serverText.Length == 0 ? null : sup.HttpUrl("server_url", serverText);
 
         var services = new List<ServiceConfig>();
-        var table = Table(root, "services", where);
-        if (table is null || table.Count == 0)
+        var table = root.Table("services");
+        if (table is null || !table.Keys.Any())
             throw new InvalidDataException($"{where}: no services: add a [services.NAME] table with at least `command`");
-        foreach (var (name, value) in table)
+        foreach (var name in table.Keys)
         {
             if (!ServiceName().IsMatch(name))
                 throw new InvalidDataException($"{where}: service name '{name}' must be lower-case letters, digits, '-', '_' or '.', starting with a letter or digit");
-            if (value is not TomlTable t) throw new InvalidDataException($"{where}: services.{name} must be a table");
-            services.Add(Service(new Reader(t, $"services.{name}", where, baseDirectory), name, stateDir));
+            services.Add(Service(table.Table(name)!, name, stateDir));
         }
         foreach (var dup in services.Where(s => s.Port is not null).GroupBy(s => s.Port).Where(g => g.Count() > 1))
             throw new InvalidDataException($"{where}: port {dup.Key} is configured for {string.Join(" and ", dup.Select(s => s.Name))}");
@@ -72,17 +72,17 @@ public static partial class SupervisorConfigLoader
             StatusHost = sup.String("status_host") ?? "127.0.0.1",
             StatusPort = sup.Int("status_port", 0, 65535) ?? SupervisorConfig.DefaultStatusPort,
             ServerUrl = server,
-            TelemetryToken = NullIfEmpty(sup.String("telemetry_token")) ?? NullIfEmpty(Environment.GetEnvironmentVariable("SWITCHYARD_TELEMETRY_TOKEN")),
+            TelemetryToken = NullIfEmpty(sup.Secret("telemetry_token", TelemetryTokenVariable)) ?? NullIfEmpty(environment.GetValueOrDefault("SWITCHYARD_TELEMETRY_TOKEN")),
             TelemetryTimeout = sup.Duration("telemetry_timeout") ?? TimeSpan.FromSeconds(2),
             StateDirectory = stateDir,
             Services = services,
         };
     }
 
-    private static ServiceConfig Service(Reader r, string name, string stateDir)
+    private static ServiceConfig Service(TomlTableReader r, string name, string stateDir)
     {
         r.RejectUnknown(ServiceKeys);
-        var (command, args) = r.Command();
+        var (command, args) = Command(r);
         var logs = System.IO.Path.Combine(stateDir, "logs");
         var service = new ServiceConfig
         {
@@ -95,7 +95,7 @@ public static partial class SupervisorConfigLoader
             Port = r.Int("port", 1, 65535),
             LivenessUrl = r.String("liveness_url") is { } live ? r.HttpUrl("liveness_url", live) : null,
             SyncUrl = r.String("sync_url") is { } sync ? r.HttpUrl("sync_url", sync) : null,
-            Preflight = r.Argv("preflight"),
+            Preflight = Argv(r, "preflight"),
             PreflightTimeout = r.PositiveDuration("preflight_timeout") ?? TimeSpan.FromSeconds(60),
             HealthInterval = r.PositiveDuration("health_interval") ?? TimeSpan.FromSeconds(30),
             HealthTimeout = r.PositiveDuration("health_timeout") ?? TimeSpan.FromSeconds(5),
@@ -118,116 +118,34 @@ public static partial class SupervisorConfigLoader
         return service;
     }
 
-    private static TomlTable? Table(TomlTable root, string key, string where) => root.TryGetValue(key, out var v)
-        ? v as TomlTable ?? throw new InvalidDataException($"{where}: '{key}' must be a table ([{key}])")
-        : null;
-
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
     private static partial Regex ServiceName();
 
-    /// <summary>Typed access to one table, with errors that name <c>table.key</c>.</summary>
-    private sealed class Reader(TomlTable table, string prefix, string where, string baseDirectory)
+    /// <summary>An argv: an array of strings is taken as is; a string runs through <c>/bin/sh -c</c>.</summary>
+    private static IReadOnlyList<string>? Argv(TomlTableReader r, string key) => r.Raw(key) switch
     {
-        public string BaseDirectory { get; } = baseDirectory;
+        null => null,
+        string s when s.Trim().Length > 0 => ["/bin/sh", "-c", s],
+        TomlArray a when a.Count > 0 && a.All(x => x is string) => a.Cast<string>().ToList(),
+        _ => throw r.Error(key, "must be a non-empty string (run with /bin/sh -c) or an array of strings"),
+    };
 
-        public InvalidDataException Error(string key, string message) => new($"{where}: {prefix}.{key} {message}");
-
-        public void RejectUnknown(IReadOnlyList<string> known)
+    private static (string Command, IReadOnlyList<string> Args) Command(TomlTableReader r)
+    {
+        var command = r.Raw("command") switch
         {
-            foreach (var key in table.Keys.Where(k => !known.Contains(k)))
-                throw new InvalidDataException($"{where}: unknown key {prefix}.{key} (known: {string.Join(", ", known)})");
-        }
-
-        private object? Raw(string key) => table.TryGetValue(key, out var v) ? v : null;
-
-        public string? String(string key) => Raw(key) switch
-        {
-            null => null,
-            string s => s,
-            _ => throw Error(key, "must be a string"),
+            null => throw r.Error("command", "is required: the program to run"),
+            string s when s.Trim().Length > 0 => s.Trim(),
+            _ => throw r.Error("command", "must be a non-empty string (the program; put its arguments in args)"),
         };
-
-        public long? Long(string key, long min, long max) => Raw(key) switch
+        IReadOnlyList<string> args = r.Raw("args") switch
         {
-            null => null,
-            long l when l >= min && l <= max => l,
-            _ => throw Error(key, $"must be an integer from {min} to {max}"),
+            null => [],
+            TomlArray a when a.All(x => x is string) => a.Cast<string>().ToList(),
+            _ => throw r.Error("args", "must be an array of strings"),
         };
-
-        public int? Int(string key, int min, int max) => (int?)Long(key, min, max);
-
-        public TimeSpan? Duration(string key)
-        {
-            var raw = Raw(key);
-            if (raw is null) return null;
-            return ConfigDuration.Parse(raw) ?? throw Error(key, "must be a duration: seconds (30), or 250ms / 5s / 2m / 1h, or 00:00:30");
-        }
-
-        public TimeSpan? PositiveDuration(string key)
-        {
-            var d = Duration(key);
-            return d is { } v && v <= TimeSpan.Zero ? throw Error(key, "must be greater than zero") : d;
-        }
-
-        public Uri HttpUrl(string key, string text) =>
-            Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-                ? uri
-                : throw Error(key, $"must be an absolute http(s) URL, not '{text}'");
-
-        public string? Path(string key) => String(key) is { Length: > 0 } p ? Resolve(p) : null;
-
-        private string Resolve(string p)
-        {
-            if (p == "~" || p.StartsWith("~/", StringComparison.Ordinal))
-                p = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), p.Length > 2 ? p[2..] : "");
-            return System.IO.Path.GetFullPath(p, BaseDirectory);
-        }
-
-        public IReadOnlyDictionary<string, string> StringTable(string key)
-        {
-            switch (Raw(key))
-            {
-                case null: return new Dictionary<string, string>();
-                case TomlTable t:
-                    var vars = new Dictionary<string, string>(StringComparer.Ordinal);
-                    foreach (var (k, v) in t)
-                        vars[k] = v switch
-                        {
-                            string s => s,
-                            long or double or bool => Convert.ToString(v, CultureInfo.InvariantCulture)!.ToLowerInvariant(),
-                            _ => throw Error($"{key}.{k}", "must be a string, number or boolean"),
-                        };
-                    return vars;
-                default: throw Error(key, "must be a table, e.g. env = { KEY = \"value\" }");
-            }
-        }
-
-        /// <summary>An argv: an array of strings is taken as is; a string runs through <c>/bin/sh -c</c>.</summary>
-        public IReadOnlyList<string>? Argv(string key) => Raw(key) switch
-        {
-            null => null,
-            string s when s.Trim().Length > 0 => ["/bin/sh", "-c", s],
-            TomlArray a when a.Count > 0 && a.All(x => x is string) => a.Cast<string>().ToList(),
-            _ => throw Error(key, "must be a non-empty string (run with /bin/sh -c) or an array of strings"),
-        };
-
-        public (string Command, IReadOnlyList<string> Args) Command()
-        {
-            var command = Raw("command") switch
-            {
-                null => throw Error("command", "is required: the program to run"),
-                string s when s.Trim().Length > 0 => s.Trim(),
-                _ => throw Error("command", "must be a non-empty string (the program; put its arguments in args)"),
-            };
-            IReadOnlyList<string> args = Raw("args") switch
-            {
-                null => [],
-                TomlArray a when a.All(x => x is string) => a.Cast<string>().ToList(),
-                _ => throw Error("args", "must be an array of strings"),
-            };
-            return (command, args);
-        }
+        return (command, args);
     }
 }
