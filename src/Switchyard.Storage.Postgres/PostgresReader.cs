@@ -51,12 +51,12 @@ internal sealed class PostgresReader(NpgsqlDataSource dataSource) : IStoreReader
     public Task<IReadOnlyList<FunctionRecord>> ListFunctionsAsync(CancellationToken ct) =>
         QueryAsync($"SELECT {StoreRows.FunctionColumns} FROM functions ORDER BY id, app_id", StoreRows.Function, ct);
 
-    public Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? status, string? functionId, long? sinceMs, int count, CancellationToken ct) =>
+    public Task<IReadOnlyList<RunRecord>> ListRunsAsync(RunStatus? status, string? functionId, long? sinceMs, int count, CancellationToken ct) =>
         QueryAsync($"""
             SELECT {StoreRows.RunColumns} FROM runs
             WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR function_id = $2) AND ($3::bigint IS NULL OR created_at >= $3)
             ORDER BY created_at DESC, id DESC LIMIT $4
-            """, StoreRows.Run, ct, S(status), S(functionId), L(sinceMs), I(count));
+            """, StoreRows.Run, ct, S(status?.ToWire()), S(functionId), L(sinceMs), I(count));
 
     public async Task<RunRecord?> GetRunAsync(string runId, CancellationToken ct) =>
         (await QueryAsync($"SELECT {StoreRows.RunColumns} FROM runs WHERE id = $1", StoreRows.Run, ct, S(runId))).FirstOrDefault();

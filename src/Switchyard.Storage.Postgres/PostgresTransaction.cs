@@ -134,7 +134,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
 
     public void InsertRun(RunRecord r) => Command(
         $"INSERT INTO runs({StoreRows.RunColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-        S(r.Id), S(r.FunctionId), S(r.AppId), S(r.EventId), L(r.EventSeq), S(r.Status), L(r.CreatedAt), L(r.StartedAt), L(r.EndedAt), S(r.Output), S(r.Error),
+        S(r.Id), S(r.FunctionId), S(r.AppId), S(r.EventId), L(r.EventSeq), S(r.Status.ToWire()), L(r.CreatedAt), L(r.StartedAt), L(r.EndedAt), S(r.Output), S(r.Error),
         I(r.Version), I(r.ForcePlan ? 1 : 0), S(StoreRows.Pending(r.Pending)), S(r.ParentRunId), S(r.ParentStep), S(r.Flow),
         S(r.Batch is null ? null : JsonSerializer.Serialize(r.Batch))).ExecuteNonQuery();
 
@@ -144,7 +144,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
 
     public void UpdateRun(RunRecord r) => Command(
         "UPDATE runs SET status = $2, started_at = $3, ended_at = $4, output = $5, error = $6, version = $7, force_plan = $8, pending = $9 WHERE id = $1",
-        S(r.Id), S(r.Status), L(r.StartedAt), L(r.EndedAt), S(r.Output), S(r.Error), I(r.Version), I(r.ForcePlan ? 1 : 0), S(StoreRows.Pending(r.Pending))).ExecuteNonQuery();
+        S(r.Id), S(r.Status.ToWire()), L(r.StartedAt), L(r.EndedAt), S(r.Output), S(r.Error), I(r.Version), I(r.ForcePlan ? 1 : 0), S(StoreRows.Pending(r.Pending))).ExecuteNonQuery();
 
     public bool InsertStep(string runId, string hash, string? name, string valueJson) => Command(
         """
@@ -155,18 +155,18 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
 
     public void AppendHistory(HistoryEntry h) => Command(
         "INSERT INTO history(run_id, at, kind, step_hash, step_name, op, attempt, duration_ms, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        S(h.RunId), L(h.At), S(h.Kind), S(h.StepHash), S(h.StepName), S(h.Op), I(h.Attempt), D(h.DurationMs), S(h.Detail)).ExecuteNonQuery();
+        S(h.RunId), L(h.At), S(h.Kind.ToWire()), S(h.StepHash), S(h.StepName), S(h.Op), I(h.Attempt), D(h.DurationMs), S(h.Detail)).ExecuteNonQuery();
 
     public void InsertDecision(Decision d) => Command(
         $"INSERT INTO decisions({StoreRows.DecisionColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        S(d.EventId), L(d.EventSeq), S(d.FunctionId), S(d.Outcome), S(d.Reason), S(d.RunId), L(d.At)).ExecuteNonQuery();
+        S(d.EventId), L(d.EventSeq), S(d.FunctionId), S(d.Outcome.ToWire()), S(d.Reason), S(d.RunId), L(d.At)).ExecuteNonQuery();
 
     // Queue
 
     public void Enqueue(QueueItem q)
     {
         Command($"INSERT INTO queue({StoreRows.QueueColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
-            S(q.Id), S(q.RunId), S(q.Kind), S(q.StepId), I(q.Attempt), L(q.DueAt), S(q.Payload)).ExecuteNonQuery();
+            S(q.Id), S(q.RunId), S(q.Kind.ToWire()), S(q.StepId), I(q.Attempt), L(q.DueAt), S(q.Payload)).ExecuteNonQuery();
         if (_notified) return;
         // Delivered at commit to every replica's scheduler, so new work is picked up without waiting for a poll.
         Command("SELECT pg_notify('switchyard_queue', '')").ExecuteNonQuery();
@@ -186,7 +186,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
         Command($"""
             INSERT INTO waits({StoreRows.WaitColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (id) DO UPDATE SET expires_at = EXCLUDED.expires_at
-            """, S(w.Id), S(w.RunId), S(w.StepHash), S(w.Kind), S(w.EventName), S(w.Expression), S(w.Correlation), L(w.ExpiresAt), L(w.CreatedAt)).ExecuteNonQuery();
+            """, S(w.Id), S(w.RunId), S(w.StepHash), S(w.Kind.ToWire()), S(w.EventName), S(w.Expression), S(w.Correlation), L(w.ExpiresAt), L(w.CreatedAt)).ExecuteNonQuery();
     }
 
     public IReadOnlyList<WaitRecord> WaitsForEvent(string eventName)

@@ -44,12 +44,12 @@ internal sealed class SqliteReader(string connectionString, string telemetryConn
     public Task<IReadOnlyList<FunctionRecord>> ListFunctionsAsync(CancellationToken ct) =>
         QueryAsync($"SELECT {StoreRows.FunctionColumns} FROM functions ORDER BY id", StoreRows.Function, ct);
 
-    public Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? status, string? functionId, long? sinceMs, int count, CancellationToken ct) =>
+    public Task<IReadOnlyList<RunRecord>> ListRunsAsync(RunStatus? status, string? functionId, long? sinceMs, int count, CancellationToken ct) =>
         QueryAsync($"""
             SELECT {StoreRows.RunColumns} FROM runs
             WHERE ($p0 IS NULL OR status = $p0) AND ($p1 IS NULL OR function_id = $p1) AND ($p2 IS NULL OR created_at >= $p2)
             ORDER BY created_at DESC, id DESC LIMIT $p3
-            """, StoreRows.Run, ct, status, functionId, sinceMs, count);
+            """, StoreRows.Run, ct, status?.ToWire(), functionId, sinceMs, count);
 
     public async Task<RunRecord?> GetRunAsync(string runId, CancellationToken ct) =>
         (await QueryAsync($"SELECT {StoreRows.RunColumns} FROM runs WHERE id = $p0", StoreRows.Run, ct, runId)).FirstOrDefault();

@@ -111,7 +111,7 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
 
     public void InsertRun(RunRecord r) => Command(
         $"INSERT INTO runs({StoreRows.RunColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14, $p15, $p16, $p17)",
-        r.Id, r.FunctionId, r.AppId, r.EventId, r.EventSeq, r.Status, r.CreatedAt, r.StartedAt, r.EndedAt, r.Output, r.Error,
+        r.Id, r.FunctionId, r.AppId, r.EventId, r.EventSeq, r.Status.ToWire(), r.CreatedAt, r.StartedAt, r.EndedAt, r.Output, r.Error,
         r.Version, r.ForcePlan ? 1 : 0, StoreRows.Pending(r.Pending), r.ParentRunId, r.ParentStep, r.Flow,
         r.Batch is null ? null : JsonSerializer.Serialize(r.Batch)).ExecuteNonQuery();
 
@@ -120,7 +120,7 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
 
     public void UpdateRun(RunRecord r) => Command(
         "UPDATE runs SET status = $p1, started_at = $p2, ended_at = $p3, output = $p4, error = $p5, version = $p6, force_plan = $p7, pending = $p8 WHERE id = $p0",
-        r.Id, r.Status, r.StartedAt, r.EndedAt, r.Output, r.Error, r.Version, r.ForcePlan ? 1 : 0, StoreRows.Pending(r.Pending)).ExecuteNonQuery();
+        r.Id, r.Status.ToWire(), r.StartedAt, r.EndedAt, r.Output, r.Error, r.Version, r.ForcePlan ? 1 : 0, StoreRows.Pending(r.Pending)).ExecuteNonQuery();
 
     public bool InsertStep(string runId, string hash, string? name, string valueJson) => Command(
         "INSERT OR IGNORE INTO steps(run_id, hash, seq, name, value) VALUES ($p0, $p1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM steps WHERE run_id = $p0), $p2, $p3)",
@@ -128,17 +128,17 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
 
     public void AppendHistory(HistoryEntry h) => Command(
         "INSERT INTO history(run_id, at, kind, step_hash, step_name, op, attempt, duration_ms, detail) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8)",
-        h.RunId, h.At, h.Kind, h.StepHash, h.StepName, h.Op, h.Attempt, h.DurationMs, h.Detail).ExecuteNonQuery();
+        h.RunId, h.At, h.Kind.ToWire(), h.StepHash, h.StepName, h.Op, h.Attempt, h.DurationMs, h.Detail).ExecuteNonQuery();
 
     public void InsertDecision(Decision d) => Command(
         $"INSERT INTO decisions({StoreRows.DecisionColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6)",
-        d.EventId, d.EventSeq, d.FunctionId, d.Outcome, d.Reason, d.RunId, d.At).ExecuteNonQuery();
+        d.EventId, d.EventSeq, d.FunctionId, d.Outcome.ToWire(), d.Reason, d.RunId, d.At).ExecuteNonQuery();
 
     // Queue
 
     public void Enqueue(QueueItem q) => Command(
         $"INSERT OR IGNORE INTO queue({StoreRows.QueueColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6)",
-        q.Id, q.RunId, q.Kind, q.StepId, q.Attempt, q.DueAt, q.Payload).ExecuteNonQuery();
+        q.Id, q.RunId, q.Kind.ToWire(), q.StepId, q.Attempt, q.DueAt, q.Payload).ExecuteNonQuery();
 
     public bool Dequeue(string itemId) => Command("DELETE FROM queue WHERE id = $p0", itemId).ExecuteNonQuery() > 0;
 
@@ -149,7 +149,7 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
 
     public void InsertWait(WaitRecord w) => Command(
         $"INSERT OR REPLACE INTO waits({StoreRows.WaitColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8)",
-        w.Id, w.RunId, w.StepHash, w.Kind, w.EventName, w.Expression, w.Correlation, w.ExpiresAt, w.CreatedAt).ExecuteNonQuery();
+        w.Id, w.RunId, w.StepHash, w.Kind.ToWire(), w.EventName, w.Expression, w.Correlation, w.ExpiresAt, w.CreatedAt).ExecuteNonQuery();
 
     public IReadOnlyList<WaitRecord> WaitsForEvent(string eventName) =>
         Query($"SELECT {StoreRows.WaitColumns} FROM waits WHERE event_name = $p0 AND kind IN ('event', 'cancel') ORDER BY created_at", StoreRows.Wait, eventName);

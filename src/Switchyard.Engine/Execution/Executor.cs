@@ -76,7 +76,7 @@ public sealed class Executor(
     {
         if (!tx.Dequeue(item.Id)) return;
         var run = tx.GetRun(item.RunId);
-        if (run is null || RunStatus.IsTerminal(run.Status)) return;
+        if (run is null || RunStatuses.IsTerminal(run.Status)) return;
         var spec = registry.Current.Function(run.FunctionId)?.Flow;
         if (item.StepId == "start" && run.Status == RunStatus.Queued)
             finisher.Cancel(tx, run, $"timed out: not started within {Protocol.TimeString.Format(spec?.StartTimeout ?? TimeSpan.Zero)} (timeouts.start)");
@@ -89,7 +89,7 @@ public sealed class Executor(
         // Events committed after this read are seen by a wait this call may register (lookback).
         var state = await store.Reader.LoadCallStateAsync(item.RunId, cancellationToken);
         var run = state?.Run;
-        if (run is null || RunStatus.IsTerminal(run.Status))
+        if (run is null || RunStatuses.IsTerminal(run.Status))
         {
             await ingest.WriteAsync(tx => tx.Dequeue(item.Id), cancellationToken);
             return;
@@ -102,7 +102,7 @@ public sealed class Executor(
             {
                 if (!tx.Dequeue(item.Id)) return 0;
                 var current = tx.GetRun(item.RunId);
-                if (current is not null && !RunStatus.IsTerminal(current.Status))
+                if (current is not null && !RunStatuses.IsTerminal(current.Status))
                     finisher.Fail(tx, current, AppClient.Error("FunctionNotFound",
                         $"function '{run.FunctionId}' is no longer registered by any app; sync the app that serves it (yard sync <url>)"));
                 return 0;

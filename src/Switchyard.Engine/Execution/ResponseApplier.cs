@@ -29,7 +29,7 @@ public sealed class ResponseApplier(
     {
         if (!tx.Dequeue(item.Id)) return;
         var run = tx.GetRun(item.RunId);
-        if (run is null || RunStatus.IsTerminal(run.Status)) return;
+        if (run is null || RunStatuses.IsTerminal(run.Status)) return;
         lifecycle.Record(tx, run, HistoryEntries.Step(tx, run.Id, HistoryKind.Call, CallStep(item),
             RunAdvancer.Detail(new { status = outcome.Status, stepId = item.StepId }), attempt: item.Attempt, durationMs: outcome.DurationMs));
         if (run.Status == RunStatus.Queued)
@@ -268,7 +268,7 @@ public sealed class ResponseApplier(
     {
         if (!tx.Dequeue(item.Id)) return;
         var run = tx.GetRun(item.RunId);
-        if (run is null || RunStatus.IsTerminal(run.Status)) return;
+        if (run is null || RunStatuses.IsTerminal(run.Status)) return;
         lifecycle.Record(tx, run, HistoryEntries.Step(tx, run.Id, HistoryKind.SleepEnded, item.StepId, null, stepName: item.Payload, op: OpCode.Sleep));
         advancer.Settle(tx, run, item.StepId, item.Payload, "null");
     }
@@ -280,7 +280,7 @@ public sealed class ResponseApplier(
         var wait = item.Payload is null ? null : tx.GetWait(item.Payload);
         if (wait is null || !tx.DeleteWait(wait.Id)) return;
         var run = tx.GetRun(wait.RunId);
-        if (run is null || RunStatus.IsTerminal(run.Status)) return;
+        if (run is null || RunStatuses.IsTerminal(run.Status)) return;
         var value = wait.Kind == WaitKind.Invoke
             ? StepResult.Error(AppClient.Error("InngestInvokeTimeoutError", "Timed out waiting for invoked function to complete")).ToJsonString()
             : "null";
@@ -288,7 +288,7 @@ public sealed class ResponseApplier(
         advancer.Settle(tx, run, wait.StepHash, null, value);
     }
 
-    private static HistoryEntry Entry(IStoreTransaction tx, RunRecord run, string kind, Op op, int attempt, double? durationMs, string? detail) =>
+    private static HistoryEntry Entry(IStoreTransaction tx, RunRecord run, HistoryKind kind, Op op, int attempt, double? durationMs, string? detail) =>
         HistoryEntries.Step(tx, run.Id, kind, op.Id, detail, op.Label, op.Code, attempt, durationMs);
 
     /// <summary>The step a call was made for; null for discovery calls, which are about the run as a whole.</summary>

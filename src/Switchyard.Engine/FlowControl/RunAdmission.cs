@@ -60,7 +60,7 @@ public sealed class RunAdmission(RunStarter starter, FlowKeys keys, WorkQueue qu
         if (flow.Singleton is { } sg)
         {
             var key = keys.Evaluate(sg.Key, vars);
-            if (tx.KvGet(SingletonNs, FlowKeys.Scoped(fn.Id, key)) is { } holder && tx.GetRun(holder) is { } running && !RunStatus.IsTerminal(running.Status))
+            if (tx.KvGet(SingletonNs, FlowKeys.Scoped(fn.Id, key)) is { } holder && tx.GetRun(holder) is { } running && !RunStatuses.IsTerminal(running.Status))
             {
                 if (sg.Mode == "skip")
                     return new AdmissionResult(DecisionOutcome.SingletonSkipped, $"singleton: run {holder} is still running{KeyNote(sg.Key, key)}", holder);

@@ -10,7 +10,7 @@ public sealed class SingletonRelease : IRunListener
     /// <inheritdoc />
     public void OnTransition(IStoreTransaction tx, RunRecord run, HistoryEntry entry)
     {
-        if (!HistoryKind.IsRunEnd(entry.Kind)) return;
+        if (!HistoryKinds.IsRunEnd(entry.Kind)) return;
         var flow = RunFlow.FromJson(run.Flow);
         if (flow.Singleton is { } key && tx.KvGet(RunAdmission.SingletonNs, key) == run.Id) tx.KvDelete(RunAdmission.SingletonNs, key);
     }

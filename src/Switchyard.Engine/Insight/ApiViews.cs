@@ -27,14 +27,14 @@ internal static class ApiViews
         new(f.Id, f.Name, f.AppId, snapshot.Role(f.AppId), f.Config.Step?.Runtime.Url, f.Paused, f.Config.Triggers, f.Config.MaxAttempts,
             snapshot.Function(f.Id)?.AppId, snapshot.Functions.Count(x => x.Id == f.Id) > 1);
 
-    public static RunView Run(RunRecord r) => new(r.Id, r.FunctionId, r.AppId, r.EventId, r.Status, r.CreatedAt, r.StartedAt, r.EndedAt,
+    public static RunView Run(RunRecord r) => new(r.Id, r.FunctionId, r.AppId, r.EventId, r.Status.ToWire(), r.CreatedAt, r.StartedAt, r.EndedAt,
         r.EndedAt is { } end ? end - (r.StartedAt ?? r.CreatedAt) : null, Json(r.Output), Json(r.Error), r.ParentRunId);
 
     public static StepView Step(MemoizedStep s) => new(s.Hash, s.Name, Json(s.Value), s.Seq);
 
-    public static HistoryView History(HistoryEntry h) => new(h.At, h.Kind, h.StepHash, h.StepName, h.Op, h.Attempt, h.DurationMs, Json(h.Detail));
+    public static HistoryView History(HistoryEntry h) => new(h.At, h.Kind.ToWire(), h.StepHash, h.StepName, h.Op, h.Attempt, h.DurationMs, Json(h.Detail));
 
-    public static DecisionView Decision(Decision d) => new(d.FunctionId, d.Outcome, d.Reason, d.RunId, d.At);
+    public static DecisionView Decision(Decision d) => new(d.FunctionId, d.Outcome.ToWire(), d.Reason, d.RunId, d.At);
 
     public static JsonNode? Json(string? text)
     {

@@ -41,8 +41,8 @@ public sealed class TraceBuilder(IStore store)
         var children = new JsonArray();
         foreach (var d in decisions)
         {
-            var fnNode = new JsonObject { ["type"] = "function", ["functionId"] = d.FunctionId, ["outcome"] = d.Outcome, ["reason"] = d.Reason };
-            if (d.RunId is not null && d.Outcome is not ("skipped_idempotency" or "singleton_skipped" or "cancelled") &&
+            var fnNode = new JsonObject { ["type"] = "function", ["functionId"] = d.FunctionId, ["outcome"] = d.Outcome.ToWire(), ["reason"] = d.Reason };
+            if (d.RunId is not null && d.Outcome is not (DecisionOutcome.SkippedIdempotency or DecisionOutcome.SingletonSkipped or DecisionOutcome.Cancelled) &&
                 await store.Reader.GetRunAsync(d.RunId, ct) is { } run && run.EventSeq == ev.Seq)
                 fnNode["run"] = await RunNodeAsync(run, depth + 1, budget, ct);
             children.Add(fnNode);
@@ -65,7 +65,7 @@ public sealed class TraceBuilder(IStore store)
         var steps = new JsonArray();
         var sent = new JsonArray();
         var invoked = new JsonArray();
-        foreach (var group in history.Where(h => h.StepHash is { Length: > 0 } && h.Kind.StartsWith("step.", StringComparison.Ordinal) || h.Kind is HistoryKind.SleepStarted or HistoryKind.SleepEnded or HistoryKind.WaitStarted or HistoryKind.WaitResolved or HistoryKind.WaitTimedOut or HistoryKind.InvokeStarted or HistoryKind.InvokeFinished)
+        foreach (var group in history.Where(h => h.StepHash is { Length: > 0 } && h.Kind is HistoryKind.StepCompleted or HistoryKind.StepErrored or HistoryKind.StepFailed or HistoryKind.StepPlanned || h.Kind is HistoryKind.SleepStarted or HistoryKind.SleepEnded or HistoryKind.WaitStarted or HistoryKind.WaitResolved or HistoryKind.WaitTimedOut or HistoryKind.InvokeStarted or HistoryKind.InvokeFinished)
                      .GroupBy(h => h.StepHash))
         {
             var entries = group.ToList();
@@ -73,7 +73,7 @@ public sealed class TraceBuilder(IStore store)
             var step = new JsonObject
             {
                 ["type"] = "step", ["name"] = entries.Select(e => e.StepName).LastOrDefault(n => n is not null) ?? group.Key, ["op"] = entries.Select(e => e.Op).LastOrDefault(o => o is not null),
-                ["status"] = last.Kind, ["attempts"] = entries.Count(e => e.Kind is HistoryKind.StepErrored or HistoryKind.StepCompleted or HistoryKind.StepFailed),
+                ["status"] = last.Kind.ToWire(), ["attempts"] = entries.Count(e => e.Kind is HistoryKind.StepErrored or HistoryKind.StepCompleted or HistoryKind.StepFailed),
                 ["durationMs"] = entries.Where(e => e.DurationMs is not null).Sum(e => e.DurationMs),
             };
             steps.Add(step);

@@ -57,7 +57,7 @@ public sealed class WhyExplainer(IStore store, FunctionRegistry registry)
             }
             foreach (var d in mine)
             {
-                entry["outcome"] = d.Outcome;
+                entry["outcome"] = d.Outcome.ToWire();
                 switch (d.Outcome)
                 {
                     case DecisionOutcome.ExpressionFalse:
@@ -72,7 +72,7 @@ public sealed class WhyExplainer(IStore store, FunctionRegistry registry)
                         await DescribeRunAsync(entry, run, d.Reason, ct);
                         break;
                     default:
-                        Set(entry, false, d.Outcome, d.Reason);
+                        Set(entry, false, d.Outcome.ToWire(), d.Reason);
                         if (d.RunId is not null) entry["relatedRunId"] = d.RunId;
                         break;
                 }
@@ -87,7 +87,7 @@ public sealed class WhyExplainer(IStore store, FunctionRegistry registry)
     {
         var history = await store.Reader.GetHistoryAsync(run.Id, ct);
         entry["runId"] = run.Id;
-        entry["runStatus"] = run.Status;
+        entry["runStatus"] = run.Status.ToWire();
         var unreachable = history.Where(h => h.Kind == HistoryKind.Call && h.Detail is not null && h.Detail.Contains("\"status\":0", StringComparison.Ordinal)).ToList();
         var errors = history.Where(h => h.Kind is HistoryKind.StepErrored or HistoryKind.StepFailed).ToList();
         switch (run.Status)
@@ -123,7 +123,7 @@ public sealed class WhyExplainer(IStore store, FunctionRegistry registry)
         var runs = await store.Reader.ListRunsAsync(null, fn.Id, null, 200, ct);
         var fires = new JsonArray();
         foreach (var run in runs.Where(r => r.EventId.StartsWith("cron:", StringComparison.Ordinal)).Take(5))
-            fires.Add(new JsonObject { ["eventId"] = run.EventId, ["runId"] = run.Id, ["status"] = run.Status, ["at"] = run.CreatedAt });
+            fires.Add(new JsonObject { ["eventId"] = run.EventId, ["runId"] = run.Id, ["status"] = run.Status.ToWire(), ["at"] = run.CreatedAt });
         var last = (await store.Reader.KvListAsync(CronTicker.Namespace, ct)).Where(e => e.Key.StartsWith(fn.Id + "\u001f", StringComparison.Ordinal));
         foreach (var (key, value, _) in last)
             fires.Add(new JsonObject { ["schedule"] = key[(fn.Id.Length + 1)..], ["lastTick"] = long.Parse(value, CultureInfo.InvariantCulture) });

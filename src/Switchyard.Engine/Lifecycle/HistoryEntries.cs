@@ -9,16 +9,16 @@ namespace Switchyard.Engine.Lifecycle;
 public static class HistoryEntries
 {
     /// <summary>An entry about the run as a whole (scheduled, started, …).</summary>
-    public static HistoryEntry Run(IStoreTransaction tx, string runId, string kind, string? detail) =>
+    public static HistoryEntry Run(IStoreTransaction tx, string runId, HistoryKind kind, string? detail) =>
         new(0, runId, tx.Now, kind, null, null, null, 0, null, detail);
 
     /// <summary>The run ended with <paramref name="kind"/> (completed, failed, cancelled); the entry carries how long the
     /// run took since it started.</summary>
-    public static HistoryEntry RunEnded(IStoreTransaction tx, RunRecord run, string kind, string detail) =>
+    public static HistoryEntry RunEnded(IStoreTransaction tx, RunRecord run, HistoryKind kind, string detail) =>
         new(0, run.Id, tx.Now, kind, null, null, null, 0, tx.Now - (run.StartedAt ?? run.CreatedAt), detail);
 
     /// <summary>An entry about one step, identified by its hash.</summary>
-    public static HistoryEntry Step(IStoreTransaction tx, string runId, string kind, string? stepHash, string? detail,
+    public static HistoryEntry Step(IStoreTransaction tx, string runId, HistoryKind kind, string? stepHash, string? detail,
         string? stepName = null, string? op = null, int attempt = 0, double? durationMs = null) =>
         new(0, runId, tx.Now, kind, stepHash, stepName, op, attempt, durationMs, detail);
 }

@@ -11,4 +11,4 @@ namespace Switchyard.Engine.Model;
 /// <param name="Reason">Human explanation.</param>
 /// <param name="RunId">Run created, when matched.</param>
 /// <param name="At">Unix ms.</param>
-public sealed record Decision(string EventId, long EventSeq, string FunctionId, string Outcome, string Reason, string? RunId, long At);
+public sealed record Decision(string EventId, long EventSeq, string FunctionId, DecisionOutcome Outcome, string Reason, string? RunId, long At);

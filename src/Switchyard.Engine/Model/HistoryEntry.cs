@@ -14,4 +14,4 @@ namespace Switchyard.Engine.Model;
 /// <param name="Attempt">0-based attempt.</param>
 /// <param name="DurationMs">How long the step or call took.</param>
 /// <param name="Detail">JSON detail: output, error, wake time, event name...</param>
-public sealed record HistoryEntry(long Seq, string RunId, long At, string Kind, string? StepHash, string? StepName, string? Op, int Attempt, double? DurationMs, string? Detail);
+public sealed record HistoryEntry(long Seq, string RunId, long At, HistoryKind Kind, string? StepHash, string? StepName, string? Op, int Attempt, double? DurationMs, string? Detail);

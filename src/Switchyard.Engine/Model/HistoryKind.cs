@@ -1,47 +1,71 @@
 namespace Switchyard.Engine.Model;
 
 /// <summary>Kinds of history entries.</summary>
-public static class HistoryKind
+[System.Text.Json.Serialization.JsonConverter(typeof(WireEnumConverter<HistoryKind>))]
+public enum HistoryKind
 {
     /// <summary>Run created by a matched event (or invoke).</summary>
-    public const string RunScheduled = "run.scheduled";
+    [WireName("run.scheduled")]
+    RunScheduled,
     /// <summary>First call made.</summary>
-    public const string RunStarted = "run.started";
+    [WireName("run.started")]
+    RunStarted,
     /// <summary>Run returned.</summary>
-    public const string RunCompleted = "run.completed";
+    [WireName("run.completed")]
+    RunCompleted,
     /// <summary>Run failed for good.</summary>
-    public const string RunFailed = "run.failed";
+    [WireName("run.failed")]
+    RunFailed,
     /// <summary>Run cancelled.</summary>
-    public const string RunCancelled = "run.cancelled";
+    [WireName("run.cancelled")]
+    RunCancelled,
     /// <summary>A call to the app was answered (or failed in transport).</summary>
-    public const string Call = "call";
+    [WireName("call")]
+    Call,
     /// <summary>A step returned a result.</summary>
-    public const string StepCompleted = "step.completed";
+    [WireName("step.completed")]
+    StepCompleted,
     /// <summary>A step threw and will be retried.</summary>
-    public const string StepErrored = "step.errored";
+    [WireName("step.errored")]
+    StepErrored,
     /// <summary>A step failed for good.</summary>
-    public const string StepFailed = "step.failed";
+    [WireName("step.failed")]
+    StepFailed,
     /// <summary>A parallel step was planned.</summary>
-    public const string StepPlanned = "step.planned";
+    [WireName("step.planned")]
+    StepPlanned,
     /// <summary>A sleep started.</summary>
-    public const string SleepStarted = "sleep.started";
+    [WireName("sleep.started")]
+    SleepStarted,
     /// <summary>A sleep ended.</summary>
-    public const string SleepEnded = "sleep.ended";
+    [WireName("sleep.ended")]
+    SleepEnded,
     /// <summary>A waitForEvent started.</summary>
-    public const string WaitStarted = "wait.started";
+    [WireName("wait.started")]
+    WaitStarted,
     /// <summary>A waitForEvent was resolved by an event.</summary>
-    public const string WaitResolved = "wait.resolved";
+    [WireName("wait.resolved")]
+    WaitResolved,
     /// <summary>A waitForEvent timed out.</summary>
-    public const string WaitTimedOut = "wait.timed_out";
+    [WireName("wait.timed_out")]
+    WaitTimedOut,
     /// <summary>An invoke started a child run.</summary>
-    public const string InvokeStarted = "invoke.started";
+    [WireName("invoke.started")]
+    InvokeStarted,
     /// <summary>An invoked child finished.</summary>
-    public const string InvokeFinished = "invoke.finished";
+    [WireName("invoke.finished")]
+    InvokeFinished,
     /// <summary>A call waits for a concurrency slot (detail: the key and its limit).</summary>
-    public const string ConcurrencyWaiting = "concurrency.waiting";
+    [WireName("concurrency.waiting")]
+    ConcurrencyWaiting,
     /// <summary>A call will be retried after a delay.</summary>
-    public const string RetryScheduled = "retry.scheduled";
+    [WireName("retry.scheduled")]
+    RetryScheduled,
+}
 
+/// <summary>Questions about <see cref="HistoryKind"/>s.</summary>
+public static class HistoryKinds
+{
     /// <summary>True for the kinds that end a run.</summary>
-    public static bool IsRunEnd(string kind) => kind is RunCompleted or RunFailed or RunCancelled;
+    public static bool IsRunEnd(HistoryKind kind) => kind is HistoryKind.RunCompleted or HistoryKind.RunFailed or HistoryKind.RunCancelled;
 }

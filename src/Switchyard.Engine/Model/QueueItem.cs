@@ -11,4 +11,4 @@ namespace Switchyard.Engine.Model;
 /// <param name="Attempt">0-based attempt of this call.</param>
 /// <param name="DueAt">When it may run, Unix ms.</param>
 /// <param name="Payload">Kind-specific JSON (e.g. the wait id of a timeout).</param>
-public sealed record QueueItem(string Id, string RunId, string Kind, string StepId, int Attempt, long DueAt, string? Payload = null);
+public sealed record QueueItem(string Id, string RunId, QueueItemKind Kind, string StepId, int Attempt, long DueAt, string? Payload = null);

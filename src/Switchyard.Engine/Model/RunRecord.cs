@@ -27,7 +27,7 @@ public sealed record RunRecord(
     string AppId,
     string EventId,
     long EventSeq,
-    string Status,
+    RunStatus Status,
     long CreatedAt,
     long? StartedAt,
     long? EndedAt,

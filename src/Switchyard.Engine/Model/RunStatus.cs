@@ -1,24 +1,35 @@
-using Switchyard.Engine.Runs;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>Run lifecycle: Queued → Running → Completed | Failed | Cancelled.</summary>
-public static class RunStatus
+[System.Text.Json.Serialization.JsonConverter(typeof(WireEnumConverter<RunStatus>))]
+public enum RunStatus
 {
     /// <summary>Created, first call not made yet.</summary>
-    public const string Queued = "Queued";
+    Queued,
     /// <summary>At least one call made.</summary>
-    public const string Running = "Running";
+    Running,
     /// <summary>Returned a result.</summary>
-    public const string Completed = "Completed";
+    Completed,
     /// <summary>Failed for good.</summary>
-    public const string Failed = "Failed";
+    Failed,
     /// <summary>Cancelled by an operator or a rule.</summary>
-    public const string Cancelled = "Cancelled";
+    Cancelled,
+}
 
+/// <summary>Questions about <see cref="RunStatus"/>es.</summary>
+public static class RunStatuses
+{
     /// <summary>True for states a run never leaves.</summary>
-    public static bool IsTerminal(string status) => status is Completed or Failed or Cancelled;
+    public static bool IsTerminal(RunStatus status) => status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled;
 
-    /// <summary>All states, for validation of filters.</summary>
-    public static readonly IReadOnlyList<string> All = [Queued, Running, Completed, Failed, Cancelled];
+    /// <summary>Reads a status filter the way operators type it (any case).</summary>
+    public static bool TryParseFilter(string text, out RunStatus status)
+    {
+        var name = All.FirstOrDefault(s => s.Equals(text, StringComparison.OrdinalIgnoreCase));
+        status = default;
+        return name is not null && WireNames.TryParse(name, out status);
+    }
+
+    /// <summary>All states' wire names, for validation of filters.</summary>
+    public static IReadOnlyList<string> All => WireNames.All<RunStatus>();
 }

@@ -12,4 +12,4 @@ namespace Switchyard.Engine.Model;
 /// <param name="Correlation">Child run id (invoke waits).</param>
 /// <param name="ExpiresAt">Timeout, Unix ms.</param>
 /// <param name="CreatedAt">Unix ms.</param>
-public sealed record WaitRecord(string Id, string RunId, string StepHash, string Kind, string? EventName, string? Expression, string? Correlation, long ExpiresAt, long CreatedAt);
+public sealed record WaitRecord(string Id, string RunId, string StepHash, WaitKind Kind, string? EventName, string? Expression, string? Correlation, long ExpiresAt, long CreatedAt);

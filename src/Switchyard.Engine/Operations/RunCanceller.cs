@@ -19,7 +19,7 @@ public sealed class RunCanceller(EventIngest ingest, RunFinisher finisher)
         {
             var run = tx.GetRun(runId);
             if (run is null) return (null, EngineError.NotFound($"no run with id '{runId}'"));
-            if (RunStatus.IsTerminal(run.Status))
+            if (RunStatuses.IsTerminal(run.Status))
                 return (null, EngineError.Conflict("run_ended", $"run {runId} already ended ({run.Status}); nothing to cancel"));
             finisher.Cancel(tx, run, reason);
             return (tx.GetRun(runId), null);

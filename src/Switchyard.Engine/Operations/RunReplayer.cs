@@ -20,7 +20,7 @@ public sealed class RunReplayer(IStore store, FunctionRegistry registry, RunStar
     public const int MaxRuns = 10_000;
 
     /// <summary>Replays; returns the new run ids.</summary>
-    public async Task<(IReadOnlyList<string>? RunIds, EngineError? Error)> ReplayAsync(string functionId, long fromMs, long toMs, string? status, CancellationToken ct)
+    public async Task<(IReadOnlyList<string>? RunIds, EngineError? Error)> ReplayAsync(string functionId, long fromMs, long toMs, RunStatus? status, CancellationToken ct)
     {
         if (registry.Current.Function(functionId) is not { } fn) return (null, EngineError.NotFound($"no function with id '{functionId}'"));
         if (toMs < fromMs) return (null, EngineError.Invalid("invalid_window", "to is before from"));

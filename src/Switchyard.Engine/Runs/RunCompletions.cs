@@ -16,7 +16,7 @@ public sealed class RunCompletions(IStore store, TimeProvider time) : IRunListen
     /// <inheritdoc />
     public void OnTransition(IStoreTransaction tx, RunRecord run, HistoryEntry entry)
     {
-        if (HistoryKind.IsRunEnd(entry.Kind)) tx.OnCommitted(() => Ended(run.Id));
+        if (HistoryKinds.IsRunEnd(entry.Kind)) tx.OnCommitted(() => Ended(run.Id));
     }
 
     /// <summary>Signals waiters of <paramref name="runId"/> (call after commit).</summary>
@@ -35,7 +35,7 @@ public sealed class RunCompletions(IStore store, TimeProvider time) : IRunListen
             while (true)
             {
                 var run = await store.Reader.GetRunAsync(runId, cancellationToken);
-                if (run is null || RunStatus.IsTerminal(run.Status) || time.GetUtcNow() >= deadline) return run;
+                if (run is null || RunStatuses.IsTerminal(run.Status) || time.GetUtcNow() >= deadline) return run;
                 var wait = deadline - time.GetUtcNow();
                 await Task.WhenAny(tcs.Task, Task.Delay(wait < Recheck ? wait : Recheck, time, cancellationToken));
                 cancellationToken.ThrowIfCancellationRequested();

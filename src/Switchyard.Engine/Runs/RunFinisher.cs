@@ -45,7 +45,7 @@ public sealed class RunFinisher(RunAdvancer advancer, RunLifecycle lifecycle)
         ResumeParent(tx, run, StepResult.Error(error).ToJsonString());
     }
 
-    private void End(IStoreTransaction tx, RunRecord run, string kind, string detail)
+    private void End(IStoreTransaction tx, RunRecord run, HistoryKind kind, string detail)
     {
         var ended = run with { EndedAt = tx.Now, StartedAt = run.StartedAt ?? tx.Now, Pending = [], ForcePlan = false };
         tx.UpdateRun(ended);
@@ -59,7 +59,7 @@ public sealed class RunFinisher(RunAdvancer advancer, RunLifecycle lifecycle)
         var wait = tx.WaitForChild(child.Id);
         if (wait is null || !tx.DeleteWait(wait.Id)) return;
         var parent = tx.GetRun(wait.RunId);
-        if (parent is null || RunStatus.IsTerminal(parent.Status)) return;
+        if (parent is null || RunStatuses.IsTerminal(parent.Status)) return;
         lifecycle.Record(tx, parent, HistoryEntries.Step(tx, parent.Id, HistoryKind.InvokeFinished, wait.StepHash,
             RunAdvancer.Detail(new { childRunId = child.Id, status = child.Status })));
         advancer.Settle(tx, parent, wait.StepHash, null, memoized);

@@ -55,7 +55,7 @@ public sealed class WaitResolver(RunAdvancer advancer, ExpressionEvaluator expre
     private void CancelRun(IStoreTransaction tx, WaitRecord wait, StoredEvent stored)
     {
         var run = tx.GetRun(wait.RunId);
-        if (run is null || RunStatus.IsTerminal(run.Status)) return;
+        if (run is null || RunStatuses.IsTerminal(run.Status)) return;
         var reason = $"cancelled by event {stored.Name} ({stored.Id}){(wait.Expression is null ? "" : $" matching `{wait.Expression}`")}";
         finisher.Cancel(tx, run, reason);
         tx.InsertDecision(new Decision(stored.Id, stored.Seq, run.FunctionId, DecisionOutcome.Cancelled, $"{reason}: run {run.Id}", run.Id, tx.Now));
@@ -79,7 +79,7 @@ public sealed class WaitResolver(RunAdvancer advancer, ExpressionEvaluator expre
         if (!tx.DeleteWait(wait.Id)) return;
         tx.Dequeue(TimeoutId(wait.Id));
         var run = tx.GetRun(wait.RunId);
-        if (run is null || RunStatus.IsTerminal(run.Status)) return;
+        if (run is null || RunStatuses.IsTerminal(run.Status)) return;
         lifecycle.Record(tx, run, HistoryEntries.Step(tx, run.Id, HistoryKind.WaitResolved, wait.StepHash,
             RunAdvancer.Detail(new { eventId = stored.Id, eventName = stored.Name })));
         // The SDK expects the raw event object as the memoized value of a wait.

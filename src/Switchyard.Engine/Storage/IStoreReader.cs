@@ -32,7 +32,7 @@ public interface IStoreReader
     Task<IReadOnlyList<FunctionRecord>> ListFunctionsAsync(CancellationToken cancellationToken);
 
     /// <summary>Newest runs first with optional filters.</summary>
-    Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? status, string? functionId, long? sinceMs, int count, CancellationToken cancellationToken);
+    Task<IReadOnlyList<RunRecord>> ListRunsAsync(RunStatus? status, string? functionId, long? sinceMs, int count, CancellationToken cancellationToken);
     /// <summary>One run.</summary>
     Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken);
     /// <summary>Runs started by an event.</summary>

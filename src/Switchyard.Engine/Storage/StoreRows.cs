@@ -34,23 +34,23 @@ internal static class StoreRows
         new(r.GetString(0), r.GetString(1), JsonSerializer.Deserialize<FunctionConfig>(r.GetString(2), ProtocolJson.Options)!, r.GetInt64(3) != 0, r.GetInt64(4));
 
     public static RunRecord Run(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetString(5), r.GetInt64(6),
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), WireNames.Parse<RunStatus>(r.GetString(5)), r.GetInt64(6),
         Long(r, 7), Long(r, 8), Str(r, 9), Str(r, 10), r.GetInt32(11), r.GetInt64(12) != 0,
         JsonSerializer.Deserialize<string[]>(r.GetString(13)) ?? [], Str(r, 14), Str(r, 15),
         Str(r, 16), r.IsDBNull(17) ? null : JsonSerializer.Deserialize<long[]>(r.GetString(17)));
 
     public static QueueItem Queue(DbDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt64(5), Str(r, 6));
+        new(r.GetString(0), r.GetString(1), WireNames.Parse<QueueItemKind>(r.GetString(2)), r.GetString(3), r.GetInt32(4), r.GetInt64(5), Str(r, 6));
 
     public static WaitRecord Wait(DbDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), Str(r, 4), Str(r, 5), Str(r, 6), r.GetInt64(7), r.GetInt64(8));
+        new(r.GetString(0), r.GetString(1), r.GetString(2), WireNames.Parse<WaitKind>(r.GetString(3)), Str(r, 4), Str(r, 5), Str(r, 6), r.GetInt64(7), r.GetInt64(8));
 
     public static HistoryEntry History(DbDataReader r) =>
-        new(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), Str(r, 4), Str(r, 5), Str(r, 6), r.GetInt32(7),
+        new(r.GetInt64(0), r.GetString(1), r.GetInt64(2), WireNames.Parse<HistoryKind>(r.GetString(3)), Str(r, 4), Str(r, 5), Str(r, 6), r.GetInt32(7),
             r.IsDBNull(8) ? null : r.GetDouble(8), Str(r, 9));
 
     public static Decision Decision(DbDataReader r) =>
-        new(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), Str(r, 5), r.GetInt64(6));
+        new(r.GetString(0), r.GetInt64(1), r.GetString(2), WireNames.Parse<DecisionOutcome>(r.GetString(3)), r.GetString(4), Str(r, 5), r.GetInt64(6));
 
     public static string Pending(IReadOnlyList<string> pending) => JsonSerializer.Serialize(pending);
 

@@ -16,7 +16,7 @@ public sealed class TelemetryMirror(TelemetrySink sink) : IRunListener
         {
             case HistoryKind.RunCompleted or HistoryKind.RunFailed or HistoryKind.RunCancelled:
                 // One record per ending, whatever replays: the id is the run's and the kind's.
-                sink.RunHistory(tx, run, entry, id: $"{run.Id}:{entry.Kind}");
+                sink.RunHistory(tx, run, entry, id: $"{run.Id}:{entry.Kind.ToWire()}");
                 break;
             case HistoryKind.RunStarted or HistoryKind.StepErrored or HistoryKind.StepFailed or HistoryKind.RetryScheduled:
                 sink.RunHistory(tx, run, entry);

@@ -119,7 +119,7 @@ public sealed class TelemetrySink(IStore store, ILogger<TelemetrySink> logger) :
         if (entry.Kind != HistoryKind.RunCompleted && entry.Detail is { Length: > 0 and <= MaxDetailLength } detail && Parse(detail) is JsonObject parsed)
             metadata["detail"] = parsed;
         var error = success == false || entry.Kind is HistoryKind.RunCancelled or HistoryKind.StepErrored ? ErrorText(entry.Detail) : null;
-        Record(tx, new TelemetryRecord(id ?? Ulid.NewUlid().ToString(), entry.At, tx.Now, level, Source, "runs", entry.Kind, entry.DurationMs,
+        Record(tx, new TelemetryRecord(id ?? Ulid.NewUlid().ToString(), entry.At, tx.Now, level, Source, "runs", entry.Kind.ToWire(), entry.DurationMs,
             success, error, metadata.ToJsonString(), null, null, run.Id, run.EventId));
     }
 

@@ -153,11 +153,11 @@ public static class RestApi
         if (countError is not null) return countError.ToResult();
         var (since, hoursError) = HoursParam(hours);
         if (hoursError is not null) return hoursError.ToResult();
-        string? normalized = null;
+        RunStatus? normalized = null;
         if (!string.IsNullOrEmpty(status))
         {
-            normalized = RunStatus.All.FirstOrDefault(s => s.Equals(status, StringComparison.OrdinalIgnoreCase));
-            if (normalized is null) return ApiError.BadRequest("invalid_status", $"status must be one of {string.Join(", ", RunStatus.All)}").ToResult();
+            if (RunStatuses.TryParseFilter(status, out var parsed)) normalized = parsed;
+            else return ApiError.BadRequest("invalid_status", $"status must be one of {string.Join(", ", RunStatuses.All)}").ToResult();
         }
         var runs = await store.Reader.ListRunsAsync(normalized, string.IsNullOrEmpty(function) ? null : function, since, n, ct);
         return Results.Json(new RunList(runs.Select(ApiViews.Run).ToList()));
@@ -188,7 +188,7 @@ public static class RestApi
         if (timeout > TimeSpan.FromMinutes(5)) timeout = TimeSpan.FromMinutes(5);
         var (run, error) = await invoker.InvokeAsync(id, request?.Data ?? [], request?.Wait == false ? null : timeout, ct);
         if (error is not null) return error.ToResult();
-        return Results.Json(new RunAnswer(ApiViews.Run(run!)), statusCode: RunStatus.IsTerminal(run!.Status) ? 200 : 202);
+        return Results.Json(new RunAnswer(ApiViews.Run(run!)), statusCode: RunStatuses.IsTerminal(run!.Status) ? 200 : 202);
     }
 
     private static async Task<IResult> Replay(string id, ReplayRequest? request, RunReplayer replayer, CancellationToken ct)
@@ -196,11 +196,11 @@ public static class RestApi
         var now = DateTimeOffset.UtcNow;
         if (!TryTime(request?.From, now, out var from)) return ApiError.BadRequest("invalid_from", "from must be an ISO-8601 time or a duration ago like 2h").ToResult();
         if (!TryTime(request?.To ?? "0s", now, out var to)) return ApiError.BadRequest("invalid_to", "to must be an ISO-8601 time or a duration ago like 30m").ToResult();
-        string? status = null;
+        RunStatus? status = null;
         if (!string.IsNullOrEmpty(request?.Status))
         {
-            status = RunStatus.All.FirstOrDefault(s => s.Equals(request.Status, StringComparison.OrdinalIgnoreCase));
-            if (status is null) return ApiError.BadRequest("invalid_status", $"status must be one of {string.Join(", ", RunStatus.All)}").ToResult();
+            if (RunStatuses.TryParseFilter(request.Status, out var parsed)) status = parsed;
+            else return ApiError.BadRequest("invalid_status", $"status must be one of {string.Join(", ", RunStatuses.All)}").ToResult();
         }
         var (runs, error) = await replayer.ReplayAsync(id, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds(), status, ct);
         return error is not null ? error.ToResult() : Results.Json(new ReplayResult(id, runs!, runs!.Count));
@@ -230,7 +230,7 @@ public static class RestApi
                 var runs = await store.Reader.ListRunsAsync(null, fn.Id, null, 20, ct);
                 var lastRun = runs.FirstOrDefault(r => r.EventId.StartsWith("cron:", StringComparison.Ordinal));
                 rows.Add(new CronScheduleView(fn.Id, trigger.Cron!, schedule?.Zone.Id, fn.Paused, last, schedule?.Next(DateTimeOffset.UtcNow)?.ToUnixTimeMilliseconds(),
-                    lastRun is null ? null : new CronLastRun(lastRun.Id, lastRun.Status, lastRun.CreatedAt)));
+                    lastRun is null ? null : new CronLastRun(lastRun.Id, lastRun.Status.ToWire(), lastRun.CreatedAt)));
             }
         }
         return Results.Json(new CronList(rows));

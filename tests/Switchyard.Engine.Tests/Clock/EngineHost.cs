@@ -99,7 +99,7 @@ internal sealed class EngineHost : IAsyncDisposable
 
     /// <summary>Waits (for the engine's own processing, on real threads; never for a timer) until the run's history
     /// has <paramref name="count"/> entries of <paramref name="kind"/>.</summary>
-    public async Task UntilHistoryAsync(string runId, string kind, int count = 1)
+    public async Task UntilHistoryAsync(string runId, HistoryKind kind, int count = 1)
     {
         try
         {
@@ -112,7 +112,7 @@ internal sealed class EngineHost : IAsyncDisposable
         }
     }
 
-    public Task UntilStatusAsync(string runId, string status) =>
+    public Task UntilStatusAsync(string runId, RunStatus status) =>
         Until(async () => (await Store.Reader.GetRunAsync(runId, CancellationToken.None))?.Status == status, $"run {runId} {status}");
 
     /// <summary>Lets already-due work drain, then checks nothing more happened: used to show a timer did NOT fire.</summary>
