@@ -6,9 +6,9 @@ namespace Switchyard.Compat.Tests.Infrastructure;
 /// <summary>One Switchyard server with the JS app and a C# app synced to it. Subclasses choose the mode.</summary>
 public abstract class CompatFixture : IAsyncLifetime
 {
-    public CompatServer Server { get; private set; } = null!;
+    public TestServer Server { get; private set; } = null!;
     public NodeApp Js { get; private set; } = null!;
-    public CsApp Cs { get; private set; } = null!;
+    public TestApp Cs { get; private set; } = null!;
 
     /// <summary>How long setup took (npm install on a cold cache, server, node, sync).</summary>
     public TimeSpan SetupTime { get; private set; }
@@ -23,11 +23,17 @@ public abstract class CompatFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var started = Stopwatch.StartNew();
-        Server = await CompatServer.StartAsync(ConfigureServer);
+        Server = await TestServer.StartAsync(options =>
+        {
+            // Short retries keep the suite fast; retry-after answers are still honoured (at least 1 s).
+            options.RetryBaseDelay = TimeSpan.FromMilliseconds(100);
+            options.RetryMaxDelay = TimeSpan.FromMilliseconds(400);
+            ConfigureServer(options);
+        });
         try
         {
             Js = await NodeApp.StartAsync(JsEnvironment(Server.Url), CancellationToken.None);
-            Cs = await CsApp.StartAsync("compat-cs", o => ConfigureCsApp(o, Server.Url), sdk => sdk.AddFunction<DoubleNumber>().AddFunction<CallsJs>());
+            Cs = await TestApp.StartAsync("compat-cs", o => ConfigureCsApp(o, Server.Url), sdk => sdk.AddFunction<DoubleNumber>().AddFunction<CallsJs>());
             await Server.SyncAsync(Js.ServeUrl);
             await Server.SyncAsync(Cs.ServeUrl);
         }
@@ -49,7 +55,7 @@ public abstract class CompatFixture : IAsyncLifetime
     /// <summary>Sends an event and returns the run it started for <paramref name="functionId"/>.</summary>
     public async Task<string> StartRunAsync(string eventName, object data, string functionId)
     {
-        var eventId = await Server.SendAsync(eventName, data);
+        var eventId = await Server.SendEventAsync(eventName, data);
         return await RunOfEventAsync(eventId, functionId);
     }
 
