@@ -34,6 +34,11 @@ public static class Eventually
     /// <summary>Polls an asynchronous condition until it is true.</summary>
     /// <exception cref="TimeoutException">The condition was still false at the deadline.</exception>
     public static Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, TimeSpan? interval = null) =>
+        TrueAsync(condition, () => what, timeout, interval);
+
+    /// <summary>Polls an asynchronous condition until it is true; the failure message is built at the deadline.</summary>
+    /// <exception cref="TimeoutException">The condition was still false at the deadline.</exception>
+    public static Task TrueAsync(Func<Task<bool>> condition, Func<string> what, TimeSpan? timeout = null, TimeSpan? interval = null) =>
         GetAsync(async () => await condition() ? "ok" : null, what, timeout, interval);
 
     /// <summary>Polls a synchronous condition (a file, a process table) until it is true; the short default interval

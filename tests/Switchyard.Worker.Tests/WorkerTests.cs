@@ -23,16 +23,14 @@ public sealed class WorkerTests : IAsyncLifetime
 
     private static string? Str(JsonNode? node) => node?.GetValue<string>();
 
-    private async Task<JsonArray> WaitForAsync(string path, string field, Func<JsonArray, bool> done, TimeSpan? timeout = null)
+    private Task<JsonArray> WaitForAsync(string path, string field, Func<JsonArray, bool> done, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (true)
+        JsonArray? items = null;
+        return Eventually.GetAsync(async () =>
         {
-            var items = (await _server.GetAsync(path))[field]!.AsArray();
-            if (done(items)) return items;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{path}: {items.ToJsonString()}");
-            await Task.Delay(100);
-        }
+            items = (await _server.GetAsync(path))[field]!.AsArray();
+            return done(items) ? items : null;
+        }, () => $"{path} to settle (last {field}: {items?.ToJsonString()})", timeout ?? TimeSpan.FromSeconds(15));
     }
 
     [Fact]

@@ -61,50 +61,37 @@ public abstract class CompatFixture : IAsyncLifetime
 
     public async Task<string> RunOfEventAsync(string eventId, string functionId)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
+        JsonObject? e = null;
+        var run = await Eventually.GetAsync(async () =>
         {
-            var e = await Server.GetAsync($"/v1/events/{eventId}");
-            var run = e["runs"]!.AsArray().FirstOrDefault(r => (string?)r!["functionId"] == functionId);
-            if (run is not null) return (string)run["id"]!;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"event {eventId} started no run of {functionId}: {e.ToJsonString()}\n--- app output ---\n{Js.Output}");
-            await Task.Delay(50);
-        }
+            e = await Server.GetAsync($"/v1/events/{eventId}");
+            return e["runs"]!.AsArray().FirstOrDefault(r => (string?)r!["functionId"] == functionId);
+        }, () => $"event {eventId} to start a run of {functionId}: {e?.ToJsonString()}{AppOutput}", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50));
+        return (string)run["id"]!;
     }
 
     /// <summary>Polls a run until it ends; returns <c>{run, steps, history}</c>.</summary>
     public async Task<JsonObject> WaitForRunAsync(string runId, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var run = await Server.GetAsync($"/v1/runs/{runId}");
-            var status = (string?)run["run"]!["status"];
-            if (status is "Completed" or "Failed" or "Cancelled") return run;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run {runId} still {status}: {run.ToJsonString()}\n--- app output ---\n{Js.Output}");
-            await Task.Delay(50);
-        }
+        try { return await Server.WaitForRunAsync(runId, timeout); }
+        catch (TimeoutException e) { throw new TimeoutException(e.Message + AppOutput, e); }
     }
 
     /// <summary>Polls a run until its history has an entry of <paramref name="kind"/>.</summary>
     public async Task WaitForHistoryAsync(string runId, string kind)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
+        JsonObject? run = null;
+        await Eventually.TrueAsync(async () =>
         {
-            var run = await Server.GetAsync($"/v1/runs/{runId}");
-            if (run["history"]!.AsArray().Any(h => (string?)h!["kind"] == kind)) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run {runId} has no {kind}: {run.ToJsonString()}");
-            await Task.Delay(50);
-        }
+            run = await Server.GetAsync($"/v1/runs/{runId}");
+            return run["history"]!.AsArray().Any(h => (string?)h!["kind"] == kind);
+        }, () => $"run {runId} to record {kind}: {run?.ToJsonString()}", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50));
     }
 
     /// <summary>Polls the runs of <paramref name="functionId"/> until one has ended and satisfies
     /// <paramref name="predicate"/>; returns it as <c>{run, steps, history}</c>.</summary>
-    public async Task<JsonObject> WaitForFunctionRunAsync(string functionId, Func<JsonObject, bool> predicate)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
+    public Task<JsonObject> WaitForFunctionRunAsync(string functionId, Func<JsonObject, bool> predicate) =>
+        Eventually.GetAsync(async () =>
         {
             foreach (var summary in (await Server.GetAsync($"/v1/runs?function={functionId}&count=100"))["runs"]!.AsArray())
             {
@@ -112,10 +99,10 @@ public abstract class CompatFixture : IAsyncLifetime
                 var run = await Server.GetAsync($"/v1/runs/{(string)summary["id"]!}");
                 if (predicate(run)) return run;
             }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no ended run of {functionId} matched\n--- app output ---\n{Js.Output}");
-            await Task.Delay(100);
-        }
-    }
+            return null;
+        }, () => $"an ended run of {functionId} that matches{AppOutput}", TimeSpan.FromSeconds(20));
+
+    private string AppOutput => $"\n--- app output ---\n{Js.Output}";
 
     /// <summary>Sends an event and waits for the run of <paramref name="functionId"/> to end.</summary>
     public async Task<JsonObject> RunAsync(string eventName, object data, string functionId, TimeSpan? timeout = null) =>
