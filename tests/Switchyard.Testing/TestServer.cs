@@ -9,7 +9,8 @@ using Switchyard.Server;
 namespace Switchyard.Testing;
 
 /// <summary>A real Switchyard server, started in-process with <see cref="SwitchyardServer"/> on a loopback port with
-/// its own SQLite directory, plus a REST client that presents the API token outside dev mode.</summary>
+/// its own SQLite directory, plus a REST client. The client sends no API token, so tests can assert what is refused
+/// without one; <see cref="UseApiToken"/> makes it present the token.</summary>
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -21,7 +22,6 @@ public sealed class TestServer : IAsyncDisposable
         DataDir = dataDir;
         Url = new Uri(SwitchyardServer.Addresses(app).First());
         Http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(60) };
-        if (!options.Dev) Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiToken);
     }
 
     /// <summary>The options the server runs with.</summary>
@@ -33,7 +33,7 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The server's base URL.</summary>
     public Uri Url { get; }
 
-    /// <summary>A client for the server's REST API (with the bearer token outside dev mode).</summary>
+    /// <summary>A client for the server's REST API (without a token until <see cref="UseApiToken"/>).</summary>
     public HttpClient Http { get; }
 
     /// <summary>The server's services.</summary>
@@ -59,6 +59,13 @@ public sealed class TestServer : IAsyncDisposable
         var app = SwitchyardServer.Build(options, logging);
         await SwitchyardServer.StartAsync(app, CancellationToken.None);
         return new TestServer(app, options, dataDir);
+    }
+
+    /// <summary>Makes <see cref="Http"/> present the API token, outside dev mode (in dev mode none is needed).</summary>
+    public TestServer UseApiToken()
+    {
+        if (!Options.Dev) Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Options.ApiToken);
+        return this;
     }
 
     /// <summary>Sends one event or an array of events and returns their ids.</summary>

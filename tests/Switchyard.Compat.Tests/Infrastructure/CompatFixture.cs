@@ -23,13 +23,13 @@ public abstract class CompatFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var started = Stopwatch.StartNew();
-        Server = await TestServer.StartAsync(options =>
+        Server = (await TestServer.StartAsync(options =>
         {
             // Short retries keep the suite fast; retry-after answers are still honoured (at least 1 s).
             options.RetryBaseDelay = TimeSpan.FromMilliseconds(100);
             options.RetryMaxDelay = TimeSpan.FromMilliseconds(400);
             ConfigureServer(options);
-        });
+        })).UseApiToken();
         try
         {
             Js = await NodeApp.StartAsync(JsEnvironment(Server.Url), CancellationToken.None);
