@@ -30,8 +30,8 @@ if ! node_ok; then
   fi
 fi
 
-# The PostgreSQL store tests start their own throwaway cluster (initdb + pg_ctl as the postgres user, on a free
-# loopback port): they need the server binaries from Debian's postgresql package.
+# The PostgreSQL store tests start their own throwaway cluster (tests/Switchyard.Testing/PostgresServer.cs: initdb +
+# pg_ctl as the postgres user, on a free loopback port): they need the server binaries from Debian's postgresql package.
 pg_ok() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
 if ! pg_ok; then
   if [ "$(id -u)" -eq 0 ]; then as_root=""; elif command -v sudo >/dev/null 2>&1; then as_root="sudo"; else
@@ -48,11 +48,11 @@ if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
   exit 1
 fi
 
-# The gateway tests start their own redis-server on a free loopback port (two gateways sharing one Redis): they need
-# the binary from Debian's redis-server package.
+# The gateway and Redis relay tests start their own redis-server on a free loopback port
+# (tests/Switchyard.Testing/RedisServer.cs): they need the binary from Debian's redis-server package.
 if ! command -v redis-server >/dev/null 2>&1; then
   if [ "$(id -u)" -eq 0 ]; then as_root=""; elif command -v sudo >/dev/null 2>&1; then as_root="sudo"; else
-    echo "redis-server is required by tests/Switchyard.Gateway.Tests: run as root, or apt-get install -y redis-server" >&2
+    echo "redis-server is required by tests/Switchyard.Gateway.Tests and tests/Switchyard.Server.Tests: run as root, or apt-get install -y redis-server" >&2
     exit 1
   fi
   $as_root apt-get update

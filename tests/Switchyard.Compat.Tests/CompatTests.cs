@@ -74,8 +74,8 @@ public abstract class CompatTests(CompatFixture fixture)
         var id = Unique("wait");
         var runId = await F.StartRunAsync("compat/wait", new { id, timeout = "30s" }, "compat-js-waiter");
         await F.WaitForHistoryAsync(runId, "wait.started");
-        await F.Server.SendAsync("compat/approved", new { id = "someone-else", ok = false });
-        await F.Server.SendAsync("compat/approved", new { id, ok = true });
+        await F.Server.SendEventAsync("compat/approved", new { id = "someone-else", ok = false });
+        await F.Server.SendEventAsync("compat/approved", new { id, ok = true });
         var run = await F.WaitForRunAsync(runId);
         AssertCompleted(run);
         AssertJson($$$"""{"approved":{"id":"{{{id}}}","ok":true}}""", Output(run));
@@ -211,8 +211,8 @@ public abstract class CompatTests(CompatFixture fixture)
         var id = Unique("cancel");
         var runId = await F.StartRunAsync("compat/cancellable", new { id }, "compat-js-cancellable");
         await F.WaitForHistoryAsync(runId, "sleep.started");
-        await F.Server.SendAsync("compat/cancel", new { id = "another-run" });
-        await F.Server.SendAsync("compat/cancel", new { id });
+        await F.Server.SendEventAsync("compat/cancel", new { id = "another-run" });
+        await F.Server.SendEventAsync("compat/cancel", new { id });
         var run = await F.WaitForRunAsync(runId, TimeSpan.FromSeconds(15));
         Assert.Equal("Cancelled", Status(run));
     }
@@ -240,7 +240,7 @@ public abstract class CompatTests(CompatFixture fixture)
     {
         var key = Unique("k");
         var ids = new List<string>();
-        for (var i = 0; i < 3; i++) ids.Add(await F.Server.SendAsync("compat/serialized", new { k = key }));
+        for (var i = 0; i < 3; i++) ids.Add(await F.Server.SendEventAsync("compat/serialized", new { k = key }));
         var runs = new List<JsonObject>();
         foreach (var id in ids) runs.Add(await F.WaitForRunAsync(await F.RunOfEventAsync(id, "compat-js-serialized")));
         Assert.All(runs, AssertCompleted);
@@ -252,8 +252,8 @@ public abstract class CompatTests(CompatFixture fixture)
     public async Task Js_rate_limit_drops_the_excess_with_a_recorded_reason()
     {
         var user = Unique("u");
-        var first = await F.Server.SendAsync("compat/rate", new { user });
-        var second = await F.Server.SendAsync("compat/rate", new { user });
+        var first = await F.Server.SendEventAsync("compat/rate", new { user });
+        var second = await F.Server.SendEventAsync("compat/rate", new { user });
         AssertCompleted(await F.WaitForRunAsync(await F.RunOfEventAsync(first, "compat-js-rate-limited")));
         var decision = (await F.Server.GetAsync($"/v1/events/{second}"))["decisions"]!.AsArray().Single()!;
         Assert.Equal("rate_limited", (string?)decision["outcome"]);
@@ -265,7 +265,7 @@ public abstract class CompatTests(CompatFixture fixture)
     {
         var doc = Unique("d");
         string last = "";
-        for (var v = 1; v <= 3; v++) last = await F.Server.SendAsync("compat/debounce", new { doc, v });
+        for (var v = 1; v <= 3; v++) last = await F.Server.SendEventAsync("compat/debounce", new { doc, v });
         var run = await F.WaitForRunAsync(await F.RunOfEventAsync(last, "compat-js-debounced"));
         AssertCompleted(run);
         Assert.Equal(3, (int)Output(run)!);
@@ -275,8 +275,8 @@ public abstract class CompatTests(CompatFixture fixture)
     public async Task Js_idempotency_key_runs_once()
     {
         var orderId = Unique("o");
-        var a = await F.Server.SendAsync("compat/order", new { orderId });
-        var b = await F.Server.SendAsync("compat/order", new { orderId });
+        var a = await F.Server.SendEventAsync("compat/order", new { orderId });
+        var b = await F.Server.SendEventAsync("compat/order", new { orderId });
         AssertCompleted(await F.WaitForRunAsync(await F.RunOfEventAsync(a, "compat-js-idempotent")));
         Assert.Equal("skipped_idempotency", (string?)(await F.Server.GetAsync($"/v1/events/{b}"))["decisions"]!.AsArray().Single()!["outcome"]);
     }
@@ -286,7 +286,7 @@ public abstract class CompatTests(CompatFixture fixture)
     {
         var tag = Random.Shared.Next(1_000_000);
         var ids = new List<string>();
-        for (var n = 0; n < 3; n++) ids.Add(await F.Server.SendAsync("compat/batch", new { n = tag + n }));
+        for (var n = 0; n < 3; n++) ids.Add(await F.Server.SendEventAsync("compat/batch", new { n = tag + n }));
         // A batched run belongs to the first event of its batch.
         var run = await F.WaitForRunAsync(await F.RunOfEventAsync(ids[0], "compat-js-batched"));
         AssertCompleted(run);

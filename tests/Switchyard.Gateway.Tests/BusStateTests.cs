@@ -22,11 +22,11 @@ public sealed class BusStateTests
         await using (var first = await GatewayHost.StartAsync(server, channels))
         {
             Assert.Equal("bus", (await first.HealthAsync())["state"]!.GetValue<string>());
-            await server.SendAsync(Platforms.Notify("alert", "before the restart", "c-dup"));
+            await server.SendOneAsync(Platforms.Notify("alert", "before the restart", "c-dup"));
             Assert.Equal("gateway/delivery.confirmed", (await server.WaitForReceiptAsync("c-dup"))["name"]!.GetValue<string>());
             await first.PostAsync("/sleep", new { @for = "1h" });
             await first.PostAsync("/channels/tg/mute", new { reason = "maintenance" });
-            await server.SendAsync(Platforms.Notify("progress", "waits for the digest", "c-queued"));
+            await server.SendOneAsync(Platforms.Notify("progress", "waits for the digest", "c-queued"));
             Assert.Equal("gateway/delivery.queued", (await server.WaitForReceiptAsync("c-queued"))["name"]!.GetValue<string>());
         }
 
@@ -40,7 +40,7 @@ public sealed class BusStateTests
         Assert.Equal("maintenance", tgHealth["muteReason"]!.GetValue<string>());
         Assert.NotNull(await second.Services.GetRequiredService<IGatewayState>().GetDeliveredAsync("c-dup:tg", CancellationToken.None));
 
-        await server.SendAsync(Platforms.Notify("alert", "before the restart", "c-dup"));
+        await server.SendOneAsync(Platforms.Notify("alert", "before the restart", "c-dup"));
         await second.PostAsync("/channels/tg/unmute");
         var woke = await second.PostAsync("/wake");
         Assert.Equal(1, woke["items"]!.GetValue<int>());

@@ -17,36 +17,36 @@ public sealed class CliTests
         await using var gateway = await GatewayHost.StartAsync(server, Platforms.Telegram(tg));
         var url = gateway.Url.ToString();
 
-        var (code, sent, stderr) = await Yard.RunAsync("notify", "send", "deploy finished", "--kind", "alert", "--wait", "--server", server.Url.ToString());
+        var (code, sent, stderr) = await Yard.RunJsonAsync("notify", "send", "deploy finished", "--kind", "alert", "--wait", "--server", server.Url.ToString());
         Assert.True(code == 0, sent.ToJsonString() + stderr);
         Assert.True(sent["ok"]!.GetValue<bool>());
         Assert.Equal("confirmed", sent["result"]!["state"]!.GetValue<string>());
         Assert.Equal(Assert.Single(tg.Sent)["message_id"]!.ToString(), sent["result"]!["receipt"]!["platformMessageId"]!.GetValue<string>());
         Assert.StartsWith("yard trace ", sent["next_actions"]![0]!["command"]!.GetValue<string>());
 
-        var (statusCode, status, _) = await Yard.RunAsync("gateway", "status", "--url", url);
+        var (statusCode, status, _) = await Yard.RunJsonAsync("gateway", "status", "--url", url);
         Assert.Equal(0, statusCode);
         Assert.Equal("tg", status["result"]!["channels"]![0]!["name"]!.GetValue<string>());
         Assert.Equal(1, status["result"]!["channels"]![0]!["sent"]!.GetValue<int>());
 
-        Assert.Equal(0, (await Yard.RunAsync("gateway", "sleep", "--for", "2h", "--url", url)).ExitCode);
-        var (queuedCode, queued, _) = await Yard.RunAsync("notify", "send", "later", "--wait", "--server", server.Url.ToString());
+        Assert.Equal(0, (await Yard.RunJsonAsync("gateway", "sleep", "--for", "2h", "--url", url)).ExitCode);
+        var (queuedCode, queued, _) = await Yard.RunJsonAsync("notify", "send", "later", "--wait", "--server", server.Url.ToString());
         Assert.Equal(0, queuedCode);
         Assert.Equal("queued", queued["result"]!["state"]!.GetValue<string>());
-        var (_, woke, _) = await Yard.RunAsync("gateway", "wake", "--url", url);
+        var (_, woke, _) = await Yard.RunJsonAsync("gateway", "wake", "--url", url);
         Assert.Equal(1, woke["result"]!["items"]!.GetValue<int>());
 
-        var (muteCode, mute, _) = await Yard.RunAsync("gateway", "mute", "nope", "--reason", "x", "--url", url);
+        var (muteCode, mute, _) = await Yard.RunJsonAsync("gateway", "mute", "nope", "--reason", "x", "--url", url);
         Assert.Equal(1, muteCode);
         Assert.Equal("unknown_channel", mute["error"]!["code"]!.GetValue<string>());
         Assert.Contains("yard gateway channels", mute["fix"]!.GetValue<string>());
 
         tg.FailSends = int.MaxValue;
-        var (failedCode, failed, _) = await Yard.RunAsync("notify", "send", "nobody hears this", "--kind", "alert", "--wait", "--server", server.Url.ToString());
+        var (failedCode, failed, _) = await Yard.RunJsonAsync("notify", "send", "nobody hears this", "--kind", "alert", "--wait", "--server", server.Url.ToString());
         Assert.Equal(1, failedCode);
         Assert.Equal("delivery_failed", failed["error"]!["code"]!.GetValue<string>());
 
-        var (downCode, down, _) = await Yard.RunAsync("gateway", "status", "--url", $"http://127.0.0.1:{RedisServer.FreePort()}");
+        var (downCode, down, _) = await Yard.RunJsonAsync("gateway", "status", "--url", $"http://127.0.0.1:{Loopback.FreePort()}");
         Assert.Equal(1, downCode);
         Assert.Equal("gateway_unreachable", down["error"]!["code"]!.GetValue<string>());
         Assert.Contains("yard gateway", down["fix"]!.GetValue<string>());
@@ -83,7 +83,7 @@ public sealed class CliTests
             {
                 var ready = JsonNode.Parse((await stream.StandardOutput.ReadLineAsync())!)!;
                 Assert.Equal("ready", ready["type"]!.GetValue<string>());
-                await server.SendAsync(Platforms.Notify("progress", "from the daemon", "c-daemon"));
+                await server.SendOneAsync(Platforms.Notify("progress", "from the daemon", "c-daemon"));
                 var line = await Eventually.GetAsync(async () =>
                 {
                     var m = JsonNode.Parse((await stream.StandardOutput.ReadLineAsync())!)!;

@@ -21,7 +21,7 @@ public sealed class DeliveryTests
             alert = ["tg", "team", "ops", "hook"]
             """);
 
-        var eventId = await server.SendAsync(Platforms.Notify("alert", "disk full on db-1", "c-1", actions: new[] { new { label = "Ack", data = "ack:c-1" } }));
+        var eventId = await server.SendOneAsync(Platforms.Notify("alert", "disk full on db-1", "c-1", actions: new[] { new { label = "Ack", data = "ack:c-1" } }));
         var receipt = await server.WaitForReceiptAsync("c-1");
 
         Assert.Equal("gateway/delivery.confirmed", receipt["name"]!.GetValue<string>());
@@ -42,7 +42,7 @@ public sealed class DeliveryTests
         Assert.NotNull(data["platformMessageId"]?.GetValue<string>());
 
         // The same correlation id again: the server's idempotency skips it, nothing is sent twice.
-        var again = await server.SendAsync(Platforms.Notify("alert", "disk full on db-1", "c-1"));
+        var again = await server.SendOneAsync(Platforms.Notify("alert", "disk full on db-1", "c-1"));
         var decision = await Eventually.GetAsync(async () =>
             (await server.GetAsync($"/v1/events/{again}"))["decisions"]!.AsArray().OfType<JsonObject>().FirstOrDefault(), "the duplicate's decision");
         Assert.Equal("skipped_idempotency", decision["outcome"]!.GetValue<string>());
@@ -59,8 +59,8 @@ public sealed class DeliveryTests
         await using var tg = await FakeTelegram.StartAsync();
         await using var gateway = await GatewayHost.StartAsync(server, Platforms.Telegram(tg));
 
-        var first = await server.SendAsync(new { name = "gateway/notify.requested", data = new { kind = "progress", text = "one" } });
-        var second = await server.SendAsync(new { name = "gateway/notify.requested", data = new { kind = "progress", text = "two" } });
+        var first = await server.SendOneAsync(new { name = "gateway/notify.requested", data = new { kind = "progress", text = "one" } });
+        var second = await server.SendOneAsync(new { name = "gateway/notify.requested", data = new { kind = "progress", text = "two" } });
 
         Assert.Equal("gateway/delivery.confirmed", (await server.WaitForReceiptAsync(first))["name"]!.GetValue<string>());
         Assert.Equal("gateway/delivery.confirmed", (await server.WaitForReceiptAsync(second))["name"]!.GetValue<string>());
@@ -75,7 +75,7 @@ public sealed class DeliveryTests
         await using var gateway = await GatewayHost.StartAsync(server, Platforms.Telegram(tg) + "[routes]\nalert = [\"tg\"]\n");
 
         tg.FailSends = int.MaxValue;
-        var eventId = await server.SendAsync(Platforms.Notify("alert", "outage", "c-down"));
+        var eventId = await server.SendOneAsync(Platforms.Notify("alert", "outage", "c-down"));
         var receipt = await server.WaitForReceiptAsync("c-down");
 
         Assert.Equal("gateway/delivery.failed", receipt["name"]!.GetValue<string>());
@@ -92,7 +92,7 @@ public sealed class DeliveryTests
         Assert.Equal(3, channel["consecutiveFailures"]!.GetValue<int>());
 
         tg.FailSends = 1;
-        await server.SendAsync(Platforms.Notify("alert", "blip", "c-blip"));
+        await server.SendOneAsync(Platforms.Notify("alert", "blip", "c-blip"));
         var recovered = await server.WaitForReceiptAsync("c-blip");
         Assert.Equal("gateway/delivery.confirmed", recovered["name"]!.GetValue<string>());
         Assert.Equal(Assert.Single(tg.Sent)["message_id"]!.ToString(), recovered["data"]!["platformMessageId"]!.GetValue<string>());
@@ -114,7 +114,7 @@ public sealed class DeliveryTests
             default = ["legacy"]
             """);
 
-        await server.SendAsync(Platforms.Notify("progress", "build 41% done", "c-nomsg"));
+        await server.SendOneAsync(Platforms.Notify("progress", "build 41% done", "c-nomsg"));
         var receipt = await server.WaitForReceiptAsync("c-nomsg");
 
         Assert.Equal("gateway/delivery.failed", receipt["name"]!.GetValue<string>());
@@ -135,14 +135,14 @@ public sealed class DeliveryTests
         Assert.Equal("disabled", channel["health"]!.GetValue<string>());
         Assert.Equal("known flaky bot", channel["muteReason"]!.GetValue<string>());
 
-        await server.SendAsync(Platforms.Notify("progress", "muted one", "c-m1"));
+        await server.SendOneAsync(Platforms.Notify("progress", "muted one", "c-m1"));
         var held = await server.WaitForReceiptAsync("c-m1");
         Assert.Equal("gateway/delivery.failed", held["name"]!.GetValue<string>());
         Assert.Equal("muted", held["data"]!["deliveries"]![0]!["status"]!.GetValue<string>());
         Assert.Empty(tg.Sent);
 
         await gateway.PostAsync("/channels/tg/unmute");
-        await server.SendAsync(Platforms.Notify("progress", "unmuted one", "c-m2"));
+        await server.SendOneAsync(Platforms.Notify("progress", "unmuted one", "c-m2"));
         Assert.Equal("gateway/delivery.confirmed", (await server.WaitForReceiptAsync("c-m2"))["name"]!.GetValue<string>());
         Assert.Equal("unmuted one", Assert.Single(tg.Sent)["text"]!.GetValue<string>());
     }
@@ -154,7 +154,7 @@ public sealed class DeliveryTests
         await using var tg = await FakeTelegram.StartAsync();
         await using var gateway = await GatewayHost.StartAsync(server, Platforms.Telegram(tg));
 
-        var eventId = await server.SendAsync(Platforms.Notify("ask", "deploy?", "c-trace"));
+        var eventId = await server.SendOneAsync(Platforms.Notify("ask", "deploy?", "c-trace"));
         var receipt = await server.WaitForReceiptAsync("c-trace");
         Assert.True(receipt["name"]!.GetValue<string>() == "gateway/delivery.confirmed", receipt.ToJsonString());
         var trace = await server.GetAsync($"/v1/events/{Uri.EscapeDataString(eventId)}/trace");

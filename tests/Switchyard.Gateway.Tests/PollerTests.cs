@@ -34,7 +34,7 @@ public sealed class PollerTests
         await using (var onA = await StreamListener.ConnectAsync(a, "topic=session:gateway"))
         await using (var onB = await StreamListener.ConnectAsync(b, "topic=session:gateway"))
         {
-            await server.SendAsync(Platforms.Notify("progress", "seen by both", "c-both"));
+            await server.SendOneAsync(Platforms.Notify("progress", "seen by both", "c-both"));
             Assert.Equal("seen by both", (await onA.NextAsync(m => m["type"]!.GetValue<string>() == "notification"))["data"]!["text"]!.GetValue<string>());
             Assert.Equal("seen by both", (await onB.NextAsync(m => m["type"]!.GetValue<string>() == "notification"))["data"]!["text"]!.GetValue<string>());
         }

@@ -16,12 +16,12 @@ public sealed class SleepTests
         var slept = await gateway.PostAsync("/sleep", new { @for = "8h" });
         Assert.True(slept["sleeping"]!.GetValue<bool>());
 
-        await server.SendAsync(Platforms.Notify("progress", "nightly build 50%", "c-progress"));
+        await server.SendOneAsync(Platforms.Notify("progress", "nightly build 50%", "c-progress"));
         var queued = await server.WaitForReceiptAsync("c-progress");
         Assert.Equal("gateway/delivery.queued", queued["name"]!.GetValue<string>());
         Assert.Equal("sleep", queued["data"]!["queue"]!.GetValue<string>());
 
-        await server.SendAsync(Platforms.Notify("alert", "prod is down", "c-alert"));
+        await server.SendOneAsync(Platforms.Notify("alert", "prod is down", "c-alert"));
         var alert = await server.WaitForReceiptAsync("c-alert");
         Assert.Equal("gateway/delivery.confirmed", alert["name"]!.GetValue<string>());
         Assert.Equal("prod is down", Assert.Single(tg.Sent)["text"]!.GetValue<string>());
@@ -53,9 +53,9 @@ public sealed class SleepTests
             default = ["tg"]
             """);
 
-        await server.SendAsync(Platforms.Notify("progress", "step 1 of 3", "c-d1"));
-        await server.SendAsync(Platforms.Notify("progress", "step 2 of 3", "c-d2"));
-        await server.SendAsync(Platforms.Notify("ask", "continue?", "c-ask"));
+        await server.SendOneAsync(Platforms.Notify("progress", "step 1 of 3", "c-d1"));
+        await server.SendOneAsync(Platforms.Notify("progress", "step 2 of 3", "c-d2"));
+        await server.SendOneAsync(Platforms.Notify("ask", "continue?", "c-ask"));
         Assert.Equal("gateway/delivery.confirmed", (await server.WaitForReceiptAsync("c-ask"))["name"]!.GetValue<string>());
         Assert.Equal("gateway/delivery.queued", (await server.WaitForReceiptAsync("c-d2"))["name"]!.GetValue<string>());
         Assert.Equal("continue?", Assert.Single(tg.Sent)["text"]!.GetValue<string>());

@@ -18,7 +18,7 @@ public sealed class StreamTests
         Assert.Contains("agent-7", (await gateway.HealthAsync())["sessions"]!.AsArray().Select(s => s!.GetValue<string>()));
         Assert.Equal(2, (await gateway.HealthAsync())["streamClients"]!.GetValue<int>());
 
-        await server.SendAsync(Platforms.Notify("progress", "tests are green", "c-s1", session: "agent-7"));
+        await server.SendOneAsync(Platforms.Notify("progress", "tests are green", "c-s1", session: "agent-7"));
         var mine = await agent.NextAsync(m => m["type"]!.GetValue<string>() == "notification");
         Assert.Equal("session:agent-7", mine["topic"]!.GetValue<string>());
         Assert.Equal("tests are green", mine["data"]!["text"]!.GetValue<string>());
@@ -26,7 +26,7 @@ public sealed class StreamTests
         var receipt = await server.WaitForReceiptAsync("c-s1");
         Assert.Equal(["gateway", "agent-7"], receipt["data"]!["sessions"]!.AsArray().Select(s => s!.GetValue<string>()));
 
-        await server.SendAsync(Platforms.Notify("alert", "disk full", "c-s2", session: "agent-7"));
+        await server.SendOneAsync(Platforms.Notify("alert", "disk full", "c-s2", session: "agent-7"));
         Assert.Equal("disk full", (await central.NextAsync(m => m["type"]!.GetValue<string>() == "notification"))["data"]!["text"]!.GetValue<string>());
         await server.WaitForReceiptAsync("c-s2");
         await Task.Delay(300);
@@ -49,13 +49,13 @@ public sealed class StreamTests
         Assert.Contains("unknown topic", (await client.NextAsync(m => m["type"]!.GetValue<string>() == "error"))["data"]!["message"]!.GetValue<string>());
         await Task.Delay(500); // the watcher's first poll sets its starting point
 
-        await server.SendAsync(new { name = "other/thing", data = new { } });
-        var id = await server.SendAsync(new { name = "demo/hello", data = new { name = "Ada" } });
+        await server.SendOneAsync(new { name = "other/thing", data = new { } });
+        var id = await server.SendOneAsync(new { name = "demo/hello", data = new { name = "Ada" } });
         var e = await client.NextAsync(m => m["type"]!.GetValue<string>() == "event");
         Assert.Equal("event:demo/hello", e["topic"]!.GetValue<string>());
         Assert.Equal(id, e["data"]!["id"]!.GetValue<string>());
 
-        await server.SendAsync(Platforms.Notify("progress", "x", "c-run"));
+        await server.SendOneAsync(Platforms.Notify("progress", "x", "c-run"));
         var run = await client.NextAsync(m => m["type"]!.GetValue<string>() == "run" && m["data"]!["status"]!.GetValue<string>() == "Completed");
         Assert.Equal("run:gateway-deliver", run["topic"]!.GetValue<string>());
     }

@@ -14,7 +14,7 @@ public sealed class CrashTests
         const int runs = 500;
         var probe = new Probe();
         var dataDir = TempDir.Create();
-        var port = YardProcess.FreePort();
+        var port = Loopback.FreePort();
         var serverUrl = new Uri($"http://127.0.0.1:{port}");
         var yard = await YardProcess.StartDevAsync(dataDir, port);
         await using var app = await TestApp.StartAsync(serverUrl, "crash", sdk => sdk.AddFunction<ThreeSteps>(), s => s.AddSingleton(probe));
@@ -61,7 +61,7 @@ public sealed class CrashTests
         var probe = new Probe();
         var gate = new HangGate();
         await using var server = await TestServer.StartAsync();
-        var appPort = YardProcess.FreePort();
+        var appPort = Loopback.FreePort();
         var app = await TestApp.StartAsync(server.Url, "crashapp", sdk => sdk.AddFunction<Hangs>(), s => s.AddSingleton(probe).AddSingleton(gate), appPort);
         var id = (await server.SendAsync(new { name = "crash/app" }))[0];
         await gate.Entered.Task.WaitAsync(TimeSpan.FromSeconds(20));

@@ -199,7 +199,7 @@ public sealed class StatusComponentTests
         await using var server = await TestServer.StartAsync(o =>
         {
             o.GatewayUrl = probe.Url.ToString();
-            o.SupervisorUrl = $"http://127.0.0.1:{YardProcess.FreePort()}";
+            o.SupervisorUrl = $"http://127.0.0.1:{Loopback.FreePort()}";
         });
         var status = await server.GetAsync("/v1/status");
         var components = status["components"]!.AsArray();

@@ -13,23 +13,6 @@ public sealed class RegistryTests : IAsyncLifetime
     public async Task InitializeAsync() => _server = await TestServer.StartAsync();
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    internal static object Registration(string app, params string[] functions) => new
-    {
-        url = $"http://127.0.0.1:1/{app}",
-        appName = app,
-        deployType = "ping",
-        framework = "test",
-        sdk = "test:v1",
-        v = "0.1",
-        functions = functions.Select(f => new
-        {
-            id = $"{app}-{f}",
-            name = f,
-            triggers = new[] { new { @event = $"{app}/{f}" } },
-            steps = new { step = new { id = "step", name = "step", runtime = new { type = "http", url = $"http://127.0.0.1:1/{app}?fnId={app}-{f}&stepId=step" } } },
-        }).ToArray(),
-    };
-
     private async Task<JsonObject> RegisterAsync(object registration)
     {
         using var response = await _server.Http.PostAsJsonAsync("/fn/register", registration);
@@ -44,24 +27,24 @@ public sealed class RegistryTests : IAsyncLifetime
     [Fact]
     public async Task A_resync_replaces_the_app_function_set()
     {
-        var first = await RegisterAsync(Registration("shop", "a", "b", "c"));
+        var first = await RegisterAsync(Registrations.For("shop", "a", "b", "c"));
         Assert.True(first["modified"]!.GetValue<bool>());
         Assert.Equal(["shop-a", "shop-b", "shop-c"], await FunctionIdsAsync());
 
-        var second = await RegisterAsync(Registration("shop", "a", "d"));
+        var second = await RegisterAsync(Registrations.For("shop", "a", "d"));
         Assert.Equal(["shop-a", "shop-d"], await FunctionIdsAsync());
         Assert.Equal(["shop-b", "shop-c"], second["removed"]!.AsArray().Select(x => x!.GetValue<string>()).Order().ToList());
 
-        var same = await RegisterAsync(Registration("shop", "a", "d"));
+        var same = await RegisterAsync(Registrations.For("shop", "a", "d"));
         Assert.False(same["modified"]!.GetValue<bool>());
     }
 
     [Fact]
     public async Task Apps_with_different_ids_never_overwrite_each_other()
     {
-        await RegisterAsync(Registration("alpha", "x"));
-        await RegisterAsync(Registration("beta", "y"));
-        await RegisterAsync(Registration("beta", "z"));
+        await RegisterAsync(Registrations.For("alpha", "x"));
+        await RegisterAsync(Registrations.For("beta", "y"));
+        await RegisterAsync(Registrations.For("beta", "z"));
         Assert.Equal(["alpha-x", "beta-z"], await FunctionIdsAsync());
         var apps = (await _server.GetAsync("/v1/apps"))["apps"]!.AsArray().Select(a => a!["id"]!.GetValue<string>()).Order().ToList();
         Assert.Equal(["alpha", "beta"], apps);
@@ -70,11 +53,11 @@ public sealed class RegistryTests : IAsyncLifetime
     [Fact]
     public async Task Triggers_follow_the_registry()
     {
-        await RegisterAsync(Registration("trig", "one"));
+        await RegisterAsync(Registrations.For("trig", "one"));
         var id = (await _server.SendAsync(new { name = "trig/one" }))[0];
         var e = await _server.GetAsync($"/v1/events/{id}");
         Assert.Equal("trig-one", e["decisions"]!.AsArray().Single()!["functionId"]!.GetValue<string>());
-        await RegisterAsync(Registration("trig", "two"));
+        await RegisterAsync(Registrations.For("trig", "two"));
         var id2 = (await _server.SendAsync(new { name = "trig/one" }))[0];
         Assert.Empty((await _server.GetAsync($"/v1/events/{id2}"))["decisions"]!.AsArray());
     }
@@ -88,7 +71,7 @@ public sealed class RegistryTests : IAsyncLifetime
         Assert.Equal(400, body["status"]!.GetValue<int>());
         Assert.Contains("appName", body["error"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        var badExpr = Registration("expr", "f");
+        var badExpr = Registrations.For("expr", "f");
         var node = JsonSerializer.SerializeToNode(badExpr)!;
         node["functions"]![0]!["triggers"]![0]!["expression"] = "event.data.(";
         using var bad = await _server.Http.PostAsJsonAsync("/fn/register", node);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Switchyard.Supervisor.Processes;
 using Switchyard.Supervisor.Tests.Infrastructure;
 
@@ -11,11 +12,11 @@ public sealed class SuperviseCommandTests
     [Fact]
     public async Task Sigterm_to_the_supervisor_stops_every_child_and_the_telemetry_reaches_the_server()
     {
-        await using var server = await BusServer.StartAsync();
+        await using var server = await TestServer.StartAsync(logging: logging => logging.ClearProviders());
         var dir = TempDir.Create();
         Children.WriteServer(dir);
-        var port = Children.FreePort();
-        var statusPort = Children.FreePort();
+        var port = Loopback.FreePort();
+        var statusPort = Loopback.FreePort();
         File.WriteAllText(Path.Combine(dir, "supervisor.toml"), $"""
             [supervisor]
             status_port = {statusPort}
@@ -31,7 +32,7 @@ public sealed class SuperviseCommandTests
             stop_timeout = "3s"
             """);
 
-        using var yard = YardCli.Start(dir, "supervise", "--config", "supervisor.toml");
+        using var yard = Yard.Start(dir, "supervise", "--config", "supervisor.toml");
         var childPid = 0;
         try
         {
@@ -42,7 +43,7 @@ public sealed class SuperviseCommandTests
 
             using var http = new HttpClient { BaseAddress = new Uri(statusUrl), Timeout = TimeSpan.FromSeconds(5) };
             JsonNode? web = null;
-            await Children.WaitUntilAsync(() =>
+            await Eventually.WaitUntilAsync(() =>
             {
                 web = JsonNode.Parse(http.GetStringAsync("/status").GetAwaiter().GetResult())!["services"]![0];
                 return web!["state"]!.GetValue<string>() == "Healthy";
@@ -50,7 +51,7 @@ public sealed class SuperviseCommandTests
             childPid = web!["pid"]!.GetValue<int>();
             Assert.Equal("ok", JsonNode.Parse(await http.GetStringAsync("/health"))!["status"]!.GetValue<string>());
 
-            var (code, stdout, stderr) = await YardCli.RunAsync(dir, "supervise", "status", "--url", statusUrl, "--json");
+            var (code, stdout, stderr) = await Yard.RunInAsync(dir, "supervise", "status", "--url", statusUrl, "--json");
             Assert.True(code == 0, stderr);
             var status = JsonNode.Parse(stdout)!;
             Assert.Equal("supervise status", status["command"]!.GetValue<string>());
@@ -58,11 +59,11 @@ public sealed class SuperviseCommandTests
             Assert.Equal(childPid, status["result"]!["services"]![0]!["pid"]!.GetValue<int>());
 
             // `status` also finds the endpoint from --config alone.
-            var (code2, stdout2, _) = await YardCli.RunAsync(dir, "supervise", "status", "--config", "supervisor.toml", "--json");
+            var (code2, stdout2, _) = await Yard.RunInAsync(dir, "supervise", "status", "--config", "supervisor.toml", "--json");
             Assert.Equal(0, code2);
             Assert.Equal(childPid, JsonNode.Parse(stdout2)!["result"]!["services"]![0]!["pid"]!.GetValue<int>());
 
-            await Children.WaitUntilAsync(() => Children.SessionMembers(childPid).Count == 2, TimeSpan.FromSeconds(5), "python and its sibling sleep");
+            await Eventually.WaitUntilAsync(() => Children.SessionMembers(childPid).Count == 2, TimeSpan.FromSeconds(5), "python and its sibling sleep");
             Assert.True(File.Exists(Path.Combine(dir, ".yard", "supervisor", "web.pid")));
 
             Assert.True(Libc.Signal(yard.Id, Libc.SigTerm));
@@ -73,7 +74,7 @@ public sealed class SuperviseCommandTests
             Assert.False(File.Exists(Path.Combine(dir, ".yard", "supervisor", "web.pid")));
 
             IReadOnlyList<string> actions = [];
-            await Children.WaitUntilAsync(() =>
+            await Eventually.WaitUntilAsync(() =>
             {
                 actions = server.SupervisorEventsAsync().GetAwaiter().GetResult().Select(e => e["action"]!.GetValue<string>()).ToList();
                 return actions.Contains("supervisor.stopped");
@@ -96,20 +97,20 @@ public sealed class SuperviseCommandTests
     public async Task Errors_are_one_envelope_with_a_fix_and_a_non_zero_exit()
     {
         var dir = TempDir.Create();
-        var missing = await YardCli.RunAsync(dir, "supervise", "--config", "nope.toml", "--json");
+        var missing = await Yard.RunInAsync(dir, "supervise", "--config", "nope.toml", "--json");
         Assert.Equal(1, missing.ExitCode);
         var envelope = JsonNode.Parse(missing.Stdout)!;
         Assert.Equal("config_not_found", envelope["error"]!["code"]!.GetValue<string>());
         Assert.NotNull(envelope["fix"]);
 
         File.WriteAllText(Path.Combine(dir, "bad.toml"), "[services.web]\ncommand = \"x\"\nhelth_interval = 3\n");
-        var bad = await YardCli.RunAsync(dir, "supervise", "--config", "bad.toml", "--json");
+        var bad = await Yard.RunInAsync(dir, "supervise", "--config", "bad.toml", "--json");
         Assert.Equal(1, bad.ExitCode);
         var badEnvelope = JsonNode.Parse(bad.Stdout)!;
         Assert.Equal("invalid_config", badEnvelope["error"]!["code"]!.GetValue<string>());
         Assert.Contains("services.web.helth_interval", badEnvelope["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        var down = await YardCli.RunAsync(dir, "supervise", "status", "--url", $"http://127.0.0.1:{Children.FreePort()}", "--json");
+        var down = await Yard.RunInAsync(dir, "supervise", "status", "--url", $"http://127.0.0.1:{Loopback.FreePort()}", "--json");
         Assert.Equal(1, down.ExitCode);
         Assert.Equal("supervisor_unreachable", JsonNode.Parse(down.Stdout)!["error"]!["code"]!.GetValue<string>());
     }

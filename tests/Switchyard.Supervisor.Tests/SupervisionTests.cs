@@ -44,7 +44,7 @@ public sealed class SupervisionTests
     {
         var dir = TempDir.Create();
         Children.WriteServer(dir);
-        var port = Children.FreePort();
+        var port = Loopback.FreePort();
         await using var sup = await SupervisorHarness.StartAsync(dir, $"""
             [services.web]
             command = "{Children.Python}"
@@ -114,7 +114,7 @@ public sealed class SupervisionTests
     {
         var dir = TempDir.Create();
         Children.WriteServer(dir);
-        var port = Children.FreePort();
+        var port = Loopback.FreePort();
         using var stranger = Children.StartStranger(port);
         try
         {
@@ -157,7 +157,7 @@ public sealed class SupervisionTests
     {
         var dir = TempDir.Create();
         Children.WriteServer(dir);
-        var port = Children.FreePort();
+        var port = Loopback.FreePort();
         var proc = new ProcFs();
 
         // An orphan from a supervisor that died: its own session, recorded in the pid file.
@@ -199,7 +199,7 @@ public sealed class SupervisionTests
     public async Task A_service_whose_pid_file_belongs_to_another_live_supervisor_is_left_alone()
     {
         var dir = TempDir.Create();
-        var port = Children.FreePort();
+        var port = Loopback.FreePort();
         using var other = Children.StartStranger(port); // stands in for both the other supervisor and its child
         try
         {
@@ -251,10 +251,10 @@ public sealed class SupervisionTests
         var status = sup.Status("envy");
         Assert.Equal("Running", status.State);
         var pid = status.Pid!.Value;
-        await Children.WaitUntilAsync(() => File.ReadAllText(status.StdoutLog).Contains("EXTRA=", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the child's output");
+        await Eventually.WaitUntilAsync(() => File.ReadAllText(status.StdoutLog).Contains("EXTRA=", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the child's output");
         Assert.Contains("PLAIN=one QUOTED=two words SINGLE=three $NOT_EXPANDED EXTRA=four", File.ReadAllText(status.StdoutLog), StringComparison.Ordinal);
         // bash may exec the last sleep itself: two or three processes.
-        await Children.WaitUntilAsync(() => Children.SessionMembers(pid).Count >= 2, TimeSpan.FromSeconds(5), "bash and its sleeps");
+        await Eventually.WaitUntilAsync(() => Children.SessionMembers(pid).Count >= 2, TimeSpan.FromSeconds(5), "bash and its sleeps");
 
         await sup.StopAsync();
 

@@ -6,9 +6,9 @@ namespace Switchyard.Compat.Tests.Infrastructure;
 /// <summary>One Switchyard server with the JS app and a C# app synced to it. Subclasses choose the mode.</summary>
 public abstract class CompatFixture : IAsyncLifetime
 {
-    public CompatServer Server { get; private set; } = null!;
+    public TestServer Server { get; private set; } = null!;
     public NodeApp Js { get; private set; } = null!;
-    public CsApp Cs { get; private set; } = null!;
+    public TestApp Cs { get; private set; } = null!;
 
     /// <summary>How long setup took (npm install on a cold cache, server, node, sync).</summary>
     public TimeSpan SetupTime { get; private set; }
@@ -23,11 +23,17 @@ public abstract class CompatFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var started = Stopwatch.StartNew();
-        Server = await CompatServer.StartAsync(ConfigureServer);
+        Server = (await TestServer.StartAsync(options =>
+        {
+            // Short retries keep the suite fast; retry-after answers are still honoured (at least 1 s).
+            options.RetryBaseDelay = TimeSpan.FromMilliseconds(100);
+            options.RetryMaxDelay = TimeSpan.FromMilliseconds(400);
+            ConfigureServer(options);
+        })).UseApiToken();
         try
         {
             Js = await NodeApp.StartAsync(JsEnvironment(Server.Url), CancellationToken.None);
-            Cs = await CsApp.StartAsync("compat-cs", o => ConfigureCsApp(o, Server.Url), sdk => sdk.AddFunction<DoubleNumber>().AddFunction<CallsJs>());
+            Cs = await TestApp.StartAsync("compat-cs", o => ConfigureCsApp(o, Server.Url), sdk => sdk.AddFunction<DoubleNumber>().AddFunction<CallsJs>());
             await Server.SyncAsync(Js.ServeUrl);
             await Server.SyncAsync(Cs.ServeUrl);
         }
@@ -49,56 +55,43 @@ public abstract class CompatFixture : IAsyncLifetime
     /// <summary>Sends an event and returns the run it started for <paramref name="functionId"/>.</summary>
     public async Task<string> StartRunAsync(string eventName, object data, string functionId)
     {
-        var eventId = await Server.SendAsync(eventName, data);
+        var eventId = await Server.SendEventAsync(eventName, data);
         return await RunOfEventAsync(eventId, functionId);
     }
 
     public async Task<string> RunOfEventAsync(string eventId, string functionId)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
+        JsonObject? e = null;
+        var run = await Eventually.GetAsync(async () =>
         {
-            var e = await Server.GetAsync($"/v1/events/{eventId}");
-            var run = e["runs"]!.AsArray().FirstOrDefault(r => (string?)r!["functionId"] == functionId);
-            if (run is not null) return (string)run["id"]!;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"event {eventId} started no run of {functionId}: {e.ToJsonString()}\n--- app output ---\n{Js.Output}");
-            await Task.Delay(50);
-        }
+            e = await Server.GetAsync($"/v1/events/{eventId}");
+            return e["runs"]!.AsArray().FirstOrDefault(r => (string?)r!["functionId"] == functionId);
+        }, () => $"event {eventId} to start a run of {functionId}: {e?.ToJsonString()}{AppOutput}", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50));
+        return (string)run["id"]!;
     }
 
     /// <summary>Polls a run until it ends; returns <c>{run, steps, history}</c>.</summary>
     public async Task<JsonObject> WaitForRunAsync(string runId, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var run = await Server.GetAsync($"/v1/runs/{runId}");
-            var status = (string?)run["run"]!["status"];
-            if (status is "Completed" or "Failed" or "Cancelled") return run;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run {runId} still {status}: {run.ToJsonString()}\n--- app output ---\n{Js.Output}");
-            await Task.Delay(50);
-        }
+        try { return await Server.WaitForRunAsync(runId, timeout); }
+        catch (TimeoutException e) { throw new TimeoutException(e.Message + AppOutput, e); }
     }
 
     /// <summary>Polls a run until its history has an entry of <paramref name="kind"/>.</summary>
     public async Task WaitForHistoryAsync(string runId, string kind)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
+        JsonObject? run = null;
+        await Eventually.TrueAsync(async () =>
         {
-            var run = await Server.GetAsync($"/v1/runs/{runId}");
-            if (run["history"]!.AsArray().Any(h => (string?)h!["kind"] == kind)) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"run {runId} has no {kind}: {run.ToJsonString()}");
-            await Task.Delay(50);
-        }
+            run = await Server.GetAsync($"/v1/runs/{runId}");
+            return run["history"]!.AsArray().Any(h => (string?)h!["kind"] == kind);
+        }, () => $"run {runId} to record {kind}: {run?.ToJsonString()}", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50));
     }
 
     /// <summary>Polls the runs of <paramref name="functionId"/> until one has ended and satisfies
     /// <paramref name="predicate"/>; returns it as <c>{run, steps, history}</c>.</summary>
-    public async Task<JsonObject> WaitForFunctionRunAsync(string functionId, Func<JsonObject, bool> predicate)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
+    public Task<JsonObject> WaitForFunctionRunAsync(string functionId, Func<JsonObject, bool> predicate) =>
+        Eventually.GetAsync(async () =>
         {
             foreach (var summary in (await Server.GetAsync($"/v1/runs?function={functionId}&count=100"))["runs"]!.AsArray())
             {
@@ -106,10 +99,10 @@ public abstract class CompatFixture : IAsyncLifetime
                 var run = await Server.GetAsync($"/v1/runs/{(string)summary["id"]!}");
                 if (predicate(run)) return run;
             }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no ended run of {functionId} matched\n--- app output ---\n{Js.Output}");
-            await Task.Delay(100);
-        }
-    }
+            return null;
+        }, () => $"an ended run of {functionId} that matches{AppOutput}", TimeSpan.FromSeconds(20));
+
+    private string AppOutput => $"\n--- app output ---\n{Js.Output}";
 
     /// <summary>Sends an event and waits for the run of <paramref name="functionId"/> to end.</summary>
     public async Task<JsonObject> RunAsync(string eventName, object data, string functionId, TimeSpan? timeout = null) =>

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Switchyard.Server.Tests.Infrastructure;
 
@@ -14,30 +12,32 @@ public sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private OtlpReceiver(WebApplication app) => _app = app;
+    private OtlpReceiver(WebApplication app, ConcurrentBag<Span> spans)
+    {
+        _app = app;
+        Spans = spans;
+    }
 
-    public ConcurrentBag<Span> Spans { get; } = [];
+    public ConcurrentBag<Span> Spans { get; }
     public Uri Url => new(SwitchyardServer.Addresses(_app).First());
 
     public sealed record Span(string TraceId, string SpanId, string ParentSpanId, string Name);
 
     public static async Task<OtlpReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new OtlpReceiver(app);
-        app.MapPost("/v1/traces", async (HttpRequest request) =>
+        var spans = new ConcurrentBag<Span>();
+        var (app, _) = await StubHost.StartAsync(web =>
         {
-            using var ms = new MemoryStream();
-            await request.Body.CopyToAsync(ms);
-            foreach (var span in Parse(ms.ToArray())) receiver.Spans.Add(span);
-            return Results.Ok();
+            web.MapPost("/v1/traces", async (HttpRequest request) =>
+            {
+                using var ms = new MemoryStream();
+                await request.Body.CopyToAsync(ms);
+                foreach (var span in Parse(ms.ToArray())) spans.Add(span);
+                return Results.Ok();
+            });
+            web.MapPost("/v1/metrics", () => Results.Ok());
         });
-        app.MapPost("/v1/metrics", () => Results.Ok());
-        await app.StartAsync();
-        return receiver;
+        return new OtlpReceiver(app, spans);
     }
 
     private static IEnumerable<Span> Parse(byte[] request)

@@ -14,7 +14,7 @@ public sealed class TelemetryOptionsTests
             ["telemetry-retention"] = "7.00:00:00",
             ["TelemetryFloodThreshold"] = "50",
             ["telemetry_flood_sample_one_in"] = "4",
-        }, Path.Combine(Infrastructure.TempDir.Create(), "none.toml"));
+        }, Path.Combine(TempDir.Create(), "none.toml"));
 
         Assert.Equal("supersecret-telemetry", config.Options.TelemetryToken);
         Assert.Equal(TimeSpan.FromDays(7), config.Options.TelemetryRetention);

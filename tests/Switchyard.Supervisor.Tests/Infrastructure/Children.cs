@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Switchyard.Supervisor.Tests.Infrastructure;
 
@@ -60,12 +58,6 @@ public static class Children
         return p;
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>True while a process with that pid exists and is not a zombie.</summary>
     public static bool Alive(int pid)
@@ -96,15 +88,5 @@ public static class Children
             catch (IOException) { }
         }
         return members;
-    }
-
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");
-            await Task.Delay(25);
-        }
     }
 }

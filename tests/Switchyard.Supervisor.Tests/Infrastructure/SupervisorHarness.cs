@@ -58,15 +58,10 @@ public sealed class SupervisorHarness : IAsyncDisposable
     /// <summary>Waits until <paramref name="count"/> events of <paramref name="action"/> have been emitted; returns the last of them.</summary>
     public async Task<SupervisorEvent> WaitForAsync(string action, int count = 1, double seconds = 15)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var found = Of(action);
-            if (found.Count >= count) return found[count - 1];
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{count} × {action} not seen within {seconds} s; events: {string.Join(", ", _events.Select(e => e.Action + (e.Error is null ? "" : $" ({e.Error})")))}");
-            await Task.Delay(20);
-        }
+        var found = await Eventually.GetAsync(() => Task.FromResult(Of(action) is { } events && events.Count >= count ? events : null),
+            () => $"{count} × {action}; events: {string.Join(", ", _events.Select(e => e.Action + (e.Error is null ? "" : $" ({e.Error})")))}",
+            TimeSpan.FromSeconds(seconds), TimeSpan.FromMilliseconds(20));
+        return found[count - 1];
     }
 
     /// <summary>Stops the host (and so every child) but keeps it for <see cref="Status"/>.</summary>
