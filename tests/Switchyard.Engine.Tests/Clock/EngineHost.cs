@@ -15,6 +15,7 @@ using Switchyard.Engine.Storage;
 using Switchyard.Protocol;
 using Switchyard.Protocol.Functions;
 using Switchyard.Storage.Sqlite;
+using Switchyard.Testing;
 
 namespace Switchyard.Engine.Tests.Clock;
 
@@ -26,11 +27,10 @@ internal sealed class EngineHost : IAsyncDisposable
     public const string AppUrl = "http://app.test/api/switchyard";
     private readonly ServiceProvider _services;
     private readonly List<IHostedService> _started = [];
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "sy-engine-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _dir = TempDir.Create();
 
     private EngineHost(Func<AppCall, AppAnswer> app, Action<ServerOptions>? configure)
     {
-        Directory.CreateDirectory(_dir);
         var options = new ServerOptions { Dev = true, DataDir = _dir, RetryBaseDelay = TimeSpan.FromSeconds(10) };
         configure?.Invoke(options);
         var s = new ServiceCollection();
@@ -126,21 +126,13 @@ internal sealed class EngineHost : IAsyncDisposable
         }
     }
 
-    private static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}");
-            await Task.Delay(10);
-        }
-    }
+    private static Task Until(Func<Task<bool>> condition, string what) =>
+        Eventually.TrueAsync(condition, what, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(10));
 
     public async ValueTask DisposeAsync()
     {
         foreach (var service in _started) await service.StopAsync(CancellationToken.None);
         await _services.DisposeAsync();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 
     /// <summary>Answers the engine's calls in memory, as an SDK would over HTTP.</summary>
