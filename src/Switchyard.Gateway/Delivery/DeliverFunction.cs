@@ -26,7 +26,7 @@ public sealed class DeliverFunction(GatewayConfig config, DeliveryRouter router,
     {
         var request = context.Event.Data ?? new NotifyRequest();
         var correlationId = string.IsNullOrEmpty(request.CorrelationId) ? context.Event.Id ?? context.RunId : request.CorrelationId;
-        var plan = await context.Step.Run("route", () => router.PlanAsync(request, correlationId, context.Event.Id, context.CancellationToken));
+        var plan = await context.Step.Run("route", () => router.PlanAsync(request, correlationId, context.Event.Id, context.Event.Timestamp, context.CancellationToken));
 
         if (plan.Queued is { } queue)
         {

@@ -15,7 +15,7 @@ public sealed class DeliveryRouter(GatewayConfig config, ChannelDirectory channe
     public const int MaxActions = 6;
 
     /// <summary>Plans the delivery of <paramref name="request"/>; queues it when it is to wait for a digest.</summary>
-    public async Task<DeliveryPlan> PlanAsync(NotifyRequest request, string correlationId, string? eventId, CancellationToken cancellationToken)
+    public async Task<DeliveryPlan> PlanAsync(NotifyRequest request, string correlationId, string? eventId, DateTimeOffset requestedAt, CancellationToken cancellationToken)
     {
         var kind = request.Kind ?? "";
         var text = request.Text ?? "";
@@ -34,7 +34,9 @@ public sealed class DeliveryRouter(GatewayConfig config, ChannelDirectory channe
             var queue = sleeping ? DigestQueues.Sleep : RouteFor(kind).Route.Delivery == RouteDelivery.Digest ? DigestQueues.Digest : null;
             if (queue is not null)
             {
-                await state.EnqueueAsync(queue, new QueuedNotification(correlationId, kind, text, request.Session, eventId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), cancellationToken);
+                await state.EnqueueAsync(queue, // When it was requested (the event's time), not when its run got here: runs of two notifications sent in order may
+                // reach this point in either order, and a digest lists them as they were sent.
+                new QueuedNotification(correlationId, kind, text, request.Session, eventId, requestedAt.ToUnixTimeMilliseconds()), cancellationToken);
                 return new DeliveryPlan(correlationId, kind, text, actions, [], [], [], queue, null, RouteFor(kind).Name);
             }
         }

@@ -29,8 +29,9 @@ internal sealed class EngineHost : IAsyncDisposable
     private readonly List<IHostedService> _started = [];
     private readonly string _dir = TempDir.Create();
 
-    private EngineHost(Func<AppCall, AppAnswer> app, Action<ServerOptions>? configure)
+    private EngineHost(Func<AppCall, AppAnswer> app, Action<ServerOptions>? configure, DateTimeOffset start)
     {
+        Clock = new FakeTimeProvider(start);
         var options = new ServerOptions { Dev = true, DataDir = _dir, RetryBaseDelay = TimeSpan.FromSeconds(10) };
         configure?.Invoke(options);
         var s = new ServiceCollection();
@@ -43,7 +44,10 @@ internal sealed class EngineHost : IAsyncDisposable
     }
 
     /// <summary>The only clock the engine reads.</summary>
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Clock { get; }
+
+    /// <summary>The directory of the store.</summary>
+    public string DataDir => _dir;
 
     /// <summary>Every call the app received, in order.</summary>
     public ConcurrentQueue<AppCall> Calls { get; } = new();
@@ -52,19 +56,39 @@ internal sealed class EngineHost : IAsyncDisposable
 
     public static async Task<EngineHost> StartAsync(JsonObject function, Func<AppCall, AppAnswer> app, Action<ServerOptions>? configure = null)
     {
-        var host = new EngineHost(app, configure);
-        await host.Store.InitializeAsync(CancellationToken.None);
-        var registry = host._services.GetRequiredService<FunctionRegistry>();
-        await registry.ReloadAsync(CancellationToken.None);
+        var host = new EngineHost(app, configure, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await host.InitializeAsync();
         var fn = JsonSerializer.Deserialize<FunctionConfig>(function.ToJsonString(), ProtocolJson.Options)!;
         var (_, error) = await host._services.GetRequiredService<AppRegistration>().RegisterAsync(
             new RegisterRequest { AppName = "clock-app", Url = AppUrl, Functions = [fn] }, CancellationToken.None);
         Assert.Null(error);
-        // Only the scheduler runs: the pieces under test are timers, not the telemetry or cron loops.
-        var scheduler = host._services.GetRequiredService<LocalScheduler>();
-        await scheduler.StartAsync(CancellationToken.None);
-        host._started.Add(scheduler);
+        await host.StartSchedulerAsync();
         return host;
+    }
+
+    /// <summary>Opens the store files copied from <paramref name="storeDir"/> (e.g. one written by an earlier build) with
+    /// the clock at <paramref name="start"/>; the functions are those the store's registry holds.</summary>
+    public static async Task<EngineHost> OpenAsync(string storeDir, DateTimeOffset start, Func<AppCall, AppAnswer> app)
+    {
+        var host = new EngineHost(app, null, start);
+        foreach (var file in Directory.GetFiles(storeDir, "switchyard*")) File.Copy(file, Path.Combine(host._dir, Path.GetFileName(file)));
+        await host.InitializeAsync();
+        await host.StartSchedulerAsync();
+        return host;
+    }
+
+    private async Task InitializeAsync()
+    {
+        await Store.InitializeAsync(CancellationToken.None);
+        await _services.GetRequiredService<FunctionRegistry>().ReloadAsync(CancellationToken.None);
+    }
+
+    /// <summary>Only the scheduler runs: the pieces under test are timers, not the telemetry or cron loops.</summary>
+    private async Task StartSchedulerAsync()
+    {
+        var scheduler = _services.GetRequiredService<LocalScheduler>();
+        await scheduler.StartAsync(CancellationToken.None);
+        _started.Add(scheduler);
     }
 
     /// <summary>A function triggered by <paramref name="eventName"/>, with extra config merged in.</summary>
@@ -80,6 +104,9 @@ internal sealed class EngineHost : IAsyncDisposable
         foreach (var (k, v) in extra ?? []) fn[k] = v?.DeepClone();
         return fn;
     }
+
+    /// <summary>Reads the engine's services (e.g. the registry) in tests.</summary>
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
     public async Task<string> SendAsync(string name, JsonObject? data = null) =>
         (await _services.GetRequiredService<EventIngest>().IngestAsync([new IncomingEvent(name, data ?? [], null, null, null, null)], "test", CancellationToken.None))[0];
