@@ -7,6 +7,7 @@ using Switchyard.Engine.FlowControl;
 using Switchyard.Engine.Model;
 using Switchyard.Engine.Runs;
 using Switchyard.Engine.Storage;
+using Switchyard.Engine.Lifecycle;
 using Switchyard.Storage.Postgres;
 using static Switchyard.Storage.Postgres.PostgresTransaction;
 
@@ -182,7 +183,7 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
         await park.ExecuteNonQueryAsync(ct);
         await store.WriteAsync(w =>
         {
-            w.AppendHistory(new HistoryEntry(0, item.RunId, w.Now, HistoryKind.ConcurrencyWaiting, null, null, null, item.Attempt, null,
+            w.AppendHistory(HistoryEntries.Step(w, item.RunId, HistoryKind.ConcurrencyWaiting, null, attempt: item.Attempt, detail:
                 RunAdvancer.Detail(new { key = full.Key, limit = full.Limit })));
             return 0;
         }, ct);

@@ -5,6 +5,7 @@ using Switchyard.Engine.FlowControl;
 using Switchyard.Engine.Model;
 using Switchyard.Engine.Runs;
 using Switchyard.Engine.Storage;
+using Switchyard.Engine.Lifecycle;
 
 using Switchyard.Engine.Execution;
 using Switchyard.Engine.Queue;
@@ -182,7 +183,7 @@ public sealed class LocalScheduler(IStore store, Executor executor, WorkQueue qu
         }
         return store.WriteAsync(tx =>
         {
-            tx.AppendHistory(new HistoryEntry(0, item.RunId, tx.Now, HistoryKind.ConcurrencyWaiting, null, null, null, item.Attempt, null,
+            tx.AppendHistory(HistoryEntries.Step(tx, item.RunId, HistoryKind.ConcurrencyWaiting, null, attempt: item.Attempt, detail:
                 RunAdvancer.Detail(new { key = full.Key, limit = full.Limit })));
             return 0;
         }, ct);

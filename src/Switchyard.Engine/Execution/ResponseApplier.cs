@@ -36,9 +36,9 @@ public sealed class ResponseApplier(
         {
             run = run with { Status = RunStatus.Running, StartedAt = tx.Now };
             lifecycle.Record(tx, run, HistoryEntries.Step(tx, run.Id, HistoryKind.RunStarted, null, null, attempt: item.Attempt));
-            tx.Dequeue($"{run.Id}:timeout:start");
+            tx.Dequeue(QueueItemIds.StartTimeout(run.Id));
             if (registry.Current.Function(run.FunctionId)?.Flow.FinishTimeout is { } finish)
-                queue.Enqueue(tx, new QueueItem($"{run.Id}:timeout:finish", run.Id, QueueItemKind.Timeout, "finish", 0, tx.Now + (long)finish.TotalMilliseconds));
+                queue.Enqueue(tx, new QueueItem(QueueItemIds.FinishTimeout(run.Id), run.Id, QueueItemKind.Timeout, "finish", 0, tx.Now + (long)finish.TotalMilliseconds));
         }
         if (outcome is CallOutcome.Ops { Version: { } v } && run.Version == -1) run = run with { Version = v };
         tx.UpdateRun(run);
@@ -131,7 +131,7 @@ public sealed class ResponseApplier(
                     run = advancer.Settle(tx, run, op.Id, op.Label, StepResult.Data(op.Data).ToJsonString());
                     break;
                 case OpCode.StepPlanned:
-                    queue.Enqueue(tx, new QueueItem(WorkQueue.PlannedId(run.Id, op.Id), run.Id, QueueItemKind.Call, op.Id, 0, tx.Now));
+                    queue.Enqueue(tx, new QueueItem(QueueItemIds.Planned(run.Id, op.Id), run.Id, QueueItemKind.Call, op.Id, 0, tx.Now));
                     lifecycle.Record(tx, run, Entry(tx, run, HistoryKind.StepPlanned, op, 0, null, null));
                     break;
                 case OpCode.Sleep:
@@ -200,7 +200,7 @@ public sealed class ResponseApplier(
         var next = item.Attempt + 1;
         var delay = retries.Delay(next, retryAfter);
         var due = tx.Now + (long)delay.TotalMilliseconds;
-        queue.Enqueue(tx, item with { Id = WorkQueue.NewId(run.Id, item.StepId), Attempt = next, DueAt = due });
+        queue.Enqueue(tx, item with { Id = QueueItemIds.Fresh(run.Id, item.StepId), Attempt = next, DueAt = due });
         lifecycle.Record(tx, run, HistoryEntries.Step(tx, run.Id, HistoryKind.RetryScheduled, CallStep(item),
             RunAdvancer.Detail(new { attempt = next, dueAt = due, delayMs = (long)delay.TotalMilliseconds }), attempt: next));
     }
@@ -211,7 +211,7 @@ public sealed class ResponseApplier(
         var now = DateTimeOffset.FromUnixTimeMilliseconds(tx.Now);
         if (!TimeString.TryParseWakeTime(target, now, out var wakeAt)) wakeAt = now;
         if (wakeAt - now > MaxPause) wakeAt = now + MaxPause;
-        queue.Enqueue(tx, new QueueItem(WorkQueue.PlannedId(run.Id, op.Id), run.Id, QueueItemKind.Sleep, op.Id, 0, wakeAt.ToUnixTimeMilliseconds(), op.Label));
+        queue.Enqueue(tx, new QueueItem(QueueItemIds.Planned(run.Id, op.Id), run.Id, QueueItemKind.Sleep, op.Id, 0, wakeAt.ToUnixTimeMilliseconds(), op.Label));
         lifecycle.Record(tx, run, Entry(tx, run, HistoryKind.SleepStarted, op, 0, null, RunAdvancer.Detail(new { until = wakeAt.ToUnixTimeMilliseconds(), duration = target })));
     }
 
@@ -258,7 +258,7 @@ public sealed class ResponseApplier(
         // An invoke starts only its target, never other functions that listen to function.invoked.
         var child = starter.Start(tx, stored, target, $"invoked by run {run.Id}", new StartOptions(ParentRunId: run.Id, ParentStep: op.Id));
         tx.InsertWait(new WaitRecord($"{run.Id}:{op.Id}", run.Id, op.Id, WaitKind.Invoke, null, null, child.Id, expires, now));
-        queue.Enqueue(tx, new QueueItem(WaitResolver.TimeoutId($"{run.Id}:{op.Id}"), run.Id, QueueItemKind.WaitTimeout, op.Id, 0, expires, $"{run.Id}:{op.Id}"));
+        queue.Enqueue(tx, new QueueItem(QueueItemIds.WaitTimeout($"{run.Id}:{op.Id}"), run.Id, QueueItemKind.WaitTimeout, op.Id, 0, expires, $"{run.Id}:{op.Id}"));
         lifecycle.Record(tx, run, Entry(tx, run, HistoryKind.InvokeStarted, op, 0, null, RunAdvancer.Detail(new { functionId, childRunId = child.Id })));
         return run;
     }

@@ -113,7 +113,7 @@ public sealed class RunAdmission(RunStarter starter, FlowKeys keys, WorkQueue qu
         if (db.Timeout is { } max) due = Math.Min(due, state.First + (long)max.TotalMilliseconds);
         state = state with { Seq = ev.Seq, Due = due, Count = state.Count + 1 };
         tx.KvPut(DebounceNs, kvKey, JsonSerializer.Serialize(state), null);
-        queue.Enqueue(tx, new QueueItem($"debounce:{state.RunId}:{ev.Seq}", state.RunId, QueueItemKind.Debounce, "debounce", 0, due,
+        queue.Enqueue(tx, new QueueItem(QueueItemIds.Debounce(state.RunId, ev.Seq), state.RunId, QueueItemKind.Debounce, "debounce", 0, due,
             JsonSerializer.Serialize(new[] { fn.Id, kvKey })));
         return new AdmissionResult(DecisionOutcome.Debounced,
             $"absorbed by debounce ({TimeString.Format(db.Period)}{KeyNote(db.Key, key)}) into run {state.RunId}, which starts at {DateTimeOffset.FromUnixTimeMilliseconds(due):u} with the last event unless another arrives",
@@ -126,12 +126,12 @@ public sealed class RunAdmission(RunStarter starter, FlowKeys keys, WorkQueue qu
         var state = tx.KvGet(BatchNs, kvKey) is { } text ? JsonSerializer.Deserialize<BatchState>(text)! : new BatchState(RunStarter.NewId(), [], tx.Now);
         state.Seqs.Add(ev.Seq);
         if (state.Seqs.Count == 1)
-            queue.Enqueue(tx, new QueueItem($"batch:{state.RunId}", state.RunId, QueueItemKind.Batch, "batch", 0, tx.Now + (long)batch.Timeout.TotalMilliseconds,
+            queue.Enqueue(tx, new QueueItem(QueueItemIds.Batch(state.RunId), state.RunId, QueueItemKind.Batch, "batch", 0, tx.Now + (long)batch.Timeout.TotalMilliseconds,
                 JsonSerializer.Serialize(new[] { fn.Id, kvKey })));
         if (state.Seqs.Count >= batch.MaxSize)
         {
             tx.KvDelete(BatchNs, kvKey);
-            tx.Dequeue($"batch:{state.RunId}");
+            tx.Dequeue(QueueItemIds.Batch(state.RunId));
             var first = state.Seqs[0] == ev.Seq ? ev : tx.EventBySeq(state.Seqs[0])!;
             StartRun(tx, first, JsonNode.Parse(first.Body)!.AsObject(), fn, $"batch full ({batch.MaxSize} events)", state.RunId, state.Seqs, out _);
             return new AdmissionResult(DecisionOutcome.Batched, $"batched into run {state.RunId}, which started with {state.Seqs.Count} event(s) (batch full)", state.RunId);

@@ -27,11 +27,4 @@ public sealed class WorkQueue
             foreach (var observer in observers) observer.Committed(item);
         });
     }
-
-    /// <summary>A fresh id for a call or timer. Applying a response is guarded by removing the item that caused it,
-    /// so fresh ids cannot double work.</summary>
-    public static string NewId(string runId, string stepId) => $"{runId}:{stepId}:{Ulid.NewUlid()}";
-
-    /// <summary>Id of a planned step's first call: deterministic, so planning the same step twice is a no-op.</summary>
-    public static string PlannedId(string runId, string hash) => $"{runId}:{hash}:plan";
 }

@@ -29,7 +29,7 @@ public sealed class RunAdvancer(WorkQueue queue)
         if (continueRun && pending.Count == 0)
         {
             updated = updated with { ForcePlan = false };
-            queue.Enqueue(tx, new QueueItem(WorkQueue.NewId(run.Id, StepId.Discovery), run.Id, QueueItemKind.Call, StepId.Discovery, 0, tx.Now));
+            queue.Enqueue(tx, new QueueItem(QueueItemIds.Fresh(run.Id, StepId.Discovery), run.Id, QueueItemKind.Call, StepId.Discovery, 0, tx.Now));
         }
         else if (pending.Count == run.Pending.Count) return run;
         tx.UpdateRun(updated);

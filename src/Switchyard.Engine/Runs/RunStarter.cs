@@ -23,7 +23,7 @@ public sealed class RunStarter(WorkQueue queue, RunLifecycle lifecycle)
             CreatedAt: tx.Now, StartedAt: null, EndedAt: null, Output: null, Error: null, Version: -1, ForcePlan: false,
             Pending: [], ParentRunId: options.ParentRunId, ParentStep: options.ParentStep, Flow: options.Flow?.ToJson(), Batch: options.Batch);
         tx.InsertRun(run);
-        queue.Enqueue(tx, new QueueItem(WorkQueue.NewId(run.Id, StepId.Discovery), run.Id, QueueItemKind.Call, StepId.Discovery, 0, options.DueAt ?? tx.Now));
+        queue.Enqueue(tx, new QueueItem(QueueItemIds.Fresh(run.Id, StepId.Discovery), run.Id, QueueItemKind.Call, StepId.Discovery, 0, options.DueAt ?? tx.Now));
         lifecycle.Record(tx, run, HistoryEntries.Run(tx, run.Id, HistoryKind.RunScheduled,
             System.Text.Json.JsonSerializer.Serialize(new { eventId = ev.Id, eventName = ev.Name, reason, events = options.Batch?.Count })));
 
@@ -35,7 +35,7 @@ public sealed class RunStarter(WorkQueue queue, RunLifecycle lifecycle)
             tx.InsertWait(new WaitRecord($"{run.Id}:cancel:{i}", run.Id, "", WaitKind.Cancel, rule.Event, rule.If, null, expires, tx.Now));
         }
         if (flow.StartTimeout is { } start)
-            queue.Enqueue(tx, new QueueItem($"{run.Id}:timeout:start", run.Id, QueueItemKind.Timeout, "start", 0, tx.Now + (long)start.TotalMilliseconds));
+            queue.Enqueue(tx, new QueueItem(QueueItemIds.StartTimeout(run.Id), run.Id, QueueItemKind.Timeout, "start", 0, tx.Now + (long)start.TotalMilliseconds));
         return run;
     }
 

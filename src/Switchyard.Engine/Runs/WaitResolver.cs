@@ -14,9 +14,6 @@ namespace Switchyard.Engine.Runs;
 /// wait first looks back at events stored since its call was dispatched.</summary>
 public sealed class WaitResolver(RunAdvancer advancer, ExpressionEvaluator expressions, RunFinisher finisher, RunLifecycle lifecycle)
 {
-    /// <summary>Id of the timeout timer of a wait.</summary>
-    public static string TimeoutId(string waitId) => waitId + ":timeout";
-
     /// <summary>Resolves the open waits a newly stored event satisfies.</summary>
     public void OnEvent(IStoreTransaction tx, StoredEvent stored, JsonObject json)
     {
@@ -39,7 +36,7 @@ public sealed class WaitResolver(RunAdvancer advancer, ExpressionEvaluator expre
     public bool Register(IStoreTransaction tx, WaitRecord wait, long watermark, WorkQueue queue)
     {
         tx.InsertWait(wait);
-        queue.Enqueue(tx, new QueueItem(TimeoutId(wait.Id), wait.RunId, QueueItemKind.WaitTimeout, wait.StepHash, 0, wait.ExpiresAt, wait.Id));
+        queue.Enqueue(tx, new QueueItem(QueueItemIds.WaitTimeout(wait.Id), wait.RunId, QueueItemKind.WaitTimeout, wait.StepHash, 0, wait.ExpiresAt, wait.Id));
         if (wait.EventName is null) return false;
         foreach (var past in tx.EventsSince(wait.EventName, watermark, 1000))
         {
@@ -77,7 +74,7 @@ public sealed class WaitResolver(RunAdvancer advancer, ExpressionEvaluator expre
     private void Resolve(IStoreTransaction tx, WaitRecord wait, StoredEvent stored)
     {
         if (!tx.DeleteWait(wait.Id)) return;
-        tx.Dequeue(TimeoutId(wait.Id));
+        tx.Dequeue(QueueItemIds.WaitTimeout(wait.Id));
         var run = tx.GetRun(wait.RunId);
         if (run is null || RunStatuses.IsTerminal(run.Status)) return;
         lifecycle.Record(tx, run, HistoryEntries.Step(tx, run.Id, HistoryKind.WaitResolved, wait.StepHash,
