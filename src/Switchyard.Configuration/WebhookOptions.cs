@@ -1,6 +1,5 @@
 using System.Globalization;
 
-
 namespace Switchyard.Configuration;
 
 /// <summary>Settings of webhook ingress (<c>POST /webhooks/{provider}</c>): the <c>[webhooks]</c> table of

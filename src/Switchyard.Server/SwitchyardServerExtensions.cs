@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -13,7 +12,6 @@ using Switchyard.Engine.Insight;
 using Switchyard.Engine.Storage;
 using Switchyard.Engine.Telemetry;
 using Switchyard.Server.Api;
-using Switchyard.Engine.Parsing;
 using Switchyard.Server.Scaling;
 using Switchyard.Server.Webhooks;
 using Switchyard.Storage.Postgres;

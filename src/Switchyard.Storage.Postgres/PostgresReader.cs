@@ -1,16 +1,8 @@
 using System.Data.Common;
 using Npgsql;
-using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
-using Switchyard.Engine.Execution;
-using Switchyard.Engine.Queue;
-using Switchyard.Engine.Registry;
-using Switchyard.Engine.Runs;
-using Switchyard.Engine.Triggers;
 using static Switchyard.Storage.Postgres.PostgresTransaction;
-
 using Switchyard.Engine.Storage;
-using Switchyard.Configuration;
 
 namespace Switchyard.Storage.Postgres;
 

@@ -3,17 +3,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Switchyard.Configuration;
-using Switchyard.Engine.FlowControl;
 using Switchyard.Engine.Model;
 using Switchyard.Engine.Runs;
 using Switchyard.Engine.Storage;
 using Switchyard.Engine.Lifecycle;
-using Switchyard.Storage.Postgres;
 using static Switchyard.Storage.Postgres.PostgresTransaction;
-
 using Switchyard.Engine.Execution;
 using Switchyard.Engine.Queue;
-
 
 namespace Switchyard.Storage.Postgres;
 

@@ -1,11 +1,5 @@
 using Npgsql;
 
-using Switchyard.Engine.Storage;
-using Switchyard.Engine.Model;
-using Switchyard.Engine.Queue;
-using Switchyard.Engine.Execution;
-using Switchyard.Configuration;
-
 namespace Switchyard.Storage.Postgres;
 
 /// <summary>Versioned migrations for the PostgreSQL store. They run under a session advisory lock, so replicas that

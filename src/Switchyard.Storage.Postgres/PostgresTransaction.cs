@@ -3,16 +3,8 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using Switchyard.Protocol;
-using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
-using Switchyard.Engine.Execution;
-using Switchyard.Engine.Queue;
-using Switchyard.Engine.Registry;
-using Switchyard.Engine.Runs;
-using Switchyard.Engine.Triggers;
-
 using Switchyard.Engine.Storage;
-using Switchyard.Configuration;
 
 namespace Switchyard.Storage.Postgres;
 
@@ -23,7 +15,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
 {
     private readonly Dictionary<string, NpgsqlCommand> _commands = new(StringComparer.Ordinal);
     private readonly List<Action> _callbacks = [];
-    private readonly List<IncomingEvent> _raised = [];
+    private readonly RaisedEvents _raised = new();
     private bool _notified;
 
     public NpgsqlTransaction? Transaction { get; set; }
@@ -44,13 +36,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
     public void Raise(IncomingEvent internalEvent) => _raised.Add(internalEvent);
 
     /// <inheritdoc />
-    public IReadOnlyList<IncomingEvent> TakeRaised()
-    {
-        if (_raised.Count == 0) return [];
-        var taken = _raised.ToArray();
-        _raised.Clear();
-        return taken;
-    }
+    public IReadOnlyList<IncomingEvent> TakeRaised() => _raised.Take();
 
     public void Execute(string sql) => Command(sql).ExecuteNonQuery();
 

@@ -1,11 +1,5 @@
 using Npgsql;
 
-using Switchyard.Engine.Storage;
-using Switchyard.Engine.Model;
-using Switchyard.Engine.Queue;
-using Switchyard.Engine.Execution;
-using Switchyard.Configuration;
-
 namespace Switchyard.Storage.Postgres;
 
 /// <summary>Turns <c>postgres://user:password@host:port/database?sslmode=…</c> into an Npgsql connection string;

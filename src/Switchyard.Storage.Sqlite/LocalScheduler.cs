@@ -1,15 +1,12 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchyard.Configuration;
-using Switchyard.Engine.FlowControl;
 using Switchyard.Engine.Model;
 using Switchyard.Engine.Runs;
 using Switchyard.Engine.Storage;
 using Switchyard.Engine.Lifecycle;
-
 using Switchyard.Engine.Execution;
 using Switchyard.Engine.Queue;
-
 
 namespace Switchyard.Storage.Sqlite;
 

@@ -1,12 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
-using Switchyard.Engine.Storage;
-using Switchyard.Engine.Model;
-using Switchyard.Engine.Queue;
-using Switchyard.Engine.Execution;
-using Switchyard.Configuration;
-
 namespace Switchyard.Storage.Sqlite;
 
 /// <summary>Copies committed pages from the WAL back into the database file, on its own connection and thread.</summary>

@@ -1,15 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
-using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
-using Switchyard.Engine.Execution;
-using Switchyard.Engine.Queue;
-using Switchyard.Engine.Registry;
-using Switchyard.Engine.Runs;
-using Switchyard.Engine.Triggers;
-
 using Switchyard.Engine.Storage;
-using Switchyard.Configuration;
 
 namespace Switchyard.Storage.Sqlite;
 

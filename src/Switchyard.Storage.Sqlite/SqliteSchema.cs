@@ -1,11 +1,5 @@
 using Microsoft.Data.Sqlite;
 
-using Switchyard.Engine.Storage;
-using Switchyard.Engine.Model;
-using Switchyard.Engine.Queue;
-using Switchyard.Engine.Execution;
-using Switchyard.Configuration;
-
 namespace Switchyard.Storage.Sqlite;
 
 /// <summary>Versioned schema migrations for the SQLite store. Each entry moves the schema one version forward and

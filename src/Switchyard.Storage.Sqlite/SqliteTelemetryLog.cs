@@ -1,10 +1,5 @@
 using Microsoft.Extensions.Logging;
-
 using Switchyard.Engine.Storage;
-using Switchyard.Engine.Model;
-using Switchyard.Engine.Queue;
-using Switchyard.Engine.Execution;
-using Switchyard.Configuration;
 
 namespace Switchyard.Storage.Sqlite;
 

@@ -1,16 +1,8 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Switchyard.Protocol;
-using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
-using Switchyard.Engine.Execution;
-using Switchyard.Engine.Queue;
-using Switchyard.Engine.Registry;
-using Switchyard.Engine.Runs;
-using Switchyard.Engine.Triggers;
-
 using Switchyard.Engine.Storage;
-using Switchyard.Configuration;
 
 namespace Switchyard.Storage.Sqlite;
 
@@ -20,7 +12,7 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly List<Action> _callbacks = [];
-    private readonly List<IncomingEvent> _raised = [];
+    private readonly RaisedEvents _raised = new();
 
     public long Now { get; set; }
 
@@ -38,13 +30,7 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
     public void Raise(IncomingEvent internalEvent) => _raised.Add(internalEvent);
 
     /// <inheritdoc />
-    public IReadOnlyList<IncomingEvent> TakeRaised()
-    {
-        if (_raised.Count == 0) return [];
-        var taken = _raised.ToArray();
-        _raised.Clear();
-        return taken;
-    }
+    public IReadOnlyList<IncomingEvent> TakeRaised() => _raised.Take();
 
     public void Execute(string sql) => Command(sql).ExecuteNonQuery();
 

@@ -1,11 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
-
 using Switchyard.Engine.Storage;
-using Switchyard.Engine.Model;
-using Switchyard.Engine.Queue;
-using Switchyard.Engine.Execution;
-using Switchyard.Configuration;
 
 namespace Switchyard.Storage.Sqlite;
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
-using Switchyard.Server.Tests.Infrastructure;
 
 namespace Switchyard.Server.Tests;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Switchyard.Server.Tests.Infrastructure;
 
 namespace Switchyard.Server.Tests;
 

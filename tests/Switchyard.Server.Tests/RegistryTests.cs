@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Switchyard.Server.Tests.Infrastructure;
 
 namespace Switchyard.Server.Tests;
 

@@ -8,7 +8,6 @@ using Switchyard.Engine.Storage;
 using Switchyard.Engine.Diagnostics;
 using Switchyard.Engine.Triggers;
 
-
 namespace Switchyard.Engine.Events;
 
 /// <summary>The one path every event takes into the bus (Event API, steps, internal events): assign ids and

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Switchyard.Engine.Errors;
 using Switchyard.Engine.Parsing;
 using Switchyard.Configuration;
-
 using Switchyard.Engine.Model;
 
 namespace Switchyard.Engine.Events;

@@ -1,16 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchyard.Protocol;
 using Switchyard.Protocol.Calls;
 using Switchyard.Protocol.Signing;
 using Switchyard.Configuration;
-
-using Switchyard.Engine.Model;
-using Switchyard.Engine.Queue;
 
 namespace Switchyard.Engine.Execution;
 

@@ -1,9 +1,6 @@
 using System.Text.Json.Nodes;
 using Switchyard.Protocol.Calls;
 
-using Switchyard.Engine.Model;
-using Switchyard.Engine.Queue;
-
 namespace Switchyard.Engine.Execution;
 
 /// <summary>What a call to an app came back with, already classified.</summary>

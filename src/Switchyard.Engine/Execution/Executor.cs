@@ -11,8 +11,6 @@ using Switchyard.Engine.Runs;
 using Switchyard.Engine.Storage;
 using Switchyard.Engine.Diagnostics;
 
-using Switchyard.Engine.Queue;
-
 namespace Switchyard.Engine.Execution;
 
 /// <summary>Runs one due queue item: fires a timer, or loads the run's state, calls the owning app and applies

@@ -3,13 +3,11 @@ using Switchyard.Protocol;
 using Switchyard.Protocol.Calls;
 using Switchyard.Protocol.Events;
 using Switchyard.Protocol.Steps;
-using Switchyard.Engine.Events;
 using Switchyard.Engine.Lifecycle;
 using Switchyard.Engine.Model;
 using Switchyard.Engine.Registry;
 using Switchyard.Engine.Runs;
 using Switchyard.Engine.Storage;
-
 using Switchyard.Engine.Queue;
 
 namespace Switchyard.Engine.Execution;

@@ -1,8 +1,5 @@
 using Switchyard.Configuration;
 
-using Switchyard.Engine.Model;
-using Switchyard.Engine.Queue;
-
 namespace Switchyard.Engine.Execution;
 
 /// <summary>Exponential backoff with jitter: base × 2^attempt, capped, plus up to 20 % jitter so that runs failing

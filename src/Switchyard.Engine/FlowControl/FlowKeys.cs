@@ -1,8 +1,6 @@
 using System.Globalization;
 using Switchyard.Engine.Expressions;
 
-using Switchyard.Engine.Model;
-
 namespace Switchyard.Engine.FlowControl;
 
 /// <summary>Evaluates flow-control key expressions against an event. A key that cannot be evaluated becomes the

@@ -1,16 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchyard.Protocol;
-using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
-using Switchyard.Engine.Execution;
 using Switchyard.Engine.Queue;
 using Switchyard.Engine.Expressions;
 using Switchyard.Engine.Registry;
 using Switchyard.Engine.Runs;
 using Switchyard.Engine.Storage;
-using Switchyard.Engine.Triggers;
-
 
 namespace Switchyard.Engine.FlowControl;
 

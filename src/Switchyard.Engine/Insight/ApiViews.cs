@@ -1,9 +1,6 @@
 using System.Text.Json.Nodes;
-using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
 using Switchyard.Engine.Registry;
-using Switchyard.Engine.Runs;
-using Switchyard.Engine.Triggers;
 using Switchyard.Client.Models;
 
 namespace Switchyard.Engine.Insight;

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Switchyard.Configuration;
 using Switchyard.Engine.Registry;
-using Switchyard.Engine.Model;
 using Switchyard.Engine.Storage;
 
 namespace Switchyard.Engine.Insight;

@@ -1,9 +1,6 @@
 using System.Text.Json.Nodes;
 using Switchyard.Engine.Errors;
-using Switchyard.Engine.Parsing;
-using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
-using Switchyard.Engine.Runs;
 using Switchyard.Engine.Storage;
 
 namespace Switchyard.Engine.Insight;

@@ -1,13 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Switchyard.Engine.Errors;
-using Switchyard.Engine.Parsing;
 using Switchyard.Engine.Registry;
 using Switchyard.Engine.Model;
-using Switchyard.Engine.Runs;
 using Switchyard.Engine.Scheduling;
 using Switchyard.Engine.Storage;
-using Switchyard.Engine.Triggers;
 
 namespace Switchyard.Engine.Insight;
 

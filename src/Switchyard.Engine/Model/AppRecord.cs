@@ -1,5 +1,3 @@
-using Switchyard.Engine.Registry;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>A synced app: where it is served and when it last registered.</summary>

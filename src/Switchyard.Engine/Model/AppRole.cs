@@ -1,5 +1,3 @@
-using Switchyard.Engine.Registry;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>The role an app runs in (e.g. <c>host</c> or <c>cluster</c>), from the optional <c>role</c> of its

@@ -1,8 +1,3 @@
-using Switchyard.Engine.Events;
-using Switchyard.Engine.Model;
-
-using Switchyard.Engine.Runs;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>What a call to an app needs, read together: the run, its triggering event, its memoized steps in

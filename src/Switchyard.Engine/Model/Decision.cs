@@ -1,5 +1,3 @@
-using Switchyard.Engine.Triggers;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>What the engine decided for one event × function, so that "why did (or didn't) it run?" always has an

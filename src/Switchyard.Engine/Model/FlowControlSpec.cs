@@ -2,8 +2,6 @@ using System.Text.Json.Nodes;
 using Switchyard.Protocol;
 using Switchyard.Protocol.Functions;
 
-using Switchyard.Engine.FlowControl;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>A function's flow-control settings, parsed once from its registered config (Inngest field names and

@@ -1,7 +1,5 @@
 using Switchyard.Protocol.Functions;
 
-using Switchyard.Engine.Registry;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>A registered function and the app that owns it.</summary>

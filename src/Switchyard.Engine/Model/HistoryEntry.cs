@@ -1,5 +1,3 @@
-using Switchyard.Engine.Runs;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>One entry of a run's history: what happened, when, for which step and attempt. The history is the

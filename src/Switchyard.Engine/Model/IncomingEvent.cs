@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 
-using Switchyard.Engine.Events;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>A validated event from a request, before the server assigns what is missing.</summary>

@@ -1,5 +1,3 @@
-using Switchyard.Engine.Runs;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>A step's stored value, as sent back to the app in <c>steps</c>.</summary>

@@ -1,6 +1,3 @@
-using Switchyard.Engine.Execution;
-using Switchyard.Engine.Queue;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>A unit of durable work: a call to make, or a timer to fire. Rows, so a restart loses nothing.</summary>

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-using Switchyard.Engine.FlowControl;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>The flow-control facts fixed when a run starts, kept on the run so that every later decision (slots,

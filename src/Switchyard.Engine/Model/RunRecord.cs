@@ -1,5 +1,3 @@
-using Switchyard.Engine.Runs;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>One run of a function.</summary>

@@ -1,8 +1,3 @@
-using Switchyard.Engine.FlowControl;
-using Switchyard.Engine.Model;
-
-using Switchyard.Engine.Runs;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>How a run is started beyond its function and event.</summary>

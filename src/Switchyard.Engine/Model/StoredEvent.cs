@@ -1,5 +1,3 @@
-using Switchyard.Engine.Events;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>An event as the store holds it.</summary>

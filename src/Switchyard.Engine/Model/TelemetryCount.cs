@@ -1,5 +1,3 @@
-using Switchyard.Engine.Telemetry;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>How many telemetry events share one (level, source, component, action), and how many of them failed

@@ -1,5 +1,3 @@
-using Switchyard.Engine.Telemetry;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>What became of an emitted batch.</summary>

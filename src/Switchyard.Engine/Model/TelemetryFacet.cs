@@ -1,5 +1,3 @@
-using Switchyard.Engine.Telemetry;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>One value of a field (a source, component or action) with its event and failure counts.</summary>

@@ -1,5 +1,3 @@
-using Switchyard.Engine.Telemetry;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>A search over stored telemetry, newest first. Every filter is optional; they combine with AND.</summary>

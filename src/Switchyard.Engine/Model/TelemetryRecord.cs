@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-using Switchyard.Engine.Telemetry;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>One stored telemetry event (the <c>/observability/emit</c> schema). <see cref="RunId"/> and

@@ -1,5 +1,3 @@
-using Switchyard.Engine.Telemetry;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>Counts over a time window: totals, error rate, events per level, and the sources, components and actions

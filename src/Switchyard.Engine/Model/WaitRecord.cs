@@ -1,5 +1,3 @@
-using Switchyard.Engine.Runs;
-
 namespace Switchyard.Engine.Model;
 
 /// <summary>A run paused on something outside it: an event (<c>waitForEvent</c>) or an invoked run.</summary>

@@ -1,10 +1,6 @@
 using Switchyard.Engine.Events;
 using Switchyard.Engine.Errors;
-using Switchyard.Engine.Parsing;
-using Switchyard.Engine.Storage;
-
 using Switchyard.Engine.Model;
-
 using Switchyard.Engine.Runs;
 
 namespace Switchyard.Engine.Operations;

@@ -1,14 +1,9 @@
 using System.Text.Json.Nodes;
 using Switchyard.Protocol.Events;
 using Switchyard.Engine.Errors;
-using Switchyard.Engine.Parsing;
-using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
 using Switchyard.Engine.Registry;
 using Switchyard.Engine.Storage;
-using Switchyard.Engine.Triggers;
-
-
 using Switchyard.Engine.Runs;
 
 namespace Switchyard.Engine.Operations;

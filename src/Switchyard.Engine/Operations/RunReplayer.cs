@@ -1,11 +1,7 @@
 using Switchyard.Engine.Errors;
-using Switchyard.Engine.Parsing;
 using Switchyard.Engine.Registry;
 using Switchyard.Engine.Model;
 using Switchyard.Engine.Storage;
-using Switchyard.Engine.Triggers;
-
-
 using Switchyard.Engine.Runs;
 
 namespace Switchyard.Engine.Operations;

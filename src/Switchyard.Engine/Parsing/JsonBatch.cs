@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-
 using Switchyard.Engine.Errors;
 
 namespace Switchyard.Engine.Parsing;

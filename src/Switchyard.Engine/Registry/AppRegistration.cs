@@ -4,10 +4,8 @@ using System.Text.Json;
 using Switchyard.Protocol;
 using Switchyard.Protocol.Functions;
 using Switchyard.Engine.Errors;
-using Switchyard.Engine.Parsing;
 using Switchyard.Engine.Expressions;
 using Switchyard.Engine.Storage;
-
 using Switchyard.Engine.Model;
 
 namespace Switchyard.Engine.Registry;

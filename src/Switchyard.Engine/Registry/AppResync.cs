@@ -2,8 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchyard.Configuration;
 
-using Switchyard.Engine.Model;
-
 namespace Switchyard.Engine.Registry;
 
 /// <summary>Syncs the configured apps at start and, in dev mode, re-syncs every known app periodically so that a

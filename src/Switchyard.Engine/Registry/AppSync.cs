@@ -7,8 +7,6 @@ using Switchyard.Protocol;
 using Switchyard.Protocol.Signing;
 using Switchyard.Configuration;
 
-using Switchyard.Engine.Model;
-
 namespace Switchyard.Engine.Registry;
 
 /// <summary>Asks an app to sync: <c>PUT</c> to its serve URL (signed when a signing key is configured), after which

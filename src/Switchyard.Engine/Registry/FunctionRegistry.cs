@@ -1,7 +1,6 @@
 using Switchyard.Engine.Storage;
 using Switchyard.Engine.Model;
 
-
 namespace Switchyard.Engine.Registry;
 
 /// <summary>In-memory view of the registry (apps, functions, trigger index), reloaded from the store after every

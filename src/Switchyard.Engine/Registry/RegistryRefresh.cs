@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-using Switchyard.Engine.Model;
-
 namespace Switchyard.Engine.Registry;
 
 /// <summary>With several replicas, an app may sync through any of them: each replica reloads its in-memory registry

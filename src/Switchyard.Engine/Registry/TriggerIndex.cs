@@ -1,7 +1,6 @@
 using Switchyard.Protocol.Functions;
 using Switchyard.Engine.Model;
 
-
 namespace Switchyard.Engine.Registry;
 
 /// <summary>Immutable lookup from an event name to the functions whose triggers name it: exact names in a

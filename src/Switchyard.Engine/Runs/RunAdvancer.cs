@@ -1,10 +1,8 @@
 using System.Text.Json;
 using Switchyard.Protocol.Steps;
-using Switchyard.Engine.Execution;
 using Switchyard.Engine.Model;
 using Switchyard.Engine.Queue;
 using Switchyard.Engine.Storage;
-
 
 namespace Switchyard.Engine.Runs;
 

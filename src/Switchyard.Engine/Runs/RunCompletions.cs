@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Switchyard.Engine.Lifecycle;
 using Switchyard.Engine.Storage;
-
 using Switchyard.Engine.Model;
 
 namespace Switchyard.Engine.Runs;

@@ -5,7 +5,6 @@ using Switchyard.Engine.Lifecycle;
 using Switchyard.Engine.Model;
 using Switchyard.Engine.Storage;
 
-
 namespace Switchyard.Engine.Runs;
 
 /// <summary>Ends runs: records the terminal state, clears their queue items and waits, raises

@@ -1,11 +1,8 @@
 using Switchyard.Protocol.Steps;
 using Switchyard.Engine.Lifecycle;
 using Switchyard.Engine.Model;
-using Switchyard.Engine.Execution;
 using Switchyard.Engine.Queue;
-using Switchyard.Engine.Registry;
 using Switchyard.Engine.Storage;
-
 
 namespace Switchyard.Engine.Runs;
 

@@ -1,11 +1,9 @@
 using System.Text.Json.Nodes;
 using Switchyard.Engine.Lifecycle;
 using Switchyard.Engine.Model;
-using Switchyard.Engine.Execution;
 using Switchyard.Engine.Queue;
 using Switchyard.Engine.Expressions;
 using Switchyard.Engine.Storage;
-
 
 namespace Switchyard.Engine.Runs;
 

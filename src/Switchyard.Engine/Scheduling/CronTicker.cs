@@ -3,13 +3,10 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchyard.Protocol.Events;
-using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
 using Switchyard.Engine.FlowControl;
 using Switchyard.Engine.Registry;
 using Switchyard.Engine.Storage;
-using Switchyard.Engine.Triggers;
-
 using Switchyard.Engine.Expressions;
 
 namespace Switchyard.Engine.Scheduling;

@@ -1,10 +1,4 @@
-using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
-using Switchyard.Engine.Execution;
-using Switchyard.Engine.Queue;
-using Switchyard.Engine.Registry;
-using Switchyard.Engine.Runs;
-using Switchyard.Engine.Triggers;
 
 namespace Switchyard.Engine.Storage;
 

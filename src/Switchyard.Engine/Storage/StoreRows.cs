@@ -2,13 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Switchyard.Protocol;
 using Switchyard.Protocol.Functions;
-using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
-using Switchyard.Engine.Execution;
-using Switchyard.Engine.Queue;
-using Switchyard.Engine.Registry;
-using Switchyard.Engine.Runs;
-using Switchyard.Engine.Triggers;
 
 namespace Switchyard.Engine.Storage;
 

@@ -1,5 +1,4 @@
 using Switchyard.Engine.Storage;
-
 using Switchyard.Engine.Model;
 
 namespace Switchyard.Engine.Telemetry;

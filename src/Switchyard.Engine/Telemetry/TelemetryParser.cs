@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Switchyard.Engine.Errors;
 using Switchyard.Engine.Parsing;
-
 using Switchyard.Engine.Model;
 
 namespace Switchyard.Engine.Telemetry;

@@ -3,8 +3,6 @@ using Microsoft.Extensions.Logging;
 using Switchyard.Configuration;
 using Switchyard.Engine.Storage;
 
-using Switchyard.Engine.Model;
-
 namespace Switchyard.Engine.Telemetry;
 
 /// <summary>Deletes telemetry older than <see cref="ServerOptions.TelemetryRetention"/> (counted from receipt), at

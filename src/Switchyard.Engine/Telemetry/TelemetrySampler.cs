@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Switchyard.Configuration;
-
 using Switchyard.Engine.Model;
 
 namespace Switchyard.Engine.Telemetry;

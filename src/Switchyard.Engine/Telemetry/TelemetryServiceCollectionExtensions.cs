@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-using Switchyard.Engine.Model;
-
 namespace Switchyard.Engine.Telemetry;
 
 /// <summary>Registers the telemetry pipeline: ingest with sampling, the engine's sink, and retention.</summary>

@@ -3,10 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Switchyard.Engine.Runs;
 using Switchyard.Engine.Model;
 using Switchyard.Engine.Storage;
-
 
 namespace Switchyard.Engine.Telemetry;
 

@@ -1,6 +1,4 @@
-using Switchyard.Engine.Registry;
 using Switchyard.Engine.Model;
-
 
 namespace Switchyard.Engine.Triggers;
 

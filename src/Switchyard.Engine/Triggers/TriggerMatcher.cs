@@ -3,7 +3,6 @@ using Switchyard.Engine.Expressions;
 using Switchyard.Engine.Registry;
 using Switchyard.Engine.Model;
 
-
 namespace Switchyard.Engine.Triggers;
 
 /// <summary>Decides, for one event, what happens with every function whose trigger names it: matched, expression

@@ -1,12 +1,10 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Switchyard.Configuration;
 using Switchyard.Engine.Events;
-using Switchyard.Engine.Model;
 using Switchyard.Client.Models;
 
 namespace Switchyard.Server.Api;

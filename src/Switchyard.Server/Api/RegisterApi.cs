@@ -8,7 +8,6 @@ using Switchyard.Protocol.Functions;
 using Switchyard.Protocol.Signing;
 using Switchyard.Configuration;
 using Switchyard.Engine.Registry;
-using Switchyard.Engine.Model;
 
 namespace Switchyard.Server.Api;
 

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Routing;
 using Switchyard.Configuration;
 using Switchyard.Engine.Registry;
 using Switchyard.Engine.Model;
-using Switchyard.Engine.Runs;
 using Switchyard.Engine.Storage;
 using Switchyard.Engine.Insight;
 using Switchyard.Engine.Operations;

@@ -16,7 +16,6 @@ using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
 using Switchyard.Engine.Storage;
 using Switchyard.Server.Webhooks;
-
 using Switchyard.Engine.Insight;
 
 namespace Switchyard.Server.Api;

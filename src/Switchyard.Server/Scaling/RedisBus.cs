@@ -6,8 +6,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using Switchyard.Configuration;
-using Switchyard.Engine.Events;
-using Switchyard.Engine.Execution;
 using Switchyard.Server.Webhooks;
 
 namespace Switchyard.Server.Scaling;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-
 using Switchyard.Configuration;
 
 namespace Switchyard.Server.Webhooks;

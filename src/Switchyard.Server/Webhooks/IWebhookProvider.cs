@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 
-using Switchyard.Configuration;
-
 namespace Switchyard.Server.Webhooks;
 
 /// <summary>A service that posts signed deliveries to <c>POST /webhooks/{Name}</c>. Register an implementation as a

@@ -3,8 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-using Switchyard.Configuration;
-
 namespace Switchyard.Server.Webhooks;
 
 /// <summary>Dotted paths into a JSON payload (<c>workflow_run.conclusion</c>, <c>items.0.id</c>) and templates over

@@ -1,5 +1,3 @@
-using Switchyard.Configuration;
-
 namespace Switchyard.Server.Webhooks;
 
 /// <summary>The answer to a provider's handshake, sent as the 200 body instead of emitting events.</summary>

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
-
-using Switchyard.Configuration;
 
 namespace Switchyard.Server.Webhooks;
 

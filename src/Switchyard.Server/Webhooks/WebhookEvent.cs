@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 
-using Switchyard.Configuration;
-
 namespace Switchyard.Server.Webhooks;
 
 /// <summary>An event a delivery becomes.</summary>

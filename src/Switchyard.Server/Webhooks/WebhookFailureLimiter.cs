@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-
 using Switchyard.Configuration;
 
 namespace Switchyard.Server.Webhooks;

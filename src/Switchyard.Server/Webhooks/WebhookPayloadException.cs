@@ -1,5 +1,3 @@
-using Switchyard.Configuration;
-
 namespace Switchyard.Server.Webhooks;
 
 /// <summary>A verified delivery lacks what its provider needs to name or identify the event (answered 400).</summary>

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging;
 
-using Switchyard.Configuration;
-
 namespace Switchyard.Server.Webhooks;
 
 /// <summary>The providers by name, built once from every registered <see cref="IWebhookProvider"/>; a later

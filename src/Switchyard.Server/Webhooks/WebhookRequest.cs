@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http;
 
-using Switchyard.Configuration;
-
 namespace Switchyard.Server.Webhooks;
 
 /// <summary>One delivery as received: the raw body (signatures are over these exact bytes) and the headers.</summary>

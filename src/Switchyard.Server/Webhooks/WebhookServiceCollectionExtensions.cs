@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-
 using Switchyard.Configuration;
 
 namespace Switchyard.Server.Webhooks;

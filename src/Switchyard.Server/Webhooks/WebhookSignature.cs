@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 
-using Switchyard.Configuration;
-
 namespace Switchyard.Server.Webhooks;
 
 /// <summary>HMAC signatures as webhook providers compute them, and constant-time checks of presented ones, so

@@ -1,9 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
-
-using Switchyard.Configuration;
 
 namespace Switchyard.Server.Webhooks;
 

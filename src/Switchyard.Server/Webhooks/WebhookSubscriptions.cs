@@ -1,9 +1,6 @@
 using System.Text.Json;
-using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
 using Switchyard.Engine.Storage;
-
-using Switchyard.Configuration;
 
 namespace Switchyard.Server.Webhooks;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
 
-using Switchyard.Configuration;
-
 namespace Switchyard.Server.Webhooks;
 
 /// <summary>Checks a signed delivery timestamp against the clock, so a captured delivery cannot be replayed later.</summary>

@@ -1,5 +1,3 @@
-using Switchyard.Configuration;
-
 namespace Switchyard.Server.Webhooks;
 
 /// <summary>The outcome of checking a delivery's signature.</summary>

@@ -3,7 +3,6 @@ using Switchyard.Client;
 using Switchyard.Client.Models;
 using Switchyard.Sdk;
 using SwitchyardClient = Switchyard.Client.SwitchyardClient;
-using Switchyard.Server.Tests.Infrastructure;
 
 namespace Switchyard.Server.Tests;
 

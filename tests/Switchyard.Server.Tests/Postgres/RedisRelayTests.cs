@@ -3,7 +3,6 @@ using System.Net.ServerSentEvents;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Switchyard.Server.Tests.Infrastructure;
-using Switchyard.Server.Tests.Webhooks;
 
 namespace Switchyard.Server.Tests.Postgres;
 

@@ -1,16 +1,10 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.Protocol.Functions;
-using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
-using Switchyard.Engine.Execution;
-using Switchyard.Engine.Queue;
-using Switchyard.Engine.Registry;
-using Switchyard.Engine.Runs;
 using Switchyard.Engine.Storage;
 using Switchyard.Storage.Postgres;
 using Switchyard.Storage.Sqlite;
 using Switchyard.Server.Tests.Infrastructure;
-using Switchyard.Engine.Triggers;
 
 namespace Switchyard.Server.Tests.Postgres;
 

@@ -2,7 +2,6 @@ using System.Net;
 using Switchyard.Configuration;
 using Switchyard.Engine.Telemetry;
 using Switchyard.Engine.Model;
-using Switchyard.Server.Tests.Infrastructure;
 
 namespace Switchyard.Server.Tests.Telemetry;
 

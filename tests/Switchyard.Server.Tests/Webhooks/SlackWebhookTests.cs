@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Switchyard.Server.Tests.Infrastructure;
 
 namespace Switchyard.Server.Tests.Webhooks;
 

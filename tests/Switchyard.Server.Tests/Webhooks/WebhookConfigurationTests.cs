@@ -1,5 +1,4 @@
 using Switchyard.Configuration;
-using Switchyard.Server.Tests.Infrastructure;
 
 namespace Switchyard.Server.Tests.Webhooks;
 

@@ -6,7 +6,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Switchyard.Configuration;
-using Switchyard.Server.Tests.Infrastructure;
 using Switchyard.Server.Webhooks;
 
 namespace Switchyard.Server.Tests.Webhooks;

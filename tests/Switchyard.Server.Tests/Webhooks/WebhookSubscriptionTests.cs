@@ -2,9 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
-using Switchyard.Server.Tests.Infrastructure;
 using Switchyard.Server.Webhooks;
-using Switchyard.Configuration;
 
 namespace Switchyard.Server.Tests.Webhooks;
 

@@ -58,7 +58,6 @@ public static class Children
         return p;
     }
 
-
     /// <summary>True while a process with that pid exists and is not a zombie.</summary>
     public static bool Alive(int pid)
     {

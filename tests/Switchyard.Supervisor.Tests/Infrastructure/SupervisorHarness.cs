@@ -54,7 +54,6 @@ public sealed class SupervisorHarness : IAsyncDisposable
     public ServiceStatus Status(string service) =>
         _app.Services.GetRequiredService<SupervisorService>().Status().Services.Single(s => s.Name == service);
 
-
     /// <summary>Waits until <paramref name="count"/> events of <paramref name="action"/> have been emitted; returns the last of them.</summary>
     public async Task<SupervisorEvent> WaitForAsync(string action, int count = 1, double seconds = 15)
     {
