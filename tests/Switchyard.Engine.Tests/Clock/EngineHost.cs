@@ -83,6 +83,15 @@ internal sealed class EngineHost : IAsyncDisposable
         await _services.GetRequiredService<FunctionRegistry>().ReloadAsync(CancellationToken.None);
     }
 
+    /// <summary>Starts the cron ticker too (on the fake clock) and waits until it has seen every schedule once.</summary>
+    public async Task StartCronAsync()
+    {
+        var cron = _services.GetRequiredService<Switchyard.Engine.Scheduling.CronTicker>();
+        await cron.StartAsync(CancellationToken.None);
+        _started.Add(cron);
+        await Until(async () => (await Store.Reader.KvListAsync(Switchyard.Engine.Scheduling.CronTicker.Namespace, CancellationToken.None)).Count > 0, "the cron ticker's first sight of the schedule");
+    }
+
     /// <summary>Only the scheduler runs: the pieces under test are timers, not the telemetry or cron loops.</summary>
     private async Task StartSchedulerAsync()
     {
