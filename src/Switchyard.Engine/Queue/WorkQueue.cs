@@ -20,11 +20,11 @@ public sealed class WorkQueue
     public void Enqueue(IStoreTransaction tx, QueueItem item)
     {
         tx.Enqueue(item);
-        var observers = _observers;
-        if (observers.Length == 0) return;
+        // Observers are read when the commit happens, not now: a scheduler that subscribes while this transaction is
+        // open has already read the table without this item, so only the commit callback can tell it.
         tx.OnCommitted(() =>
         {
-            foreach (var observer in observers) observer.Committed(item);
+            foreach (var observer in _observers) observer.Committed(item);
         });
     }
 }

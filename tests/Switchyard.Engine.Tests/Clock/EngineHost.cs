@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Switchyard.Configuration;
 using Switchyard.Engine.Events;
@@ -35,7 +36,7 @@ internal sealed class EngineHost : IAsyncDisposable
         var options = new ServerOptions { Dev = true, DataDir = _dir, RetryBaseDelay = TimeSpan.FromSeconds(10) };
         configure?.Invoke(options);
         var s = new ServiceCollection();
-        s.AddLogging();
+        s.AddLogging(b => b.AddProvider(Logs));
         s.AddSingleton<TimeProvider>(Clock);
         s.AddSwitchyardEngine(options);
         s.AddSqliteStore(options.SqlitePath);
@@ -48,6 +49,9 @@ internal sealed class EngineHost : IAsyncDisposable
 
     /// <summary>The directory of the store.</summary>
     public string DataDir => _dir;
+
+    /// <summary>The engine's warnings and errors.</summary>
+    public CollectedLogs Logs { get; } = new();
 
     /// <summary>Every call the app received, in order.</summary>
     public ConcurrentQueue<AppCall> Calls { get; } = new();
@@ -144,7 +148,7 @@ internal sealed class EngineHost : IAsyncDisposable
         catch (TimeoutException ex)
         {
             var history = string.Join("\n", (await HistoryAsync(runId)).Select(h => $"  {h.Kind} {h.StepName ?? h.StepHash} {h.Detail}"));
-            throw new TimeoutException($"{ex.Message}; history so far:\n{history}", ex);
+            throw new TimeoutException($"{ex.Message}; history so far:\n{history}\nengine log:\n{string.Join("\n", Logs.Entries)}", ex);
         }
     }
 
