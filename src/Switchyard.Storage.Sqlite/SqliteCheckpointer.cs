@@ -26,6 +26,18 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await CheckpointAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped before or while the connection opened: stopping is not a failure.
+        }
+    }
+
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
         // Not pooled: a checkpoint connection must not be handed to readers, and it lives as long as the store.
         await using var connection = new SqliteConnection(_connectionString + ";Pooling=False");
         await connection.OpenAsync(cancellationToken);

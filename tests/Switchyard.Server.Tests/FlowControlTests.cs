@@ -85,8 +85,9 @@ public class FlowControlTests : IAsyncLifetime
         var runs = await RunsAsync("flow-serialized", 2000, TimeSpan.FromSeconds(120));
         Assert.Equal(2000, runs.Count(r => r!["status"]!.GetValue<string>() == "Completed"));
         Assert.Equal(50, _serialized.Keys.Count);
-        // At most one at a time (a run whose steps ran back to back in one checkpointed call may measure as 0).
-        foreach (var key in _serialized.Keys) Assert.True(_serialized.MaxOverlap(key) <= 1, $"key {key} overlapped {_serialized.MaxOverlap(key)}");
+        // Exactly one run of a key inside its critical section at any moment (each run spends a few ms there).
+        foreach (var key in _serialized.Keys) Assert.True(_serialized.MaxOverlap(key) == 1, $"key {key}: {_serialized.MaxOverlap(key)} runs at once");
+        Assert.True(_serialized.MaxOverlap() > 1, "runs of different keys must proceed side by side");
     }
 
     [Fact]

@@ -4,13 +4,14 @@ using Switchyard.Sdk;
 
 namespace Switchyard.Server.Tests;
 
-/// <summary>Records when each run was active, to check overlap.</summary>
+/// <summary>Records when each run was inside its critical section, to check overlap. Stopwatch ticks, not
+/// milliseconds: a critical section of a few milliseconds must not start and end on the same tick.</summary>
 public sealed class Intervals
 {
     private readonly ConcurrentDictionary<string, (string Key, long Start, long End)> _runs = new();
 
-    public void Start(string runId, string key) => _runs.TryAdd(runId, (key, Environment.TickCount64, long.MaxValue));
-    public void End(string runId) => _runs.AddOrUpdate(runId, _ => ("", 0, 0), (_, v) => v with { End = Environment.TickCount64 });
+    public void Start(string runId, string key) => _runs.TryAdd(runId, (key, System.Diagnostics.Stopwatch.GetTimestamp(), long.MaxValue));
+    public void End(string runId) => _runs.AddOrUpdate(runId, _ => ("", 0, 0), (_, v) => v with { End = System.Diagnostics.Stopwatch.GetTimestamp() });
     public int Count => _runs.Count;
 
     /// <summary>Most runs of one key active at the same moment.</summary>
@@ -48,7 +49,9 @@ public sealed class Serialized(IntervalsByFunction recorders) : SwitchyardFuncti
     {
         var key = ctx.Event.Data["key"]!.GetValue<string>();
         var intervals = recorders.For(nameof(Serialized));
+        // A measurable critical section: two runs of one key inside it at once would show as an overlap.
         await ctx.Step.Run("begin", () => intervals.Start(ctx.RunId, key));
+        await ctx.Step.Run("work", async () => { await Task.Delay(3); });
         await ctx.Step.Run("end", () => intervals.End(ctx.RunId));
         return key;
     }
