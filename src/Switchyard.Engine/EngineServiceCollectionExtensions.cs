@@ -36,7 +36,8 @@ public static class EngineServiceCollectionExtensions
         s.AddSingleton<TriggerMatcher>();
         s.AddSingleton<AppRegistration>();
         s.AddSingleton<AppSync>();
-        s.AddHostedService<AppResync>();
+        s.AddSingleton<AppResync>();
+        s.AddHostedService(sp => sp.GetRequiredService<AppResync>());
 
         // Transition listeners, in the order they see each transition: the history row first.
         s.AddSingleton<RunLifecycle>();

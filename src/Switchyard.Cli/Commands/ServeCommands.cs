@@ -95,6 +95,7 @@ internal static class ServeCommands
                     await web.StopAsync(CancellationToken.None);
                     return output.Failure(name, startError);
                 }
+                var appSyncs = await FirstSyncsAsync(web, options, ct);
                 if (output.Json)
                 {
                     Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
@@ -102,7 +103,8 @@ internal static class ServeCommands
                         ok = true, command = name,
                         result = new
                         {
-                            url, mode = options.Dev ? "dev" : "production", store = new { kind = storeInfo.Kind, location = storeInfo.Location }, apps = options.AppList,
+                            url, mode = options.Dev ? "dev" : "production", store = new { kind = storeInfo.Kind, location = storeInfo.Location },
+                            apps = appSyncs.Select(a => new { url = a.Url, synced = a.Synced, message = a.Message }),
                             workers = workers.Select(w => { var d = WorkerCommands.Describe(w.App); d["synced"] = w.Synced; d["syncMessage"] = w.SyncMessage; return d; }),
                             gateway = gatewayUrl is null ? null : new { url = gatewayUrl, health = gatewayUrl.TrimEnd('/') + "/health" },
                         },
@@ -115,7 +117,9 @@ internal static class ServeCommands
                     AnsiConsole.MarkupLine($"  store   {storeInfo.Kind} {Markup.Escape(storeInfo.Location)}");
                     AnsiConsole.MarkupLine($"  events  POST {url.TrimEnd('/')}/e/<event-key>");
                     AnsiConsole.MarkupLine($"  health  GET  {url.TrimEnd('/')}/health");
-                    foreach (var a in options.AppList) AnsiConsole.MarkupLine($"  app     {Markup.Escape(a)} (synced at start{(options.Dev ? ", re-synced every " + options.ResyncInterval.TotalSeconds + " s" : "")})");
+                    var resync = options.Dev ? $"; re-synced every {options.ResyncInterval.TotalSeconds} s" : "";
+                    foreach (var a in appSyncs)
+                        AnsiConsole.MarkupLine($"  app     {Markup.Escape(a.Url)} " + (a.Synced ? $"[green]synced[/]{resync}" : $"[red]not synced: {Markup.Escape(a.Message)}[/] (retrying{resync})"));
                     foreach (var w in workers)
                         AnsiConsole.MarkupLine($"  worker  {Markup.Escape(w.App.AppId)} (role {Markup.Escape(w.App.Options.Role)}) {Markup.Escape(w.App.ServeUrl.ToString())}, health {Markup.Escape(w.App.HealthUrl.ToString())}: "
                             + $"{Markup.Escape(string.Join(", ", w.App.FunctionIds))} {(w.Synced ? "[green]synced[/]" : $"[red]not synced: {Markup.Escape(w.SyncMessage)}[/]")}");
@@ -150,5 +154,27 @@ internal static class ServeCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Waits (10 s at most each) for the first attempt to sync every configured app, so the banner reports
+    /// what happened rather than what was intended.</summary>
+    private static async Task<List<(string Url, bool Synced, string Message)>> FirstSyncsAsync(
+        Microsoft.AspNetCore.Builder.WebApplication web, Switchyard.Configuration.ServerOptions options, CancellationToken ct)
+    {
+        var resync = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Switchyard.Engine.Registry.AppResync>(web.Services);
+        var results = new List<(string, bool, string)>();
+        foreach (var url in options.AppList)
+        {
+            try
+            {
+                var result = await resync.FirstAttemptAsync(url).WaitAsync(TimeSpan.FromSeconds(10), ct);
+                results.Add((url, result.Ok, result.Ok ? "synced" : result.Message));
+            }
+            catch (TimeoutException)
+            {
+                results.Add((url, false, "no answer within 10 s"));
+            }
+        }
+        return results;
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchyard.Configuration;
@@ -8,6 +9,15 @@ namespace Switchyard.Engine.Registry;
 /// restarted app's new function set replaces its old one without anyone running <c>yard sync</c>.</summary>
 public sealed class AppResync(AppSync sync, FunctionRegistry registry, ServerOptions options, TimeProvider time, ILogger<AppResync> logger) : BackgroundService
 {
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<AppSync.Result>> _firstAttempts = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The outcome of the first attempt to sync <paramref name="url"/> (one of the configured apps), so a
+    /// banner can say whether it worked instead of assuming it did. Later retries go on in the background.</summary>
+    public Task<AppSync.Result> FirstAttemptAsync(string url) => FirstAttempt(url).Task;
+
+    private TaskCompletionSource<AppSync.Result> FirstAttempt(string url) =>
+        _firstAttempts.GetOrAdd(url, _ => new TaskCompletionSource<AppSync.Result>(TaskCreationOptions.RunContinuationsAsynchronously));
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,6 +50,7 @@ public sealed class AppResync(AppSync sync, FunctionRegistry registry, ServerOpt
         for (var attempt = 0; attempt < 10 && !ct.IsCancellationRequested; attempt++)
         {
             result = await sync.SyncAsync(url, ct);
+            if (attempt == 0) FirstAttempt(url).TrySetResult(result);
             if (result.Ok) return result;
             await Task.Delay(TimeSpan.FromSeconds(Math.Min(1 << attempt, 10)), time, ct);
         }
