@@ -135,6 +135,10 @@ public sealed class TelemetrySink(IStore store, ILogger<TelemetrySink> logger) :
             metadata.ToJsonString(), null, null, null, null));
     }
 
+    /// <summary>Records <paramref name="record"/>, which belongs to no engine transaction (e.g. a rejected webhook
+    /// delivery): it is written with the next batch, like every other record of the engine.</summary>
+    public void Report(TelemetryRecord record) => _pending.Enqueue(record);
+
     private void Record(IStoreTransaction tx, TelemetryRecord e) => tx.OnCommitted(() => _pending.Enqueue(e));
 
     /// <summary>"Name: message" of an error JSON (also one nested under <c>error</c>), else the text itself.</summary>

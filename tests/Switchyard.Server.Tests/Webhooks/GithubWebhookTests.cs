@@ -76,6 +76,23 @@ public sealed class GithubWebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bad_signature_is_a_telemetry_event_with_provider_and_address_but_not_the_body()
+    {
+        var body = Deliveries.Json(new { action = "completed", secretMarker = "do-not-store-me" });
+        var wrong = await DeliverAsync(body, "workflow_run", Guid.NewGuid().ToString(), Deliveries.Github("not-the-secret", body));
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.Status);
+
+        var list = await _server.GetAsync("/v1/otel/list?component=webhooks");
+        var failure = Assert.Single(list["events"]!.AsArray(), e => e!["action"]!.GetValue<string>() == "webhook.signature_failed")!;
+        Assert.Equal("warn", failure["level"]!.GetValue<string>());
+        Assert.Equal("github", failure["metadata"]!["provider"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(failure["metadata"]!["remoteAddress"]!.GetValue<string>()));
+        Assert.DoesNotContain("do-not-store-me", failure.ToJsonString(), StringComparison.Ordinal);
+        var found = await _server.GetAsync("/v1/otel/search?q=signature_failed");
+        Assert.Contains(found["events"]!.AsArray(), e => e!["action"]!.GetValue<string>() == "webhook.signature_failed");
+    }
+
+    [Fact]
     public async Task GitHubs_documented_test_vector_verifies()
     {
         // docs.github.com "Validating webhook deliveries": secret "It's a Secret to Everybody", payload "Hello, World!".
