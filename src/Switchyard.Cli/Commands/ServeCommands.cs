@@ -4,6 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Switchyard.Cli.Output;
 using Switchyard.Server;
+using Microsoft.AspNetCore.Builder;
+using Switchyard.Configuration;
+using Switchyard.Engine.Registry;
 using Switchyard.Engine.Storage;
 
 namespace Switchyard.Cli.Commands;
@@ -159,9 +162,9 @@ internal static class ServeCommands
     /// <summary>Waits (10 s at most each) for the first attempt to sync every configured app, so the banner reports
     /// what happened rather than what was intended.</summary>
     private static async Task<List<(string Url, bool Synced, string Message)>> FirstSyncsAsync(
-        Microsoft.AspNetCore.Builder.WebApplication web, Switchyard.Configuration.ServerOptions options, CancellationToken ct)
+        WebApplication web, ServerOptions options, CancellationToken ct)
     {
-        var resync = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Switchyard.Engine.Registry.AppResync>(web.Services);
+        var resync = web.Services.GetRequiredService<AppResync>();
         var results = new List<(string, bool, string)>();
         foreach (var url in options.AppList)
         {

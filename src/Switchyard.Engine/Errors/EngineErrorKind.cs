@@ -11,8 +11,4 @@ public enum EngineErrorKind
     Conflict,
     /// <summary>The request is larger than a documented limit (HTTP 413).</summary>
     TooLarge,
-    /// <summary>The input is well-formed but cannot be processed (HTTP 422).</summary>
-    Unprocessable,
-    /// <summary>A dependency (an app, a store) is unavailable (HTTP 503).</summary>
-    Unavailable,
 }

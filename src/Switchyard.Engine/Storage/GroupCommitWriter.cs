@@ -105,6 +105,10 @@ public abstract class GroupCommitWriter : IAsyncDisposable
                 try
                 {
                     work.Run(Transaction);
+                    // Internal events are ingested by the work that raised them (EventIngest.WriteAsync); one left
+                    // over would be committed with another caller's work, or not at all. Fail the work instead.
+                    if (Transaction.TakeRaised().Count > 0)
+                        throw new InvalidOperationException("a write raised internal events without ingesting them; run it through EventIngest.WriteAsync");
                     Release();
                     done.Add(work);
                     break;

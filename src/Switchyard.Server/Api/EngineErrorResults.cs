@@ -13,8 +13,6 @@ public static class EngineErrorResults
         EngineErrorKind.NotFound => StatusCodes.Status404NotFound,
         EngineErrorKind.Conflict => StatusCodes.Status409Conflict,
         EngineErrorKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
-        EngineErrorKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
-        EngineErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status400BadRequest,
     };
 
