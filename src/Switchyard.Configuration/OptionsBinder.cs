@@ -50,6 +50,8 @@ public static partial class OptionsBinder
                 problems.Add($"{origin?.Describe(child.Path) ?? child.Path} is not a setting{hint}");
                 continue;
             }
+            // Raw tables are documents read by their own parser (see SwitchyardConfiguration.Load), not options.
+            if (property.GetCustomAttributes(typeof(RawTableAttribute), false).Length > 0) continue;
             Check(root, child, childSnake + SnakeCase(property.Name), property.PropertyType, values, problems);
         }
     }

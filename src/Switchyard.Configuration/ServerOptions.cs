@@ -79,6 +79,15 @@ public sealed class ServerOptions
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> variable is used when this is empty.</summary>
     public string OtlpEndpoint { get; set; } = "";
 
+    /// <summary>Directory of pipeline files, one per pipeline (<c>NAME.toml</c> or <c>NAME.json</c>); none when empty.</summary>
+    public string PipelinesDir { get; set; } = "";
+
+    /// <summary>Pipelines declared in <c>yard.toml</c> (<c>[pipelines.NAME]</c>), as written: each is a DAG document
+    /// with a pipeline's own keys (schedule, concurrency, notify), checked by the DAG parser when the server starts.
+    /// Not settable from the environment.</summary>
+    [RawTable]
+    public Dictionary<string, System.Text.Json.Nodes.JsonObject> Pipelines { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The OTLP endpoint in effect, or null when export is off.</summary>
     public string? EffectiveOtlpEndpoint => !string.IsNullOrWhiteSpace(OtlpEndpoint) ? OtlpEndpoint.TrimEnd('/')
         : Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } env ? env.TrimEnd('/') : null;

@@ -44,7 +44,16 @@ public sealed class SwitchyardConfiguration
             .Add(new SwitchyardEnvironmentSource(environment))
             .AddInMemoryCollection(normalizedFlags)
             .Build();
-        return new SwitchyardConfiguration(root, OptionsBinder.Bind<ServerOptions>(root), file);
+        var options = OptionsBinder.Bind<ServerOptions>(root);
+        if (System.IO.File.Exists(file) && TomlJson.Parse(System.IO.File.ReadAllText(file), file)["pipelines"] is { } pipelines)
+        {
+            if (pipelines is not System.Text.Json.Nodes.JsonObject table)
+                throw new InvalidDataException($"{file}: pipelines must be a table of [pipelines.NAME] tables");
+            foreach (var (name, pipeline) in table)
+                options.Pipelines[name] = pipeline as System.Text.Json.Nodes.JsonObject
+                    ?? throw new InvalidDataException($"{file}: pipelines.{name} must be a table ([pipelines.{name}])");
+        }
+        return new SwitchyardConfiguration(root, options, file);
     }
 
     /// <summary>Every option with its effective value (secrets masked) and the source that set it.</summary>

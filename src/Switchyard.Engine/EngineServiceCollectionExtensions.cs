@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchyard.Configuration;
+using Switchyard.Engine.Dags;
 using Switchyard.Engine.Diagnostics;
 using Switchyard.Engine.Events;
 using Switchyard.Engine.Execution;
@@ -45,6 +46,7 @@ public static class EngineServiceCollectionExtensions
         s.AddSingleton<IRunListener, TelemetryMirror>();
         s.AddSingleton<IRunListener, RunSpans>();
         s.AddSingleton<IRunListener, SingletonRelease>();
+        s.AddSingleton<IRunListener, DagTelemetry>();
         s.AddSingleton<RunCompletions>();
         s.AddSingleton<IRunListener>(sp => sp.GetRequiredService<RunCompletions>());
 
@@ -72,6 +74,17 @@ public static class EngineServiceCollectionExtensions
         s.AddSingleton<TraceBuilder>();
         s.AddSingleton<StatusReport>();
         s.AddSingleton<TopologyBuilder>();
+
+        // DAG runs and pipelines: the orchestrator is a worker function; the server validates, starts and explains.
+        // The catalog is read here, so a bad pipeline stops the server at start with every problem named.
+        s.AddSingleton(new PipelineCatalog(options));
+        s.AddSingleton<DagRuns>();
+        s.AddSingleton<DagSubmitter>();
+        s.AddSingleton<PipelineLauncher>();
+        s.AddSingleton<IPipelineLauncher>(sp => sp.GetRequiredService<PipelineLauncher>());
+        s.AddSingleton<DagViews>();
+        s.AddSingleton<PipelineTicker>();
+        s.AddHostedService(sp => sp.GetRequiredService<PipelineTicker>());
 
         s.AddTelemetry();
         s.AddSingleton<CronTicker>();

@@ -7,6 +7,7 @@ using Switchyard.Client;
 using Switchyard.Client.Hosting;
 using Switchyard.Client.Models;
 using Switchyard.Sdk;
+using Switchyard.Worker.Dags;
 using Switchyard.Worker.Functions;
 using Switchyard.Worker.Health;
 using Switchyard.Worker.Hosting;
@@ -80,6 +81,8 @@ public sealed class WorkerApp : IAsyncDisposable
         services.AddSingleton<SyncState>();
         services.AddSingleton<WorkerEndpoint>();
         services.AddSingleton<FunctionHealthCheck>();
+        services.AddHttpClient(DagNodeRunner.HttpClientName);
+        services.AddSingleton<DagNodeRunner>();
         if (options.SyncAtStart)
         {
             services.AddSingleton(sp => new StartupSync(sp.GetRequiredService<Switchyard.Client.SwitchyardClient>(), () => sp.GetRequiredService<WorkerEndpoint>().ServeUrl,
@@ -98,7 +101,8 @@ public sealed class WorkerApp : IAsyncDisposable
                 if (!string.IsNullOrEmpty(options.SigningKey)) o.SigningKey = options.SigningKey;
             })
             .AddFunction<HeartbeatFunction>()
-            .AddFunction<FunctionHealthFunction>();
+            .AddFunction<FunctionHealthFunction>()
+            .AddFunction<DagFunction>();
 
         var app = builder.Build();
         // MapSwitchyard checks the role against the functions' roles, so an unknown role fails here, before listening.

@@ -13,8 +13,12 @@ public sealed record WorkerFunction(string Id, IReadOnlyList<string> Roles)
     /// whose last successful run is older than twice their cadence.</summary>
     public static WorkerFunction FunctionHealth { get; } = new("function-health", [WorkerRoles.Host]);
 
+    /// <summary><c>dag</c> (host): the DAG orchestrator; its runs are DAG runs (<c>yard dag</c>). On the host role,
+    /// next to the shell nodes it runs most often, so <c>yard dev --roles host</c> runs whole DAGs.</summary>
+    public static WorkerFunction Dag { get; } = new("dag", [WorkerRoles.Host]);
+
     /// <summary>Every built-in function.</summary>
-    public static IReadOnlyList<WorkerFunction> All { get; } = [Heartbeat, FunctionHealth];
+    public static IReadOnlyList<WorkerFunction> All { get; } = [Heartbeat, FunctionHealth, Dag];
 
     /// <summary>The functions a worker in <paramref name="role"/> serves.</summary>
     public static IReadOnlyList<WorkerFunction> For(string role) => All.Where(f => f.Roles.Contains(role, StringComparer.Ordinal)).ToList();

@@ -68,6 +68,10 @@ internal static class ServeCommands
             {
                 web = SwitchyardServer.Build(options);
             }
+            catch (InvalidDataException ex)
+            {
+                return output.Failure(name, new CliException("invalid_config", ex.Message, "fix the pipelines in yard.toml or pipelines_dir; `yard config` shows the effective values"));
+            }
             catch (InvalidOperationException ex)
             {
                 return output.Failure(name, new CliException("insecure_config", ex.Message.Split('\n')[0], string.Join(" ", ex.Message.Split('\n').Skip(1)).Trim()));

@@ -111,15 +111,14 @@ public sealed class ResponseApplier(
 
         var pending = run.Pending.ToList();
         var parallel = ops.Count > 1;
-        foreach (var op in ops)
-        {
-            if (pending.Contains(op.Id)) continue;
-            pending.Add(op.Id);
-        }
+        // A step reported again while it is already planned (parallel steps: each call reports every step still
+        // pending) is in flight: planning it twice would run it twice, or invoke a second child.
+        var fresh = ops.Where(o => !pending.Contains(o.Id)).ToList();
+        pending.AddRange(fresh.Select(o => o.Id).Distinct());
         run = run with { Pending = pending, ForcePlan = run.ForcePlan || parallel };
         tx.UpdateRun(run);
 
-        foreach (var op in ops)
+        foreach (var op in fresh.DistinctBy(o => o.Id))
         {
             switch (op.Code)
             {
@@ -255,7 +254,8 @@ public sealed class ResponseApplier(
         stored = stored with { Seq = tx.InsertEvent(stored) };
         // An invoke starts only its target, never other functions that listen to function.invoked.
         var child = starter.Start(tx, stored, target, $"invoked by run {run.Id}", new StartOptions(ParentRunId: run.Id, ParentStep: op.Id));
-        tx.InsertWait(new WaitRecord($"{run.Id}:{op.Id}", run.Id, op.Id, WaitKind.Invoke, null, null, child.Id, expires, now));
+        // An invoke wait has no event name; it keeps the step's name, so the history of its ending can carry it.
+        tx.InsertWait(new WaitRecord($"{run.Id}:{op.Id}", run.Id, op.Id, WaitKind.Invoke, op.Label, null, child.Id, expires, now));
         queue.Enqueue(tx, new QueueItem(QueueItemIds.WaitTimeout($"{run.Id}:{op.Id}"), run.Id, QueueItemKind.WaitTimeout, op.Id, 0, expires, $"{run.Id}:{op.Id}"));
         lifecycle.Record(tx, run, Entry(tx, run, HistoryKind.InvokeStarted, op, 0, null, RunAdvancer.Detail(new { functionId, childRunId = child.Id })));
         return run;
@@ -282,7 +282,8 @@ public sealed class ResponseApplier(
         var value = wait.Kind == WaitKind.Invoke
             ? StepResult.Error(AppClient.Error("InngestInvokeTimeoutError", "Timed out waiting for invoked function to complete")).ToJsonString()
             : "null";
-        lifecycle.Record(tx, run, HistoryEntries.Step(tx, run.Id, HistoryKind.WaitTimedOut, wait.StepHash, RunAdvancer.Detail(new { kind = wait.Kind })));
+        lifecycle.Record(tx, run, HistoryEntries.Step(tx, run.Id, HistoryKind.WaitTimedOut, wait.StepHash, RunAdvancer.Detail(new { kind = wait.Kind }),
+            stepName: wait.Kind == WaitKind.Invoke ? wait.EventName : null));
         advancer.Settle(tx, run, wait.StepHash, null, value);
     }
 

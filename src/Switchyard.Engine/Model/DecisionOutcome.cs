@@ -31,4 +31,11 @@ public enum DecisionOutcome
     /// <summary>This event cancelled a run (cancelOn, or a singleton in cancel mode).</summary>
     [WireName("cancelled")]
     Cancelled,
+    /// <summary>A pipeline tick or trigger skipped because the pipeline's last run is still going
+    /// (<c>concurrency = "forbid"</c>).</summary>
+    [WireName("pipeline_busy")]
+    PipelineBusy,
+    /// <summary>Not started: the function that would run it is not registered (e.g. no worker serves DAG runs).</summary>
+    [WireName("unavailable")]
+    Unavailable,
 }

@@ -36,9 +36,17 @@ public sealed class RunFinisher(RunAdvancer advancer, RunLifecycle lifecycle)
         ResumeParent(tx, run, StepResult.Error(error).ToJsonString());
     }
 
-    /// <summary>The run was cancelled.</summary>
+    /// <summary>The run was cancelled. Functions it invoked that are still going are cancelled with it (as Temporal's
+    /// default parent-close policy does): a cancelled DAG must not leave its shell nodes running.</summary>
     public void Cancel(IStoreTransaction tx, RunRecord run, string reason)
     {
+        foreach (var step in run.Pending)
+        {
+            // The wait goes first, so the child's ending does not resume this run.
+            if (tx.GetWait($"{run.Id}:{step}") is not { Kind: WaitKind.Invoke, Correlation: { } childId } wait || !tx.DeleteWait(wait.Id)) continue;
+            if (tx.GetRun(childId) is { } child && !RunStatuses.IsTerminal(child.Status))
+                Cancel(tx, child, $"its parent run {run.Id} was cancelled");
+        }
         var error = new JsonObject { ["name"] = "RunCancelled", ["message"] = reason };
         End(tx, run with { Status = RunStatus.Cancelled, Error = error.ToJsonString() }, HistoryKind.RunCancelled, error.ToJsonString());
         ResumeParent(tx, run, StepResult.Error(error).ToJsonString());
@@ -60,7 +68,7 @@ public sealed class RunFinisher(RunAdvancer advancer, RunLifecycle lifecycle)
         var parent = tx.GetRun(wait.RunId);
         if (parent is null || RunStatuses.IsTerminal(parent.Status)) return;
         lifecycle.Record(tx, parent, HistoryEntries.Step(tx, parent.Id, HistoryKind.InvokeFinished, wait.StepHash,
-            RunAdvancer.Detail(new { childRunId = child.Id, status = child.Status })));
+            RunAdvancer.Detail(new { childRunId = child.Id, status = child.Status }), stepName: wait.EventName));
         advancer.Settle(tx, parent, wait.StepHash, null, memoized);
     }
 

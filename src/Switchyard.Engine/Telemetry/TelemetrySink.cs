@@ -139,7 +139,8 @@ public sealed class TelemetrySink(IStore store, ILogger<TelemetrySink> logger) :
     /// delivery): it is written with the next batch, like every other record of the engine.</summary>
     public void Report(TelemetryRecord record) => _pending.Enqueue(record);
 
-    private void Record(IStoreTransaction tx, TelemetryRecord e) => tx.OnCommitted(() => _pending.Enqueue(e));
+    /// <summary>Records <paramref name="record"/> once <paramref name="tx"/> commits (and never when it does not).</summary>
+    public void Record(IStoreTransaction tx, TelemetryRecord record) => tx.OnCommitted(() => _pending.Enqueue(record));
 
     /// <summary>"Name: message" of an error JSON (also one nested under <c>error</c>), else the text itself.</summary>
     internal static string? ErrorText(string? detail)
