@@ -16,6 +16,8 @@ var root = new RootCommand("yard — run and operate Switchyard, the self-hosted
     RegistryCommands.Pause(),
     RegistryCommands.Resume(),
     CronCommands.Build(),
+    DagCommands.Dag(),
+    DagCommands.Pipeline(),
     RunCommands.Replay(),
     RunCommands.Invoke(),
     RunCommands.List(),

@@ -124,7 +124,8 @@ public sealed class DagViews(IStore store, PipelineCatalog catalog, TimeProvider
             if (attempts > 0)
             {
                 var (value, stepError) = values[(node.Id, attempts)];
-                detail = value?.DeepClone() ?? stepError?.DeepClone();
+                // The orchestrator's own attempts hold nothing beyond output and error; others (shell) keep their result.
+                detail = value is JsonObject o && o.ContainsKey(DagStepNames.AttemptMarker) ? null : value?.DeepClone() ?? stepError?.DeepClone();
                 var ok = stepError is null && DagStepNames.Succeeded(value);
                 if (ok)
                 {
