@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchyard.Client;
@@ -10,6 +11,7 @@ using Switchyard.Sdk;
 using Switchyard.Worker.Functions;
 using Switchyard.Worker.Health;
 using Switchyard.Worker.Hosting;
+using Switchyard.Worker.Shell;
 
 namespace Switchyard.Worker;
 
@@ -80,13 +82,17 @@ public sealed class WorkerApp : IAsyncDisposable
         services.AddSingleton<SyncState>();
         services.AddSingleton<WorkerEndpoint>();
         services.AddSingleton<FunctionHealthCheck>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ShellRunner(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ShellExecutions>();
+        services.AddSingleton<DagRunWatch>();
         if (options.SyncAtStart)
         {
             services.AddSingleton(sp => new StartupSync(sp.GetRequiredService<Switchyard.Client.SwitchyardClient>(), () => sp.GetRequiredService<WorkerEndpoint>().ServeUrl,
                 sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<StartupSync>>(), sp.GetRequiredService<SyncState>().Record));
             services.AddHostedService(sp => sp.GetRequiredService<StartupSync>());
         }
-        services.AddSwitchyard(o =>
+        var switchyard = services.AddSwitchyard(o =>
             {
                 o.AppId = options.AppId;
                 o.Role = options.Role;
@@ -99,11 +105,12 @@ public sealed class WorkerApp : IAsyncDisposable
             })
             .AddFunction<HeartbeatFunction>()
             .AddFunction<FunctionHealthFunction>();
+        if (WorkerFunction.ServesShell(options)) switchyard.AddFunction<ShellFunction>();
 
         var app = builder.Build();
         // MapSwitchyard checks the role against the functions' roles, so an unknown role fails here, before listening.
         app.MapSwitchyard();
-        var functionIds = WorkerFunction.For(options.Role).Select(f => $"{options.AppId}-{f.Id}").ToList();
+        var functionIds = WorkerFunction.For(options).Select(f => $"{options.AppId}-{f.Id}").ToList();
         app.MapWorkerHealth(options, functionIds);
         return new WorkerApp(app, options, functionIds);
     }
