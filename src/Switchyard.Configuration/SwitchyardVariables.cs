@@ -19,9 +19,10 @@ public static partial class SwitchyardVariables
     public const string SupervisorPrefix = "SWITCHYARD_SUPERVISOR__";
 
     /// <summary>Variables a component reads by hand rather than as a <c>yard.toml</c> option: the configuration file,
-    /// a worker's role, the event key of workers, SDK apps and the gateway, and the gateway control token of the CLI.</summary>
+    /// a worker's role and whether it allows shell, the event key of workers, SDK apps and the gateway, and the gateway
+    /// control token of the CLI.</summary>
     public static readonly IReadOnlyList<string> ReadDirectly =
-        ["SWITCHYARD_CONFIG", "SWITCHYARD_ROLE", "SWITCHYARD_EVENT_KEY", "SWITCHYARD_GATEWAY_TOKEN"];
+        ["SWITCHYARD_CONFIG", "SWITCHYARD_ROLE", "SWITCHYARD_WORKER_ALLOW_SHELL", "SWITCHYARD_EVENT_KEY", "SWITCHYARD_GATEWAY_TOKEN"];
 
     /// <summary>True for what Kubernetes injects for a Service (named e.g. <c>switchyard</c>): <c>*_SERVICE_HOST</c>,
     /// <c>*_SERVICE_PORT*</c>, <c>*_PORT_8288_TCP*</c>, and <c>*_PORT</c> whose value is <c>tcp://host:port</c>.

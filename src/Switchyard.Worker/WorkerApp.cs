@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchyard.Client;
@@ -11,6 +12,7 @@ using Switchyard.Worker.Dags;
 using Switchyard.Worker.Functions;
 using Switchyard.Worker.Health;
 using Switchyard.Worker.Hosting;
+using Switchyard.Worker.Shell;
 
 namespace Switchyard.Worker;
 
@@ -83,13 +85,17 @@ public sealed class WorkerApp : IAsyncDisposable
         services.AddSingleton<FunctionHealthCheck>();
         services.AddHttpClient(DagNodeRunner.HttpClientName);
         services.AddSingleton<DagNodeRunner>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ShellRunner(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ShellExecutions>();
+        services.AddSingleton<DagRunWatch>();
         if (options.SyncAtStart)
         {
             services.AddSingleton(sp => new StartupSync(sp.GetRequiredService<Switchyard.Client.SwitchyardClient>(), () => sp.GetRequiredService<WorkerEndpoint>().ServeUrl,
                 sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<StartupSync>>(), sp.GetRequiredService<SyncState>().Record));
             services.AddHostedService(sp => sp.GetRequiredService<StartupSync>());
         }
-        services.AddSwitchyard(o =>
+        var switchyard = services.AddSwitchyard(o =>
             {
                 o.AppId = options.AppId;
                 o.Role = options.Role;
@@ -103,11 +109,12 @@ public sealed class WorkerApp : IAsyncDisposable
             .AddFunction<HeartbeatFunction>()
             .AddFunction<FunctionHealthFunction>()
             .AddFunction<DagFunction>();
+        if (WorkerFunction.ServesShell(options)) switchyard.AddFunction<ShellFunction>();
 
         var app = builder.Build();
         // MapSwitchyard checks the role against the functions' roles, so an unknown role fails here, before listening.
         app.MapSwitchyard();
-        var functionIds = WorkerFunction.For(options.Role).Select(f => $"{options.AppId}-{f.Id}").ToList();
+        var functionIds = WorkerFunction.For(options).Select(f => $"{options.AppId}-{f.Id}").ToList();
         app.MapWorkerHealth(options, functionIds);
         return new WorkerApp(app, options, functionIds);
     }

@@ -17,9 +17,25 @@ public sealed record WorkerFunction(string Id, IReadOnlyList<string> Roles)
     /// next to the shell nodes it runs most often, so <c>yard dev --roles host</c> runs whole DAGs.</summary>
     public static WorkerFunction Dag { get; } = new("dag", [WorkerRoles.Host]);
 
-    /// <summary>Every built-in function.</summary>
+    /// <summary><c>shell-&lt;role&gt;</c> (that role, only with <see cref="WorkerOptions.AllowShell"/>): runs a DAG
+    /// shell node's command on the worker's machine. One id per role, so a DAG node's role picks the worker.</summary>
+    /// <param name="role">The role of the worker that serves it.</param>
+    public static WorkerFunction Shell(string role) => new($"shell-{role}", [role]);
+
+    /// <summary>Every built-in function every worker of its roles serves (<see cref="Shell"/> is opt-in).</summary>
     public static IReadOnlyList<WorkerFunction> All { get; } = [Heartbeat, FunctionHealth, Dag];
 
-    /// <summary>The functions a worker in <paramref name="role"/> serves.</summary>
-    public static IReadOnlyList<WorkerFunction> For(string role) => All.Where(f => f.Roles.Contains(role, StringComparer.Ordinal)).ToList();
+    /// <summary>The functions a worker with <paramref name="options"/> serves: those of its role, and its role's
+    /// shell function when it allows shell (and the role is one of <see cref="WorkerRoles.All"/>).</summary>
+    public static IReadOnlyList<WorkerFunction> For(WorkerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var functions = All.Where(f => f.Roles.Contains(options.Role, StringComparer.Ordinal)).ToList();
+        if (ServesShell(options)) functions.Add(Shell(options.Role));
+        return functions;
+    }
+
+    /// <summary>Whether a worker with <paramref name="options"/> serves its role's shell function.</summary>
+    public static bool ServesShell(WorkerOptions options) =>
+        options.AllowShell && WorkerRoles.All.Contains(options.Role, StringComparer.Ordinal);
 }

@@ -51,6 +51,11 @@ public sealed record WorkerOptions
     /// server answers). Off when the caller syncs it, as <c>yard dev --roles</c> does.</summary>
     public bool SyncAtStart { get; init; } = true;
 
+    /// <summary>Whether the worker serves <c>&lt;AppId&gt;-shell-&lt;Role&gt;</c>, which runs DAG shell nodes: any
+    /// command a caller with the API token submits, as the worker's user, on this machine. Default false; on with
+    /// <c>yard worker --allow-shell</c> and in <c>yard dev --roles</c>.</summary>
+    public bool AllowShell { get; init; }
+
     /// <summary>The app id the worker registers under.</summary>
     public string RegisteredAppId => $"{AppId}-{Role}";
 }

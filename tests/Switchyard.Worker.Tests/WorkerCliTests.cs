@@ -26,10 +26,13 @@ public sealed class WorkerCliTests
         await using var yard = await YardProcess.StartDevAsync(TempDir.Create(), null, "--roles", "host,cluster", "--worker-port", "0");
         var server = yard.Url.ToString();
 
-        var functions = await PollCliAsync(["functions", "--json", "--server", server], "functions", f => f.Count == 2);
+        // Dev mode allows shell: each role also serves its shell function.
+        var functions = await PollCliAsync(["functions", "--json", "--server", server], "functions", f => f.Count == 5);
         var byId = functions.ToDictionary(f => Str(f!["id"])!, f => (Str(f!["appId"]), Str(f!["role"])));
         Assert.Equal(("switchyard-host", "host"), byId["switchyard-function-health"]);
         Assert.Equal(("switchyard-cluster", "cluster"), byId["switchyard-heartbeat"]);
+        Assert.Equal(("switchyard-host", "host"), byId["switchyard-shell-host"]);
+        Assert.Equal(("switchyard-cluster", "cluster"), byId["switchyard-shell-cluster"]);
 
         var apps = await PollCliAsync(["apps", "--json", "--server", server], "apps", a => a.Count == 2);
         Assert.Equal(["cluster", "host"], apps.Select(a => Str(a!["role"])).Order());
@@ -61,10 +64,28 @@ public sealed class WorkerCliTests
         Assert.Equal("cluster", Str(app["role"]));
         var fn = Assert.Single((await server.GetAsync("/v1/functions"))["functions"]!.AsArray())!;
         Assert.Equal("ops-heartbeat", Str(fn["id"]));
+        Assert.Contains("\"allowShell\": false", worker.Output, StringComparison.Ordinal);
 
         Assert.Equal(0, await worker.TerminateAsync(TimeSpan.FromSeconds(15)));
         var envelope = JsonNode.Parse(worker.Output[..(worker.Output.LastIndexOf('}') + 1)])!;
         Assert.Equal("ops-cluster", Str(envelope["result"]!["app"]));
+    }
+
+    [Fact]
+    public async Task Yard_worker_allow_shell_from_the_flag_or_the_variable_registers_the_shell_function_and_says_so()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var worker = YardProcess.Start(new Dictionary<string, string?> { ["SWITCHYARD_WORKER_ALLOW_SHELL"] = "true" },
+            "worker", "--role", "host", "--port", "0", "--server", server.Url.ToString());
+        var ids = await Eventually.GetAsync(async () =>
+        {
+            Assert.False(worker.Process.HasExited, worker.Output);
+            var fns = (await server.GetAsync("/v1/functions"))["functions"]!.AsArray().Select(f => Str(f!["id"])).ToList();
+            return fns.Count == 3 ? fns : null;
+        }, () => "the worker to register (output: " + worker.Output + ")", TimeSpan.FromSeconds(30));
+        Assert.Contains("switchyard-shell-host", ids);
+        Assert.Contains("\"allowShell\": true", worker.Output, StringComparison.Ordinal);
+        Assert.Equal(0, await worker.TerminateAsync(TimeSpan.FromSeconds(15)));
     }
 
     [Fact]

@@ -39,14 +39,14 @@ public sealed class WorkerTests : IAsyncLifetime
         await using var host = await StartAsync(Options(WorkerRoles.Host));
         await using var cluster = await StartAsync(Options(WorkerRoles.Cluster));
         Assert.Equal("switchyard-host", host.AppId);
-        Assert.Equal(["switchyard-function-health"], host.FunctionIds);
+        Assert.Equal(["switchyard-function-health", "switchyard-dag"], host.FunctionIds);
         Assert.Equal(["switchyard-heartbeat"], cluster.FunctionIds);
 
         // Each worker asks the server to sync it once it listens.
         await WaitForAsync("/v1/apps", "apps", a => a.Count == 2, TimeSpan.FromSeconds(45));
         var functions = (await _server.GetAsync("/v1/functions"))["functions"]!.AsArray()
             .ToDictionary(f => Str(f!["id"])!, f => (App: Str(f!["appId"]), Role: Str(f!["role"]), Url: Str(f!["url"])));
-        Assert.Equal(2, functions.Count);
+        Assert.Equal(3, functions.Count);
         Assert.Equal(("switchyard-host", "host"), (functions["switchyard-function-health"].App, functions["switchyard-function-health"].Role));
         Assert.Equal(("switchyard-cluster", "cluster"), (functions["switchyard-heartbeat"].App, functions["switchyard-heartbeat"].Role));
         Assert.StartsWith(host.ServeUrl.ToString(), functions["switchyard-function-health"].Url);
@@ -74,7 +74,7 @@ public sealed class WorkerTests : IAsyncLifetime
         Assert.Equal("ok", Str(health["status"]));
         Assert.Equal("switchyard-host", Str(health["app"]));
         Assert.Equal("host", Str(health["role"]));
-        Assert.Equal(["switchyard-function-health"], health["functions"]!.AsArray().Select(Str));
+        Assert.Equal(["switchyard-function-health", "switchyard-dag"], health["functions"]!.AsArray().Select(Str));
         Assert.False(health["sync"]!["ok"]!.GetValue<bool>());
 
         var sdk = (await http.GetFromJsonAsync<JsonObject>(worker.ServeUrl))!;
@@ -151,7 +151,7 @@ public sealed class WorkerTests : IAsyncLifetime
 
         var report = await CheckAsync();
         Assert.Equal("ok", Str(report["status"]));
-        Assert.Equal(["switchyard-function-health", "switchyard-heartbeat"], report["registered"]!.AsArray().Select(Str));
+        Assert.Equal(["switchyard-dag", "switchyard-function-health", "switchyard-heartbeat"], report["registered"]!.AsArray().Select(Str));
         Assert.Empty(report["staleCrons"]!.AsArray());
     }
 

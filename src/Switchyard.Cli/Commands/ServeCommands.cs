@@ -129,7 +129,7 @@ internal static class ServeCommands
                         AnsiConsole.MarkupLine($"  app     {Markup.Escape(a.Url)} " + (a.Synced ? $"[green]synced[/]{resync}" : $"[red]not synced: {Markup.Escape(a.Message)}[/] (retrying{resync})"));
                     foreach (var w in workers)
                         AnsiConsole.MarkupLine($"  worker  {Markup.Escape(w.App.AppId)} (role {Markup.Escape(w.App.Options.Role)}) {Markup.Escape(w.App.ServeUrl.ToString())}, health {Markup.Escape(w.App.HealthUrl.ToString())}: "
-                            + $"{Markup.Escape(string.Join(", ", w.App.FunctionIds))} {(w.Synced ? "[green]synced[/]" : $"[red]not synced: {Markup.Escape(w.SyncMessage)}[/]")}");
+                            + $"{Markup.Escape(string.Join(", ", w.App.FunctionIds))}{(w.App.Options.AllowShell ? " [yellow](shell allowed: dev mode)[/]" : "")} {(w.Synced ? "[green]synced[/]" : $"[red]not synced: {Markup.Escape(w.SyncMessage)}[/]")}");
                     if (gatewayUrl is not null)
                         AnsiConsole.MarkupLine($"  gateway {Markup.Escape(gatewayUrl)}, health {Markup.Escape(gatewayUrl.TrimEnd('/'))}/health, stream ws://{Markup.Escape(new Uri(gatewayUrl).Authority)}/stream");
                     AnsiConsole.MarkupLine("[grey]Ctrl-C to stop.[/]");

@@ -26,9 +26,10 @@ internal static class WorkerCommands
         var health = new Option<string?>("--health-cron") { Description = "Function-health schedule (default \"*/5 * * * *\")" };
         var expect = new Option<string[]>("--expect") { Description = "A function id the health check expects besides the worker's own (repeatable)" };
         var noSync = new Option<bool>("--no-sync") { Description = "Do not ask the server to sync the worker at start" };
+        var allowShell = new Option<bool>("--allow-shell") { Description = $"Serve <app-id>-shell-<role>, which runs DAG shell nodes: any command a holder of the API token submits, as this user, on this machine (default ${AllowShellVariable})" };
         var command = new Command("worker", "Run the built-in worker (heartbeat cron, function-health check) in one role; /health is its liveness endpoint")
         {
-            role, port, host, appId, publicUrl, heartbeat, health, expect, noSync,
+            role, port, host, appId, publicUrl, heartbeat, health, expect, noSync, allowShell,
         };
         // Synchronous on purpose, as `yard supervise`: the host's console lifetime handles SIGTERM and lets in-flight
         // calls finish, where an async action would get only a short grace period.
@@ -61,6 +62,7 @@ internal static class WorkerCommands
                 HealthCron = pr.GetValue(health) ?? defaults.HealthCron,
                 ExpectedFunctions = pr.GetValue(expect) ?? [],
                 SyncAtStart = !pr.GetValue(noSync),
+                AllowShell = pr.GetValue(allowShell) || IsTrue(Environment.GetEnvironmentVariable(AllowShellVariable)),
             };
 
             WorkerApp worker;
@@ -93,6 +95,8 @@ internal static class WorkerCommands
                     c.MarkupLine($"  serve      {Markup.Escape(worker.ServeUrl.ToString())}  [grey](SDK endpoint: the server syncs and calls it)[/]");
                     c.MarkupLine($"  health     {Markup.Escape(worker.HealthUrl.ToString())}  [grey](liveness)[/]");
                     c.MarkupLine($"  server     {Markup.Escape(options.ServerUrl.ToString())}{(options.SyncAtStart ? " [grey](sync requested at start, retried until it answers)[/]" : "")}");
+                    if (options.AllowShell)
+                        c.MarkupLine($"  [yellow]shell      allowed[/]: {Markup.Escape(ShellFunctionId(options))} runs commands from DAGs as {Markup.Escape(Environment.UserName)} on this machine");
                     c.MarkupLine("[grey]Ctrl-C or SIGTERM to stop.[/]");
                 }, new NextAction("yard functions", "see the worker's functions with their role and app"));
                 worker.WaitForShutdownAsync().GetAwaiter().GetResult();
@@ -121,10 +125,12 @@ internal static class WorkerCommands
     public static async Task<(List<DevWorker> Workers, CliException? Error)> StartForDevAsync(ServerOptions config, Uri serverUrl, IReadOnlyList<string> roles, int firstPort, CancellationToken ct)
     {
         var workers = new List<DevWorker>();
-        var everyFunction = roles.SelectMany(r => WorkerFunction.For(r).Select(f => $"{new WorkerOptions().AppId}-{f.Id}")).Distinct(StringComparer.Ordinal).ToList();
+        // Dev mode runs shell nodes on loopback without --allow-shell (the issue's "yard dev --roles host").
+        WorkerOptions DevOptions(string role) => Options(config, role) with { AllowShell = config.Dev };
+        var everyFunction = roles.SelectMany(r => { var o = DevOptions(r); return WorkerFunction.For(o).Select(f => $"{o.AppId}-{f.Id}"); }).Distinct(StringComparer.Ordinal).ToList();
         for (var i = 0; i < roles.Count; i++)
         {
-            var options = Options(config, roles[i]) with
+            var options = DevOptions(roles[i]) with
             {
                 ServerUrl = serverUrl, Port = firstPort == 0 ? 0 : firstPort + i, SyncAtStart = false, ExpectedFunctions = everyFunction,
             };
@@ -165,7 +171,15 @@ internal static class WorkerCommands
         ["serveUrl"] = worker.ServeUrl.ToString(),
         ["healthUrl"] = worker.HealthUrl.ToString(),
         ["port"] = worker.ServeUrl.Port,
+        ["allowShell"] = worker.Options.AllowShell,
     };
+
+    /// <summary>The variable that turns <c>--allow-shell</c> on (<c>1</c>, <c>true</c>, <c>yes</c>).</summary>
+    public const string AllowShellVariable = "SWITCHYARD_WORKER_ALLOW_SHELL";
+
+    private static string ShellFunctionId(WorkerOptions options) => $"{options.AppId}-{WorkerFunction.Shell(options.Role).Id}";
+
+    private static bool IsTrue(string? value) => value?.Trim().ToLowerInvariant() is "1" or "true" or "yes" or "on";
 
     /// <summary>The worker settings the configuration implies: the server and the keys the worker presents.</summary>
     private static WorkerOptions Options(ServerOptions config, string role) => new()

@@ -20,7 +20,8 @@ internal sealed class DagNodeRunner(WorkerOptions options, IHttpClientFactory ht
     public static readonly TimeSpan DefaultHttpTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a shell node's attempt may take when the node gives no timeout.</summary>
-    public static readonly TimeSpan DefaultShellTimeout = TimeSpan.FromMinutes(10);
+    /// <remarks>Below the server's default call_timeout (5 min): a shell node runs inside one call to its worker.</remarks>
+    public static readonly TimeSpan DefaultShellTimeout = TimeSpan.FromMinutes(4);
 
     /// <summary>Default cap on a shell node's stored stdout.</summary>
     public const int DefaultMaxOutputBytes = 64 * 1024;

@@ -14,7 +14,7 @@ internal sealed class FunctionHealthCheck(SwitchyardClient bus, WorkerOptions op
     /// <summary>The worker's own functions for its role (each expected to be owned by this worker's app) and the
     /// configured extra ids (any owner).</summary>
     public IReadOnlyList<(string FunctionId, string? App)> Expected() =>
-        WorkerFunction.For(options.Role).Select(f => ($"{options.AppId}-{f.Id}", (string?)options.RegisteredAppId))
+        WorkerFunction.For(options).Select(f => ($"{options.AppId}-{f.Id}", (string?)options.RegisteredAppId))
             .Concat(options.ExpectedFunctions.Select(id => (id, (string?)null)))
             .DistinctBy(e => e.Item1, StringComparer.Ordinal)
             .ToList();
