@@ -17,6 +17,7 @@ public sealed class FunctionBuilder
     private readonly JsonArray _concurrency = [];
     private readonly JsonArray _cancel = [];
     private JsonObject? _throttle, _rateLimit, _debounce, _batch, _singleton, _timeouts, _priority;
+    private string? _parallelMode;
     private string? _idempotency;
     private readonly List<string> _roles = [];
 
@@ -147,6 +148,15 @@ public sealed class FunctionBuilder
         return this;
     }
 
+    /// <summary>Continues the run as soon as any one of several pending steps settles, instead of once all have
+    /// (the default). For code that waits on some parallel steps with <see cref="Task.WhenAny(Task[])"/> and starts
+    /// new ones meanwhile, such as a DAG scheduler; it costs a call per settled step.</summary>
+    public FunctionBuilder RaceParallelSteps()
+    {
+        _parallelMode = "race";
+        return this;
+    }
+
     /// <summary>One run at a time per key: a new event is skipped (<c>skip</c>) or cancels the running run
     /// (<c>cancel</c>).</summary>
     public FunctionBuilder Singleton(string? key = null, string mode = "skip")
@@ -184,7 +194,7 @@ public sealed class FunctionBuilder
             Id = _id, Name = _name ?? _id, Triggers = _triggers.ToArray(),
             Concurrency = _concurrency.Count == 0 ? null : _concurrency.DeepClone(),
             Throttle = _throttle, RateLimit = _rateLimit, Debounce = _debounce, BatchEvents = _batch, Priority = _priority,
-            Idempotency = _idempotency, Singleton = _singleton, Timeouts = _timeouts,
+            Idempotency = _idempotency, Singleton = _singleton, Timeouts = _timeouts, ParallelMode = _parallelMode,
             Cancel = _cancel.Count == 0 ? null : (JsonArray)_cancel.DeepClone(),
         };
         return new FunctionDefinition(type, config, _retries) { Roles = _roles.ToArray() };

@@ -11,9 +11,11 @@ public sealed record RunFlow
     [JsonPropertyName("concurrency")] public IReadOnlyList<ConcurrencySlot> Concurrency { get; init; } = [];
     /// <summary>The singleton key the run holds (kv key), if any.</summary>
     [JsonPropertyName("singleton")] public string? Singleton { get; init; }
+    /// <summary>The run continues as each pending step settles (its function's <c>parallelMode</c> is <c>race</c>).</summary>
+    [JsonPropertyName("race")] public bool Race { get; init; }
 
     /// <summary>JSON text, or null when there is nothing to keep.</summary>
-    public string? ToJson() => Concurrency.Count == 0 && Singleton is null ? null : JsonSerializer.Serialize(this);
+    public string? ToJson() => Concurrency.Count == 0 && Singleton is null && !Race ? null : JsonSerializer.Serialize(this);
 
     /// <summary>Reads the JSON kept on a run.</summary>
     public static RunFlow FromJson(string? json) => json is null ? new RunFlow() : JsonSerializer.Deserialize<RunFlow>(json) ?? new RunFlow();

@@ -7,7 +7,7 @@ using Switchyard.Engine.Storage;
 namespace Switchyard.Engine.Runs;
 
 /// <summary>Moves a run forward after a step settles: memoizes the value (once), drops the step from the pending
-/// set, and — once nothing is pending — queues the next discovery call.</summary>
+/// set, and — once nothing is pending, or as each step settles for race-mode runs — queues the next discovery call.</summary>
 public sealed class RunAdvancer(WorkQueue queue)
 {
     /// <summary>Memoizes <paramref name="valueJson"/> for <paramref name="hash"/> and continues the run.</summary>
@@ -24,9 +24,11 @@ public sealed class RunAdvancer(WorkQueue queue)
         foreach (var (hash, name, valueJson) in steps) tx.InsertStep(run.Id, hash, name, valueJson);
         var pending = run.Pending.Where(p => !steps.Any(s => s.Hash == p)).ToList();
         var updated = run with { Pending = pending };
-        if (continueRun && pending.Count == 0)
+        // A race-mode run also continues while other steps are pending, once something new settled.
+        var race = pending.Count < run.Pending.Count && run.Flow is not null && RunFlow.FromJson(run.Flow).Race;
+        if (continueRun && (pending.Count == 0 || race))
         {
-            updated = updated with { ForcePlan = false };
+            if (pending.Count == 0) updated = updated with { ForcePlan = false };
             queue.Enqueue(tx, new QueueItem(QueueItemIds.Fresh(run.Id, StepId.Discovery), run.Id, QueueItemKind.Call, StepId.Discovery, 0, tx.Now));
         }
         else if (pending.Count == run.Pending.Count) return run;

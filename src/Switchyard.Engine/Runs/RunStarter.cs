@@ -18,7 +18,8 @@ public sealed class RunStarter(WorkQueue queue, RunLifecycle lifecycle)
         var run = new RunRecord(
             Id: options.RunId ?? NewId(), FunctionId: fn.Id, AppId: fn.AppId, EventId: ev.Id, EventSeq: ev.Seq, Status: RunStatus.Queued,
             CreatedAt: tx.Now, StartedAt: null, EndedAt: null, Output: null, Error: null, Version: -1, ForcePlan: false,
-            Pending: [], ParentRunId: options.ParentRunId, ParentStep: options.ParentStep, Flow: options.Flow?.ToJson(), Batch: options.Batch);
+            Pending: [], ParentRunId: options.ParentRunId, ParentStep: options.ParentStep,
+            Flow: ((options.Flow ?? new RunFlow()) with { Race = fn.Config.ParallelMode == "race" }).ToJson(), Batch: options.Batch);
         tx.InsertRun(run);
         queue.Enqueue(tx, new QueueItem(QueueItemIds.Fresh(run.Id, StepId.Discovery), run.Id, QueueItemKind.Call, StepId.Discovery, 0, options.DueAt ?? tx.Now));
         lifecycle.Record(tx, run, HistoryEntries.Run(tx, run.Id, HistoryKind.RunScheduled,

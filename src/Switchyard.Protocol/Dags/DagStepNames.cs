@@ -59,9 +59,12 @@ public static class DagStepNames
     public static JsonNode? Output(JsonNode? value) => value switch
     {
         JsonObject o when o[AttemptMarker] is JsonValue m && m.GetValueKind() == JsonValueKind.True => o["output"],
-        JsonObject o when o["exitCode"] is JsonValue && o.ContainsKey("stdout") => o["stdout"],
+        // Like a shell's $(…): one trailing newline is not part of the value.
+        JsonObject o when o["exitCode"] is JsonValue && o["stdout"] is JsonValue s && s.GetValueKind() == JsonValueKind.String => JsonValue.Create(TrimNewline(s.GetValue<string>())),
         _ => value,
     };
+
+    private static string TrimNewline(string text) => text.EndsWith("\r\n", StringComparison.Ordinal) ? text[..^2] : text.EndsWith('\n') ? text[..^1] : text;
 
     /// <summary>Why an attempt failed, in one line: the orchestrator's error, or a shell node's exit (or timeout) and
     /// the last lines of its stderr.</summary>

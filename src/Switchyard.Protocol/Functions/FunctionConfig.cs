@@ -40,6 +40,10 @@ public sealed record FunctionConfig
     [JsonPropertyName("timeouts")] public JsonObject? Timeouts { get; init; }
     /// <summary>Priority.</summary>
     [JsonPropertyName("priority")] public JsonObject? Priority { get; init; }
+    /// <summary>When several steps are pending at once: <c>race</c> continues the run as each one settles (so code
+    /// waiting on only some of them moves on), anything else (the default) once all have settled, which saves calls
+    /// for <c>Promise.all</c>-style code. Switchyard's own field; Inngest apps never send it.</summary>
+    [JsonPropertyName("parallelMode")] public string? ParallelMode { get; init; }
 
     /// <summary>The step entry holding the call URL and retries, if present.</summary>
     [JsonIgnore] public StepConfig? Step => Steps.TryGetValue("step", out var s) ? s : Steps.Values.FirstOrDefault();

@@ -25,6 +25,8 @@ internal sealed class DagFunction(DagNodeRunner runner) : SwitchyardFunction<Jso
         .Id(WorkerFunction.Dag.Id).Name("DAG run")
         .Roles([.. WorkerFunction.Dag.Roles])
         .OnEvent(RequestedEvent)
+        // A node starts as soon as its own dependencies are done, not when every running node is.
+        .RaceParallelSteps()
         // Calls that fail (worker killed mid-call, connection lost) are retried; node failures are values.
         .Retries(20);
 
