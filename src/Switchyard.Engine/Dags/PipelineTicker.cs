@@ -10,11 +10,13 @@ namespace Switchyard.Engine.Dags;
 /// pipeline is kept in the store and moved in the transaction that launches the run, and the tick's request id
 /// (<c>schedule:&lt;tick ms&gt;</c>) makes the request event unique, so each tick fires exactly once across restarts and
 /// replicas. After downtime the newest missed tick fires once; older ones are skipped.</summary>
-public sealed class PipelineTicker(IStore store, EventIngest ingest, PipelineCatalog catalog, IPipelineLauncher launcher, TimeProvider time,
+public sealed class PipelineTicker(IStore store, EventIngest ingest, PipelineCatalog catalog, IPipelineLauncher launcher, DagRuns runs, TimeProvider time,
     ILogger<PipelineTicker> logger) : BackgroundService
 {
     /// <summary>kv namespace of last fired ticks.</summary>
     public const string Namespace = "pipeline-cron";
+
+    private bool _warned;
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -38,6 +40,15 @@ public sealed class PipelineTicker(IStore store, EventIngest ingest, PipelineCat
     /// <summary>Fires every schedule whose tick has come since its last fire.</summary>
     public async Task TickAsync(CancellationToken ct)
     {
+        // Until a worker serves DAG runs (at start, before the registry is loaded or the worker has synced), ticks
+        // wait: the newest one then fires, instead of each being recorded as not startable.
+        if (runs.Orchestrator is null)
+        {
+            if (!_warned) logger.LogWarning("pipelines have schedules, but {Hint}; their ticks wait", DagRuntime.MissingHint);
+            _warned = true;
+            return;
+        }
+        _warned = false;
         var now = time.GetUtcNow();
         var lastFires = (await store.Reader.KvListAsync(Namespace, ct)).ToDictionary(e => e.Key, e => long.Parse(e.Value, CultureInfo.InvariantCulture), StringComparer.Ordinal);
         foreach (var pipeline in catalog.All)

@@ -117,7 +117,8 @@ public static class DagApi
             if (bodyError is not null) return bodyError.ToResult();
             foreach (var (key, value) in body!)
             {
-                if (key == "data") data = value?.DeepClone();
+                if (value is null) continue;
+                if (key == "data") data = value.DeepClone();
                 else if (key == "requestId" && value is JsonValue v && v.TryGetValue(out string? rid) && rid.Length is > 0 and <= DagLimits.MaxRequestIdLength) requestId = rid;
                 else return ApiError.BadRequest(key == "requestId" ? "invalid_request_id" : "invalid_body",
                     key == "requestId" ? $"requestId must be a string of 1 to {DagLimits.MaxRequestIdLength} characters" : $"{key} is not a field (data, requestId)").ToResult();

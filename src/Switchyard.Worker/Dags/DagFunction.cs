@@ -21,10 +21,16 @@ internal sealed class DagFunction(DagNodeRunner runner) : SwitchyardFunction<Jso
     /// <summary>The event that starts a DAG run; the server also starts runs directly (<c>POST /v1/dags</c>).</summary>
     public const string RequestedEvent = "switchyard/dag.requested";
 
+    /// <summary>The event of a pipeline run (schedule tick, trigger, queue item).</summary>
+    public const string PipelineRequestedEvent = "switchyard/pipeline.requested";
+
     public override void Configure(FunctionBuilder function) => function
         .Id(WorkerFunction.Dag.Id).Name("DAG run")
         .Roles([.. WorkerFunction.Dag.Roles])
         .OnEvent(RequestedEvent)
+        // Pipeline runs are started by the server (by the pipeline's concurrency policy), never by a sent event: the
+        // trigger is there so the SDK accepts the run's event, and its condition never holds.
+        .OnEvent(PipelineRequestedEvent, "false")
         // A node starts as soon as its own dependencies are done, not when every running node is.
         .RaceParallelSteps()
         // Calls that fail (worker killed mid-call, connection lost) are retried; node failures are values.

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Switchyard.Client.Models;
+using Switchyard.Configuration;
+
+namespace Switchyard.Worker.Tests.Dags;
+
+/// <summary>Pipelines: named DAGs from configuration, on a schedule or on demand, with a concurrency policy.</summary>
+public sealed class PipelineTests
+{
+    private static Action<ServerOptions> With(string name, string json) => o => o.Pipelines[name] = JsonNode.Parse(json)!.AsObject();
+
+    private static long TickOf(PipelineHistoryEntry e) =>
+        long.Parse(e.EventId[(e.EventId.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
+
+    private static async Task<PipelineHistory> HistoryAsync(DagHost host, string name, Func<PipelineHistory, bool> done, string what) =>
+        await Eventually.GetAsync(async () =>
+        {
+            var history = await host.Client.GetPipelineHistoryAsync(name, 500);
+            return done(history) ? history : null;
+        }, what, TimeSpan.FromSeconds(30));
+
+    [Fact]
+    public async Task A_one_second_schedule_fires_exactly_once_per_tick_across_a_restart()
+    {
+        var dir = TempDir.Create();
+        var configure = With("tick", """{"schedule":"* * * * * *","nodes":[{"id":"a","handler":"noop"}]}""");
+        long lastBefore;
+        await using (var host = await DagHost.StartAsync(configure, dir))
+        {
+            var before = await HistoryAsync(host, "tick", h => h.Entries.Count >= 3, "three ticks");
+            lastBefore = before.Entries.Max(TickOf);
+        }
+        // Down for a few ticks: on restart only the newest missed tick fires, once.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var restartedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await using (var host = await DagHost.StartAsync(configure, dir))
+        {
+            var history = await HistoryAsync(host, "tick", h => h.Entries.Count(e => TickOf(e) > restartedAt) >= 2, "two ticks after the restart");
+            var ticks = history.Entries.Select(TickOf).Order().ToList();
+            Assert.Equal(ticks.Count, ticks.Distinct().Count());
+            Assert.All(ticks, t => Assert.Equal(0, t % 1000));
+            // Every tick started one run of its own.
+            Assert.All(history.Entries, e => Assert.Equal("matched", e.Outcome));
+            Assert.Equal(history.Entries.Count, history.Entries.Select(e => e.RunId).Distinct().Count());
+            // Across the downtime exactly one missed tick fired: the newest one before the restart.
+            var missed = ticks.Where(t => t > lastBefore && t <= restartedAt).ToList();
+            Assert.Single(missed);
+            Assert.True(restartedAt - missed[0] < 1000, $"the missed tick that fired ({missed[0]}) must be the newest before the restart ({restartedAt})");
+            await Eventually.TrueAsync(async () => (await host.Client.ListDagRunsAsync("tick")).Runs.All(r => r.Status == "Completed"), "the tick runs to complete");
+        }
+    }
+
+    [Fact]
+    public async Task Concurrency_forbid_skips_a_tick_while_the_last_run_is_going_and_records_why()
+    {
+        await using var host = await DagHost.StartAsync(With("slow",
+            """{"schedule":"* * * * * *","concurrency":"forbid","nodes":[{"id":"wait","handler":"noop","config":{"sleep":"3s"}}]}"""));
+        var history = await HistoryAsync(host, "slow", h => h.Entries.Any(e => e.Outcome == "pipeline_busy") && h.Entries.Count(e => e.Outcome == "matched") >= 2,
+            "a skipped tick and a second run");
+        var skipped = history.Entries.First(e => e.Outcome == "pipeline_busy");
+        Assert.Contains("concurrency = \"forbid\"", skipped.Reason);
+        Assert.Null(skipped.RunId);
+        // yard why on the skipped tick's event gives the same answer.
+        var why = await host.Client.WhyAsync(skipped.EventId);
+        Assert.Contains("pipeline_busy", why.ToJsonString());
+        // Runs never overlapped.
+        var runs = (await host.Client.ListDagRunsAsync("slow")).Runs.OrderBy(r => r.CreatedAt).ToList();
+        for (var i = 1; i < runs.Count; i++)
+            Assert.True(runs[i - 1].EndedAt is { } end && runs[i].CreatedAt >= end, $"run {runs[i].RunId} started before {runs[i - 1].RunId} ended");
+    }
+
+    [Fact]
+    public async Task A_pipeline_triggered_with_data_reads_it_in_templates_and_lists_with_its_schedule()
+    {
+        await using var host = await DagHost.StartAsync(With("greet",
+            """{"description":"says hello","schedule":"0 9 * * 1-5","nodes":[{"id":"hi","handler":"noop","config":{"output":"hello {{input.name}}"}}]}"""));
+        var list = await host.Client.ListPipelinesAsync();
+        var greet = Assert.Single(list.Pipelines);
+        Assert.Equal(("greet", "0 9 * * 1-5", "allow"), (greet.Name, greet.Schedule, greet.Concurrency));
+        Assert.NotNull(greet.NextRunAt);
+        var result = await host.Client.TriggerPipelineAsync("greet", new PipelineTriggerRequest(JsonNode.Parse("""{"name":"ada"}""")));
+        Assert.Equal("started", result.Outcome);
+        var view = await host.WaitAsync(result.RunId!);
+        Assert.Equal("greet", view.Pipeline);
+        Assert.Equal("hello ada", view.Nodes[0].Output!.GetValue<string>());
+        var error = await Assert.ThrowsAsync<Switchyard.Client.SwitchyardApiException>(() => host.Client.TriggerPipelineAsync("nope", new PipelineTriggerRequest()));
+        Assert.Contains("known: greet", error.Message);
+    }
+
+    [Fact]
+    public async Task A_bad_pipeline_stops_the_server_naming_pipeline_node_and_field()
+    {
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => DagHost.StartAsync(With("broken",
+            """{"schedule":"every tuesday","nodes":[{"id":"a","handler":"shell"}]}""")));
+        Assert.Contains("pipelines.broken: node 'a': config.command", error.Message);
+        Assert.Contains("pipelines.broken: schedule 'every tuesday'", error.Message);
+    }
+}
