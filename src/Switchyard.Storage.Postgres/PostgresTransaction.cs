@@ -132,6 +132,9 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
         "UPDATE runs SET status = $2, started_at = $3, ended_at = $4, output = $5, error = $6, version = $7, force_plan = $8, pending = $9 WHERE id = $1",
         S(r.Id), S(r.Status.ToWire()), L(r.StartedAt), L(r.EndedAt), S(r.Output), S(r.Error), I(r.Version), I(r.ForcePlan ? 1 : 0), S(StoreRows.Pending(r.Pending))).ExecuteNonQuery();
 
+    public bool StepExists(string runId, string hash) =>
+        Command("SELECT 1 FROM steps WHERE run_id = $1 AND hash = $2", S(runId), S(hash)).ExecuteScalar() is not null;
+
     public bool InsertStep(string runId, string hash, string? name, string valueJson) => Command(
         """
         INSERT INTO steps(run_id, hash, seq, name, value)

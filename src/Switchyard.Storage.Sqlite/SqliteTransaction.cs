@@ -112,6 +112,9 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
         "INSERT OR IGNORE INTO steps(run_id, hash, seq, name, value) VALUES ($p0, $p1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM steps WHERE run_id = $p0), $p2, $p3)",
         runId, hash, name, valueJson).ExecuteNonQuery() > 0;
 
+    public bool StepExists(string runId, string hash) =>
+        Command("SELECT 1 FROM steps WHERE run_id = $p0 AND hash = $p1", runId, hash).ExecuteScalar() is not null;
+
     public void AppendHistory(HistoryEntry h) => Command(
         "INSERT INTO history(run_id, at, kind, step_hash, step_name, op, attempt, duration_ms, detail) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8)",
         h.RunId, h.At, h.Kind.ToWire(), h.StepHash, h.StepName, h.Op, h.Attempt, h.DurationMs, h.Detail).ExecuteNonQuery();

@@ -113,7 +113,9 @@ public sealed class ResponseApplier(
         var parallel = ops.Count > 1;
         // A step reported again while it is already planned (parallel steps: each call reports every step still
         // pending) is in flight: planning it twice would run it twice, or invoke a second child.
-        var fresh = ops.Where(o => !pending.Contains(o.Id)).ToList();
+        // A step that settled after this call read the run's state (race-mode runs have several calls in flight) is
+        // done: planning it again would run it twice, or invoke a second child.
+        var fresh = ops.Where(o => !pending.Contains(o.Id) && !tx.StepExists(run.Id, o.Id)).ToList();
         pending.AddRange(fresh.Select(o => o.Id).Distinct());
         run = run with { Pending = pending, ForcePlan = run.ForcePlan || parallel };
         tx.UpdateRun(run);

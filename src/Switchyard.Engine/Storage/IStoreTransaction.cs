@@ -63,6 +63,8 @@ public interface IStoreTransaction
     void UpdateRun(RunRecord run);
     /// <summary>Memoizes a step value; false (and nothing written) when the step already has one.</summary>
     bool InsertStep(string runId, string hash, string? name, string valueJson);
+    /// <summary>Whether a step already has a memoized value.</summary>
+    bool StepExists(string runId, string hash);
     /// <summary>Appends to a run's history.</summary>
     void AppendHistory(HistoryEntry entry);
     /// <summary>Records a trigger decision.</summary>

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Switchyard.Client;
+using Switchyard.Client.Models;
+
+namespace Switchyard.Worker.Tests.Dags;
+
+/// <summary>Durability of DAG runs against kill -9: a real <c>yard dev</c> and a real <c>yard worker</c> process, killed
+/// mid-load. Every shell execution leaves a file named after its run, node and attempt, so a node that ran twice in one
+/// attempt, or a finished node that ran again, shows on disk.</summary>
+public sealed class DagCrashTests
+{
+    private const int Dags = 100;
+    private static readonly string[] ShellNodes = ["a", "c", "d"];
+
+    [Fact]
+    public async Task Dag_runs_survive_kill_9_of_the_server_twice_and_the_worker_once()
+    {
+        var data = TempDir.Create();
+        var effects = Directory.CreateDirectory(Path.Combine(TempDir.Create(), "effects")).FullName;
+        var port = Loopback.FreePort();
+        var workerPort = Loopback.FreePort();
+        var server = await YardProcess.StartDevAsync(data, port);
+        var worker = StartWorker(server.Url, workerPort);
+        using var client = new SwitchyardClient(new SwitchyardClientOptions { ServerUrl = server.Url });
+        try
+        {
+            await Eventually.TrueAsync(async () => (await client.ListFunctionsAsync()).Functions.Any(f => f.Id == "switchyard-shell-host"), "the worker to register");
+            var dag = JsonNode.Parse("""
+                {"nodes":[
+                  {"id":"a","handler":"shell","config":{"command":"sleep 1.$(( $(od -An -N1 -tu1 /dev/urandom) % 10 )); echo x >> \"$OUT/$SWITCHYARD_RUN_ID.$SWITCHYARD_NODE_ID.$SWITCHYARD_ATTEMPT\"; echo a","env":{"OUT":"@OUT@"}}},
+                  {"id":"b","handler":"noop","dependsOn":["a"],"config":{"output":"{{nodes.a.output}}b"}},
+                  {"id":"c","handler":"shell","dependsOn":["a"],"config":{"command":"sleep 1.$(( $(od -An -N1 -tu1 /dev/urandom) % 10 )); echo x >> \"$OUT/$SWITCHYARD_RUN_ID.$SWITCHYARD_NODE_ID.$SWITCHYARD_ATTEMPT\"; echo c","env":{"OUT":"@OUT@"}}},
+                  {"id":"d","handler":"shell","dependsOn":["b"],"config":{"command":"sleep 1.$(( $(od -An -N1 -tu1 /dev/urandom) % 10 )); echo x >> \"$OUT/$SWITCHYARD_RUN_ID.$SWITCHYARD_NODE_ID.$SWITCHYARD_ATTEMPT\"; echo \"$DEP_B\"","env":{"OUT":"@OUT@"}}},
+                  {"id":"e","handler":"noop","dependsOn":["c","d"]}]}
+                """.Replace("@OUT@", effects))!.AsObject();
+            var runIds = new List<string>();
+            // Submitted over about three seconds, with shell nodes of 1 to 2 s, so the load is steady while the kills land.
+            for (var i = 0; i < Dags; i++)
+            {
+                runIds.Add((await client.SubmitDagAsync((JsonObject)dag.DeepClone())).RunId);
+                if (i % 10 == 9) await Task.Delay(300);
+            }
+
+            // Each kill lands while runs are mid-flight: some shell nodes done, DAG runs still running.
+            // Each kill waits for 20 more shell executions since the last one.
+            async Task KillWhenBusyAsync(Func<Task> kill)
+            {
+                var atLeast = Directory.GetFiles(effects).Length + 20;
+                await Eventually.TrueAsync(() => Task.FromResult(Directory.GetFiles(effects).Length >= atLeast), $"{atLeast} shell executions", TimeSpan.FromSeconds(90));
+                var running = (await client.ListDagRunsAsync(status: "running", count: Dags)).Runs.Count;
+                Assert.True(running > 0, "the kill must hit DAG runs in flight");
+                await kill();
+            }
+
+            await KillWhenBusyAsync(async () =>
+            {
+                server.Kill();
+                await server.DisposeAsync();
+                server = await YardProcess.StartDevAsync(data, port);
+            });
+            await KillWhenBusyAsync(async () =>
+            {
+                worker.Kill();
+                await worker.DisposeAsync();
+                worker = StartWorker(server.Url, workerPort);
+            });
+            await KillWhenBusyAsync(async () =>
+            {
+                server.Kill();
+                await server.DisposeAsync();
+                server = await YardProcess.StartDevAsync(data, port);
+            });
+
+            var views = new List<DagRunView>();
+            foreach (var id in runIds)
+                views.Add(await Eventually.GetAsync(async () =>
+                {
+                    var view = await client.GetDagRunAsync(id, TimeSpan.FromSeconds(5));
+                    return view.Status is "Completed" or "Failed" or "Cancelled" ? view : null;
+                }, $"DAG run {id} to end", TimeSpan.FromSeconds(120)));
+
+            Assert.All(views, v => Assert.Equal("Completed", v.Status));
+            foreach (var view in views)
+            {
+                Assert.Equal("ab", view.Nodes.Single(n => n.Id == "d").Output!.GetValue<string>());
+                foreach (var node in ShellNodes)
+                {
+                    var finalAttempt = view.Nodes.Single(n => n.Id == node).Detail!["attempt"]!.GetValue<int>();
+                    var files = Directory.GetFiles(effects, $"{view.RunId}.{node}.*");
+                    // Each execution ran once: one line in its attempt's file.
+                    Assert.All(files, f => Assert.Single(File.ReadAllLines(f)));
+                    // The attempt that finished the node is the last one: a finished node never ran again.
+                    var attempts = files.Select(f => int.Parse(f[(f.LastIndexOf('.') + 1)..], CultureInfo.InvariantCulture)).ToList();
+                    Assert.Contains(finalAttempt, attempts);
+                    Assert.Equal(finalAttempt, attempts.Max());
+                }
+            }
+        }
+        finally
+        {
+            await worker.DisposeAsync();
+            await server.DisposeAsync();
+        }
+    }
+
+    private static YardProcess StartWorker(Uri server, int port) =>
+        YardProcess.Start(null, "worker", "--role", "host", "--allow-shell", "--port", port.ToString(CultureInfo.InvariantCulture), "--server", server.ToString());
+}
