@@ -47,6 +47,7 @@ public static class EngineServiceCollectionExtensions
         s.AddSingleton<IRunListener, RunSpans>();
         s.AddSingleton<IRunListener, SingletonRelease>();
         s.AddSingleton<IRunListener, DagTelemetry>();
+        s.AddSingleton<IRunListener, PipelineNotifier>();
         s.AddSingleton<RunCompletions>();
         s.AddSingleton<IRunListener>(sp => sp.GetRequiredService<RunCompletions>());
 

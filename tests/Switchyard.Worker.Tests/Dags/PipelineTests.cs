@@ -96,4 +96,27 @@ public sealed class PipelineTests
         Assert.Contains("pipelines.broken: node 'a': config.command", error.Message);
         Assert.Contains("pipelines.broken: schedule 'every tuesday'", error.Message);
     }
+
+    [Fact]
+    public async Task A_pipeline_with_notify_asks_the_gateway_to_tell_its_channel_how_each_run_ended()
+    {
+        await using var host = await DagHost.StartAsync(With("report",
+            """{"notify":"ops","nodes":[{"id":"count","handler":"noop","config":{"output":{"rows":42}}},{"id":"fail","handler":"shell","dependsOn":["count"],"config":{"command":"{{input.command}}"}}]}"""));
+        var ok = await host.Client.TriggerPipelineAsync("report", new PipelineTriggerRequest(JsonNode.Parse("""{"command":"echo done"}""")), TimeSpan.FromSeconds(30));
+        var bad = await host.Client.TriggerPipelineAsync("report", new PipelineTriggerRequest(JsonNode.Parse("""{"command":"echo nope >&2; exit 2"}""")), TimeSpan.FromSeconds(30));
+        var requests = await Eventually.GetAsync(async () =>
+        {
+            var events = await host.Server.EventsAsync("gateway/notify.requested");
+            return events.Count >= 2 ? events : null;
+        }, "two notification requests");
+        var byRun = requests.ToDictionary(e => e["data"]!["correlationId"]!.GetValue<string>(), e => e["data"]!.AsObject());
+        var success = byRun["pipeline:" + ok.RunId];
+        Assert.Equal(("progress", "ops"), (success["kind"]!.GetValue<string>(), success["replyTo"]!["channel"]!.GetValue<string>()));
+        Assert.Contains("pipeline report completed", success["text"]!.GetValue<string>());
+        Assert.Contains("• count: {\"rows\":42}", success["text"]!.GetValue<string>());
+        Assert.Contains("• fail: done", success["text"]!.GetValue<string>());
+        var failure = byRun["pipeline:" + bad.RunId];
+        Assert.Equal("alert", failure["kind"]!.GetValue<string>());
+        Assert.Contains("node 'fail' failed after 1 attempt: exit code 2: nope", failure["text"]!.GetValue<string>());
+    }
 }
