@@ -43,6 +43,7 @@ public static class TopologyRenderer
             return kind switch
             {
                 "cron" => $"{id}{{{{\"cron {Label(key)}\"}}}}",
+                "pipeline" => $"{id}[[\"pipeline {Label(key)}\"]]",
                 _ => $"{id}([\"{Label(key)}\"])",
             };
         }
@@ -63,6 +64,12 @@ public static class TopologyRenderer
         foreach (var app in topology["apps"]!.AsArray())
             foreach (var fn in app!["functions"]!.AsArray())
                 sb.Append(CultureInfo.InvariantCulture, $"| {app["id"]} | {app["url"]} | `{fn!["id"]}`{(fn["owner"]?.GetValue<bool>() == false ? " (conflict, not owner)" : "")} | {Triggers(fn)} |\n");
+        if (topology["pipelines"] is JsonArray { Count: > 0 } pipelines)
+        {
+            sb.Append("\n## Pipelines\n\n| Pipeline | Schedule | Concurrency | Nodes | Handlers | Notify |\n|---|---|---|---|---|---|\n");
+            foreach (var p in pipelines)
+                sb.Append(CultureInfo.InvariantCulture, $"| {p!["name"]} | {p["schedule"]?.ToString() ?? "on demand"} | {p["concurrency"]} | {p["nodes"]} | {string.Join(", ", p["handlers"]!.AsArray().Select(h => h!.ToString()))} | {p["notify"]} |\n");
+        }
         sb.Append("\n## Flows\n\n");
         foreach (var e in topology["edges"]!.AsArray())
             sb.Append(CultureInfo.InvariantCulture, $"- {e!["fromKind"]} `{e["from"]}` **{e["kind"]}** {e["toKind"]} `{e["to"]}`{(e["if"] is { } c ? $" if `{c}`" : "")}\n");
@@ -81,6 +88,8 @@ public static class TopologyRenderer
             sb.Append(CultureInfo.InvariantCulture, $"app {app!["id"]}  {app["url"]}\n");
             foreach (var fn in app["functions"]!.AsArray()) sb.Append(CultureInfo.InvariantCulture, $"  {fn!["id"]}  ← {Triggers(fn)}\n");
         }
+        foreach (var p in topology["pipelines"]?.AsArray() ?? [])
+            sb.Append(CultureInfo.InvariantCulture, $"pipeline {p!["name"]}  {p["schedule"]?.ToString() ?? "on demand"}, {p["nodes"]} nodes ({string.Join(", ", p["handlers"]!.AsArray().Select(h => h!.ToString()))})\n");
         foreach (var e in topology["edges"]!.AsArray().Where(e => e!["kind"]!.GetValue<string>() is "sends" or "invokes"))
             sb.Append(CultureInfo.InvariantCulture, $"{e!["from"]} {e["kind"]} {e["to"]}\n");
         return sb.ToString();

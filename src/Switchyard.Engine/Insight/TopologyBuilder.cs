@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Switchyard.Configuration;
+using Switchyard.Engine.Dags;
+using Switchyard.Engine.Model;
 using Switchyard.Engine.Registry;
 using Switchyard.Engine.Storage;
 
@@ -8,7 +10,7 @@ namespace Switchyard.Engine.Insight;
 /// <summary>The wiring map, generated from live registration, configuration and observed history: components with
 /// their addresses, stores, apps with their functions, and edges event → function (triggers), cron → function,
 /// function → event (events its steps sent) and function → function (invokes).</summary>
-public sealed class TopologyBuilder(TimeProvider time, IStore store, FunctionRegistry registry, ServerOptions options)
+public sealed class TopologyBuilder(TimeProvider time, IStore store, FunctionRegistry registry, ServerOptions options, PipelineCatalog pipelines)
 {
     /// <summary>How much recent history is scanned for observed edges.</summary>
     public const int HistoryWindow = 50_000;
@@ -52,13 +54,28 @@ public sealed class TopologyBuilder(TimeProvider time, IStore store, FunctionReg
                 ["functions"] = functions,
             });
         }
+        // Pipelines: their schedules, the orchestrator that runs them, and the workers their shell nodes need.
+        var pipelineList = new JsonArray();
+        foreach (var p in pipelines.All)
+        {
+            var shellRoles = p.Spec.Nodes.Where(n => n.Handler == Protocol.Dags.DagHandler.Shell).Select(n => n.Role).Distinct().Order(StringComparer.Ordinal).ToList();
+            pipelineList.Add(new JsonObject
+            {
+                ["name"] = p.Name, ["schedule"] = p.Schedule?.Text, ["concurrency"] = p.Concurrency.ToWire(), ["notify"] = p.Notify,
+                ["nodes"] = p.Spec.Nodes.Count,
+                ["handlers"] = new JsonArray(p.Spec.Nodes.Select(n => n.Handler.ToString().ToLowerInvariant()).Distinct().Select(h => (JsonNode)h).ToArray()),
+            });
+            if (p.Schedule is { } schedule) edges.Add(Edge("cron", schedule.Text, "pipeline", p.Name, "schedules", null));
+            edges.Add(Edge("pipeline", p.Name, "function", DagRuntime.FunctionId, "runs on", null));
+            foreach (var role in shellRoles) edges.Add(Edge("pipeline", p.Name, "function", $"switchyard-shell-{role}", "shell nodes on", null));
+        }
         var (sends, invokes) = await store.Reader.ObservedEdgesAsync(HistoryWindow, ct);
         foreach (var (fn, name) in sends) edges.Add(Edge("function", fn, "event", name, "sends", null));
         foreach (var (fn, target) in invokes.Where(i => i.Invoked.Length > 0)) edges.Add(Edge("function", fn, "function", target, "invokes", null));
         return new JsonObject
         {
             ["generatedAt"] = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            ["components"] = components, ["stores"] = stores, ["apps"] = apps, ["edges"] = edges,
+            ["components"] = components, ["stores"] = stores, ["apps"] = apps, ["pipelines"] = pipelineList, ["edges"] = edges,
         };
     }
 

@@ -79,6 +79,11 @@ public sealed class PipelineTests
         var greet = Assert.Single(list.Pipelines);
         Assert.Equal(("greet", "0 9 * * 1-5", "allow"), (greet.Name, greet.Schedule, greet.Concurrency));
         Assert.NotNull(greet.NextRunAt);
+        // yard topology shows it, its schedule and what runs it.
+        var topology = await host.Client.GetTopologyAsync();
+        Assert.Equal("0 9 * * 1-5", topology["pipelines"]![0]!["schedule"]!.GetValue<string>());
+        Assert.Contains(topology["edges"]!.AsArray(), e => e!["from"]!.GetValue<string>() == "0 9 * * 1-5" && e["to"]!.GetValue<string>() == "greet");
+        Assert.Contains(topology["edges"]!.AsArray(), e => e!["from"]!.GetValue<string>() == "greet" && e["to"]!.GetValue<string>() == "switchyard-dag");
         var result = await host.Client.TriggerPipelineAsync("greet", new PipelineTriggerRequest(JsonNode.Parse("""{"name":"ada"}""")));
         Assert.Equal("started", result.Outcome);
         var view = await host.WaitAsync(result.RunId!);
