@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# On-demand benchmarks (not part of the test suite). Usage: bash bench/run.sh [ingest|sleepers [N]|crash [N]|all]
+# On-demand benchmarks (not part of the test suite). Usage: bash bench/run.sh [ingest|sleepers [N]|dags|crash [N]|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build src/Switchyard.Cli -c Release -v quiet -clp:ErrorsOnly

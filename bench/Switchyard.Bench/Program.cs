@@ -15,8 +15,28 @@ if (which is "all" or "ingest") await Ingest();
 if (which is "all" or "sleepers") await Sleepers(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
 if (which is "side") await SideBySide();
 if (which is "replicas") await Replicas(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000);
+if (which is "all" or "dags") await Dags();
 if (which is "all" or "crash") await Crash(args.Length > 1 && which == "crash" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2_000);
 return;
+
+// DAG runs end to end through POST /v1/dags?wait (answered when the run ends), on yard dev with the built-in host worker.
+async Task Dags()
+{
+    var seconds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_SECONDS"), out var sec) ? sec : 10;
+    using var yard = await Yard.StartAsync(yardDll, extra: ["--roles", "host", "--worker-port", "0"]);
+    using (var probe = new HttpClient { BaseAddress = yard.Url })
+        while (!(await probe.GetStringAsync("/v1/functions")).Contains("switchyard-dag", StringComparison.Ordinal)) await Task.Delay(100);
+    static JsonObject Noop(string id, params string[] deps) => new() { ["id"] = id, ["handler"] = "noop", ["dependsOn"] = new JsonArray(deps.Select(d => (JsonNode)d).ToArray()) };
+    var fan = new JsonArray { Noop("start") };
+    for (var i = 0; i < 8; i++) fan.Add(Noop($"mid{i}", "start"));
+    fan.Add(Noop("end", Enumerable.Range(0, 8).Select(i => $"mid{i}").ToArray()));
+    var chain = new JsonArray(Enumerable.Range(0, 100).Select(i => (JsonNode)(i == 0 ? Noop("n0") : Noop($"n{i}", $"n{i - 1}"))).ToArray());
+    static bool Completed(JsonObject view) => view["status"]?.GetValue<string>() == "Completed";
+    var ten = await Drive(yard.Url, "/v1/dags?wait=60s", _ => new JsonObject { ["nodes"] = fan.DeepClone() }, 16, seconds, Completed);
+    Console.WriteLine($"dags: 10-node noop DAG (1 -> 8 -> 1), 16 in flight, {seconds} s: {ten.Rate:F0} DAG runs/s, p50 {ten.P50:F1} ms, p99 {ten.P99:F1} ms, {ten.Failures} failed; server RSS {yard.RssMb():F0} MB");
+    var hundred = await Drive(yard.Url, "/v1/dags?wait=60s", _ => new JsonObject { ["nodes"] = chain.DeepClone() }, 1, seconds, Completed);
+    Console.WriteLine($"dags: 100-node noop chain, 1 in flight, {seconds} s: p50 {hundred.P50:F1} ms, p99 {hundred.P99:F1} ms end to end ({hundred.Rate:F1} runs/s, {hundred.Failures} failed)");
+}
 
 // Same workloads on both systems, measured end to end: request sent → durable result received, keep-alive HTTP.
 async Task SideBySide()
