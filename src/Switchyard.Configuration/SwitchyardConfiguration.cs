@@ -45,6 +45,8 @@ public sealed class SwitchyardConfiguration
             .AddInMemoryCollection(normalizedFlags)
             .Build();
         var options = OptionsBinder.Bind<ServerOptions>(root);
+        if (environment.Keys.FirstOrDefault(k => k.StartsWith("SWITCHYARD_PIPELINES__", StringComparison.OrdinalIgnoreCase)) is { } variable)
+            throw new InvalidDataException($"environment variable {variable}: pipelines are read from yard.toml ([pipelines.NAME]) or pipelines_dir, not from the environment");
         if (System.IO.File.Exists(file) && TomlJson.Parse(System.IO.File.ReadAllText(file), file)["pipelines"] is { } pipelines)
         {
             if (pipelines is not System.Text.Json.Nodes.JsonObject table)

@@ -132,4 +132,33 @@ public sealed class UnknownKeyTests : IDisposable
         var ex = Assert.Throws<InvalidDataException>(() => Load(toml));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Pipelines_are_read_as_written_and_keys_beside_them_are_still_checked()
+    {
+        var config = Load("""
+            data_dir = ".x"
+            [pipelines.nightly]
+            schedule = "TZ=Europe/Paris 0 3 * * *"
+            max_parallel = 2
+            [[pipelines.nightly.nodes]]
+            id = "build"
+            handler = "shell"
+            config = { command = "make", env = { MY_VAR = "1" } }
+            """);
+        var nightly = config.Options.Pipelines["nightly"];
+        Assert.Equal("TZ=Europe/Paris 0 3 * * *", nightly["schedule"]!.GetValue<string>());
+        Assert.Equal(2, nightly["max_parallel"]!.GetValue<long>());
+        // Keys inside a pipeline keep their spelling (underscores too): they are a document, not options.
+        Assert.Equal("1", nightly["nodes"]![0]!["config"]!["env"]!["MY_VAR"]!.GetValue<string>());
+
+        var ex = Assert.Throws<InvalidDataException>(() => Load("""
+            dta_dir = ".x"
+            [pipelines.nightly]
+            nodes = []
+            """));
+        Assert.Contains("dta_dir is not a setting", ex.Message);
+        var env = Assert.Throws<InvalidDataException>(() => Load("", new() { ["SWITCHYARD_PIPELINES__NIGHTLY__SCHEDULE"] = "* * * * *" }));
+        Assert.Contains("SWITCHYARD_PIPELINES__NIGHTLY__SCHEDULE", env.Message);
+    }
 }
