@@ -24,21 +24,20 @@ public static class DagApi
     /// <summary>Maps the routes.</summary>
     public static void MapDagApi(this IEndpointRouteBuilder app)
     {
-        var dags = app.MapGroup("/v1/dags").AddEndpointFilter(RestApi.RequireToken);
-        dags.MapPost("", SubmitAsync).Accepts<JsonObject>("application/json").Answers<DagSubmitted>(400, 409, 413).Produces<DagSubmitted>(StatusCodes.Status201Created);
-        dags.MapGet("", ListAsync).Answers<DagRunList>(400);
-        dags.MapGet("/{id}", GetAsync).Answers<DagRunView>(400, 404);
-        dags.MapPost("/{id}/cancel", CancelAsync).Answers<DagRunView>(404, 409);
+        var v1 = app.MapGroup("/v1").AddEndpointFilter(RestApi.RequireToken);
+        v1.MapPost("/dags", SubmitAsync).Accepts<JsonObject>("application/json").Answers<DagSubmitted>(400, 409, 413).Produces<DagSubmitted>(StatusCodes.Status201Created);
+        v1.MapGet("/dags", ListAsync).Answers<DagRunList>(400);
+        v1.MapGet("/dags/{id}", GetAsync).Answers<DagRunView>(400, 404);
+        v1.MapPost("/dags/{id}/cancel", CancelAsync).Answers<DagRunView>(404, 409);
 
-        var pipelines = app.MapGroup("/v1/pipelines").AddEndpointFilter(RestApi.RequireToken);
-        pipelines.MapGet("", async (DagViews views, CancellationToken ct) => Results.Json(await views.PipelinesAsync(ct))).Answers<PipelineList>();
-        pipelines.MapGet("/{name}", async (string name, DagViews views, CancellationToken ct) =>
+        v1.MapGet("/pipelines", async (DagViews views, CancellationToken ct) => Results.Json(await views.PipelinesAsync(ct))).Answers<PipelineList>();
+        v1.MapGet("/pipelines/{name}", async (string name, DagViews views, CancellationToken ct) =>
         {
             var (detail, error) = await views.PipelineAsync(name, ct);
             return error is not null ? error.ToResult() : Results.Json(detail);
         }).Answers<PipelineDetail>(404);
-        pipelines.MapPost("/{name}/trigger", TriggerAsync).Accepts<PipelineTriggerRequest>("application/json").Answers<PipelineTriggerResult>(400, 404, 413);
-        pipelines.MapGet("/{name}/history", async (string name, int? count, DagViews views, CancellationToken ct) =>
+        v1.MapPost("/pipelines/{name}/trigger", TriggerAsync).Accepts<PipelineTriggerRequest>("application/json").Answers<PipelineTriggerResult>(400, 404, 413);
+        v1.MapGet("/pipelines/{name}/history", async (string name, int? count, DagViews views, CancellationToken ct) =>
         {
             if (count is < 1 or > RestApi.MaxCount) return ApiError.BadRequest("invalid_count", $"count must be between 1 and {RestApi.MaxCount}").ToResult();
             var (history, error) = await views.HistoryAsync(name, count ?? 50, ct);

@@ -46,6 +46,27 @@ public sealed class OpenApiTests
         Assert.NotNull(document["components"]!["schemas"]!["RunView"]);
     }
 
+    [Fact]
+    public async Task Outside_dev_mode_every_v1_route_refuses_a_caller_without_the_api_token()
+    {
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Dev = false;
+            o.EventKeys = "key-1";
+            o.SigningKey = "signkey-prod-" + new string('a', 64);
+            o.ApiToken = "token-123";
+        });
+        var open = new List<string>();
+        foreach (var route in MappedRoutes(server.Services).Where(r => r.Split(' ')[1].StartsWith("/v1/", StringComparison.Ordinal)))
+        {
+            var (method, path) = (route.Split(' ')[0], System.Text.RegularExpressions.Regex.Replace(route.Split(' ')[1], "{[^}]+}", "x"));
+            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+            using var response = await server.Http.SendAsync(request);
+            if (response.StatusCode != System.Net.HttpStatusCode.Unauthorized) open.Add($"{route}: {(int)response.StatusCode}");
+        }
+        Assert.Equal([], open);
+    }
+
     /// <summary>"METHOD /path" of every endpoint under the API prefixes, from the routing data source.</summary>
     private static SortedSet<string> MappedRoutes(IServiceProvider services)
     {
