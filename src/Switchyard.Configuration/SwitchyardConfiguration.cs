@@ -44,7 +44,11 @@ public sealed class SwitchyardConfiguration
             .Add(new SwitchyardEnvironmentSource(environment))
             .AddInMemoryCollection(normalizedFlags)
             .Build();
-        return new SwitchyardConfiguration(root, OptionsBinder.Bind<ServerOptions>(root), file);
+        var options = OptionsBinder.Bind<ServerOptions>(root);
+        // Checked at start, so a family that could never dispatch (no event, pipeline or url) is refused up front.
+        if (options.Queue.Problems() is { Count: > 0 } problems)
+            throw new InvalidDataException(string.Join(Environment.NewLine, problems.Select(p => $"{file}: {p}")));
+        return new SwitchyardConfiguration(root, options, file);
     }
 
     /// <summary>Every option with its effective value (secrets masked) and the source that set it.</summary>
