@@ -15,6 +15,7 @@ using Switchyard.Engine.Runs;
 using Switchyard.Engine.Scheduling;
 using Switchyard.Engine.Telemetry;
 using Switchyard.Engine.Triggers;
+using Switchyard.Engine.Work;
 
 namespace Switchyard.Engine;
 
@@ -76,6 +77,17 @@ public static class EngineServiceCollectionExtensions
         s.AddTelemetry();
         s.AddSingleton<CronTicker>();
         s.AddHostedService(sp => sp.GetRequiredService<CronTicker>());
+
+        // The work queue (yard queue); the pipeline handler uses an IPipelineLauncher when one is registered.
+        s.AddHttpClient(QueueDispatcher.HttpClientName);
+        s.AddSingleton<QueueFamilies>();
+        s.AddSingleton<WorkSignal>();
+        s.AddSingleton<QueueTelemetry>();
+        s.AddSingleton<QueuePauses>();
+        s.AddSingleton<QueueEmitter>();
+        s.AddSingleton<QueueInsight>();
+        s.AddSingleton<QueueDispatcher>();
+        s.AddHostedService(sp => sp.GetRequiredService<QueueDispatcher>());
         return s;
     }
 }

@@ -139,6 +139,10 @@ public sealed class TelemetrySink(IStore store, ILogger<TelemetrySink> logger) :
     /// delivery): it is written with the next batch, like every other record of the engine.</summary>
     public void Report(TelemetryRecord record) => _pending.Enqueue(record);
 
+    /// <summary>Records <paramref name="record"/> when <paramref name="tx"/> commits (never when it rolls back), for
+    /// engine components whose records this sink does not build itself (e.g. the work queue).</summary>
+    public void RecordOnCommit(IStoreTransaction tx, TelemetryRecord record) => Record(tx, record);
+
     private void Record(IStoreTransaction tx, TelemetryRecord e) => tx.OnCommitted(() => _pending.Enqueue(e));
 
     /// <summary>"Name: message" of an error JSON (also one nested under <c>error</c>), else the text itself.</summary>

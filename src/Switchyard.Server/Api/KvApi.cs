@@ -170,7 +170,8 @@ public static partial class KvApi
         return (null, ApiError.BadRequest($"invalid_{field}", $"{field} must be whole milliseconds between 1 and {max}"));
     }
 
-    private static async Task<(JsonObject? Body, ApiError? Error)> ReadObjectAsync(HttpContext http, ServerOptions options, CancellationToken ct)
+    /// <summary>The request body as a JSON object, or the 400/413 to answer.</summary>
+    internal static async Task<(JsonObject? Body, ApiError? Error)> ReadObjectAsync(HttpContext http, ServerOptions options, CancellationToken ct)
     {
         var (bytes, tooLarge) = await EventApi.ReadBodyAsync(http.Request, options.MaxBodyBytes, ct);
         if (tooLarge) return (null, new ApiError(413, "body_too_large", $"body is larger than {options.MaxBodyBytes} bytes (max_body_bytes)"));
