@@ -110,13 +110,13 @@ internal sealed class PostgresReader(NpgsqlDataSource dataSource) : IStoreReader
         QueryAsync($"SELECT {StoreRows.QueueColumns} FROM queue ORDER BY due_at", StoreRows.Queue, ct);
 
     public async Task<WorkItem?> GetWorkItemAsync(string id, CancellationToken ct) =>
-        (await QueryAsync($"SELECT {StoreRows.WorkItemColumns} FROM work_items WHERE id = $1", StoreRows.WorkItem, ct, S(id))).FirstOrDefault();
+        (await QueryAsync($"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE id = $1", StoreRows.WorkItem, ct, S(id))).FirstOrDefault();
 
     public Task<IReadOnlyList<WorkItem>> ListWorkItemsAsync(string? family, WorkItemState? state, bool oldestFirst, int count, CancellationToken ct) =>
         QueryAsync($"""
-            SELECT {StoreRows.WorkItemColumns} FROM work_items
+            SELECT {StoreRows.WorkItemColumns}, seq FROM work_items
             WHERE ($1::text IS NULL OR family = $1) AND ($2::text IS NULL OR state = $2)
-            ORDER BY enqueued_at {(oldestFirst ? "" : "DESC")}, id {(oldestFirst ? "" : "DESC")} LIMIT $3
+            ORDER BY enqueued_at {(oldestFirst ? "" : "DESC")}, seq {(oldestFirst ? "" : "DESC")} LIMIT $3
             """, StoreRows.WorkItem, ct, S(family), S(state?.ToWire()), I(count));
 
     public Task<IReadOnlyList<WorkQueueCount>> CountWorkItemsAsync(long sinceMs, CancellationToken ct) =>

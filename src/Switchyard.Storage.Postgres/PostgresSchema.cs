@@ -88,7 +88,7 @@ internal static class PostgresSchema
         // 2: the prioritized work queue (yard queue). Pauses and dedup keys live in kv.
         """
         CREATE TABLE work_items(
-            id TEXT PRIMARY KEY, family TEXT NOT NULL, priority INT NOT NULL, data TEXT NOT NULL, dedup_key TEXT, state TEXT NOT NULL,
+            seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, family TEXT NOT NULL, priority INT NOT NULL, data TEXT NOT NULL, dedup_key TEXT, state TEXT NOT NULL,
             enqueued_at BIGINT NOT NULL, attempt INT NOT NULL, not_before BIGINT NOT NULL, dispatched_at BIGINT, finished_at BIGINT,
             lease_until BIGINT NOT NULL, error TEXT, result TEXT, deduplicated INT NOT NULL);
         CREATE INDEX ix_work_items_next ON work_items(family, state, priority, enqueued_at);

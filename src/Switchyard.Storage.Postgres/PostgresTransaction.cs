@@ -172,7 +172,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
 
     // Everything that changes an item reads it first: locking the row serializes replicas working on one item.
     public WorkItem? GetWorkItem(string id) =>
-        Query($"SELECT {StoreRows.WorkItemColumns} FROM work_items WHERE id = $1 FOR UPDATE", StoreRows.WorkItem, S(id)).FirstOrDefault();
+        Query($"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE id = $1 FOR UPDATE", StoreRows.WorkItem, S(id)).FirstOrDefault();
 
     public void UpdateWorkItem(WorkItem w) => Command(
         "UPDATE work_items SET state = $2, attempt = $3, not_before = $4, dispatched_at = $5, finished_at = $6, lease_until = $7, error = $8, result = $9, deduplicated = $10 WHERE id = $1",
@@ -187,11 +187,11 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
     }
 
     public IReadOnlyList<WorkItem> QueuedWork(string family, Switchyard.Configuration.QueuePriority priority, long dueBy, int limit) => Query(
-        $"SELECT {StoreRows.WorkItemColumns} FROM work_items WHERE family = $1 AND state = 'queued' AND priority = $2 AND not_before <= $3 ORDER BY enqueued_at, id LIMIT $4",
+        $"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE family = $1 AND state = 'queued' AND priority = $2 AND not_before <= $3 ORDER BY enqueued_at, seq LIMIT $4",
         StoreRows.WorkItem, S(family), I((int)priority), L(dueBy), I(limit));
 
     public IReadOnlyList<WorkItem> ExpiredWorkLeases(string family, long now) => Query(
-        $"SELECT {StoreRows.WorkItemColumns} FROM work_items WHERE family = $1 AND state = 'active' AND lease_until < $2",
+        $"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE family = $1 AND state = 'active' AND lease_until < $2",
         StoreRows.WorkItem, S(family), L(now));
 
     // Waits

@@ -112,13 +112,13 @@ internal sealed class SqliteReader(string connectionString, string telemetryConn
     // Work queue
 
     public async Task<WorkItem?> GetWorkItemAsync(string id, CancellationToken ct) =>
-        (await QueryAsync($"SELECT {StoreRows.WorkItemColumns} FROM work_items WHERE id = $p0", StoreRows.WorkItem, ct, id)).FirstOrDefault();
+        (await QueryAsync($"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE id = $p0", StoreRows.WorkItem, ct, id)).FirstOrDefault();
 
     public Task<IReadOnlyList<WorkItem>> ListWorkItemsAsync(string? family, WorkItemState? state, bool oldestFirst, int count, CancellationToken ct) =>
         QueryAsync($"""
-            SELECT {StoreRows.WorkItemColumns} FROM work_items
+            SELECT {StoreRows.WorkItemColumns}, seq FROM work_items
             WHERE ($p0 IS NULL OR family = $p0) AND ($p1 IS NULL OR state = $p1)
-            ORDER BY enqueued_at {(oldestFirst ? "" : "DESC")}, id {(oldestFirst ? "" : "DESC")} LIMIT $p2
+            ORDER BY enqueued_at {(oldestFirst ? "" : "DESC")}, seq {(oldestFirst ? "" : "DESC")} LIMIT $p2
             """, StoreRows.WorkItem, ct, family, state?.ToWire(), count);
 
     public Task<IReadOnlyList<WorkQueueCount>> CountWorkItemsAsync(long sinceMs, CancellationToken ct) =>

@@ -145,7 +145,8 @@ internal static class SqliteSchema
         // 6: the prioritized work queue (yard queue). Pauses and dedup keys live in kv.
         """
         CREATE TABLE work_items(
-            id TEXT PRIMARY KEY,
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
             family TEXT NOT NULL,
             priority INTEGER NOT NULL,
             data TEXT NOT NULL,

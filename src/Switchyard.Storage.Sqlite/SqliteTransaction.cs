@@ -139,7 +139,7 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
         w.LeaseUntil, w.Error, w.Result, w.Deduplicated).ExecuteNonQuery();
 
     public WorkItem? GetWorkItem(string id) =>
-        Query($"SELECT {StoreRows.WorkItemColumns} FROM work_items WHERE id = $p0", StoreRows.WorkItem, id).FirstOrDefault();
+        Query($"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE id = $p0", StoreRows.WorkItem, id).FirstOrDefault();
 
     public void UpdateWorkItem(WorkItem w) => Command(
         "UPDATE work_items SET state = $p1, attempt = $p2, not_before = $p3, dispatched_at = $p4, finished_at = $p5, lease_until = $p6, error = $p7, result = $p8, deduplicated = $p9 WHERE id = $p0",
@@ -150,11 +150,11 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
         Command("SELECT COUNT(*) FROM work_items WHERE family = $p0 AND state = 'active'", family).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
 
     public IReadOnlyList<WorkItem> QueuedWork(string family, Switchyard.Configuration.QueuePriority priority, long dueBy, int limit) => Query(
-        $"SELECT {StoreRows.WorkItemColumns} FROM work_items WHERE family = $p0 AND state = 'queued' AND priority = $p1 AND not_before <= $p2 ORDER BY enqueued_at, id LIMIT $p3",
+        $"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE family = $p0 AND state = 'queued' AND priority = $p1 AND not_before <= $p2 ORDER BY enqueued_at, seq LIMIT $p3",
         StoreRows.WorkItem, family, (int)priority, dueBy, limit);
 
     public IReadOnlyList<WorkItem> ExpiredWorkLeases(string family, long now) => Query(
-        $"SELECT {StoreRows.WorkItemColumns} FROM work_items WHERE family = $p0 AND state = 'active' AND lease_until < $p1",
+        $"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE family = $p0 AND state = 'active' AND lease_until < $p1",
         StoreRows.WorkItem, family, now);
 
     // Waits

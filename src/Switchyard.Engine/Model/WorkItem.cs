@@ -18,6 +18,7 @@ namespace Switchyard.Engine.Model;
 /// <param name="Error">The last failure.</param>
 /// <param name="Result">What the handler did: the event id, the pipeline run, the HTTP status.</param>
 /// <param name="Deduplicated">Later emits with the same dedup key that were folded into this item.</param>
+/// <param name="Seq">Store order (0 until stored): FIFO among items enqueued in the same millisecond.</param>
 public sealed record WorkItem(
     string Id, string Family, QueuePriority Priority, string Data, string? DedupKey, WorkItemState State, long EnqueuedAt,
-    int Attempt, long NotBefore, long? DispatchedAt, long? FinishedAt, long LeaseUntil, string? Error, string? Result, int Deduplicated);
+    int Attempt, long NotBefore, long? DispatchedAt, long? FinishedAt, long LeaseUntil, string? Error, string? Result, int Deduplicated, long Seq = 0);

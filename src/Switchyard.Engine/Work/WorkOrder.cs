@@ -15,14 +15,14 @@ public static class WorkOrder
 
     /// <summary><paramref name="items"/> in dispatch order at <paramref name="now"/>.</summary>
     public static IEnumerable<WorkItem> Sort(IEnumerable<WorkItem> items, long now, TimeSpan ageAfter) =>
-        items.OrderBy(i => Effective(i, now, ageAfter)).ThenBy(i => i.EnqueuedAt).ThenBy(i => i.Id, StringComparer.Ordinal);
+        items.OrderBy(i => Effective(i, now, ageAfter)).ThenBy(i => i.EnqueuedAt).ThenBy(i => i.Seq);
 
     /// <summary>True when <paramref name="a"/> is dispatched before <paramref name="b"/> at <paramref name="now"/>.</summary>
     public static bool Before(WorkItem a, WorkItem b, long now, TimeSpan ageAfter)
     {
         var (pa, pb) = (Effective(a, now, ageAfter), Effective(b, now, ageAfter));
         if (pa != pb) return pa < pb;
-        return a.EnqueuedAt != b.EnqueuedAt ? a.EnqueuedAt < b.EnqueuedAt : string.CompareOrdinal(a.Id, b.Id) < 0;
+        return a.EnqueuedAt != b.EnqueuedAt ? a.EnqueuedAt < b.EnqueuedAt : a.Seq < b.Seq;
     }
 
     /// <summary>Parses <c>P0</c>..<c>P3</c> (any case).</summary>
