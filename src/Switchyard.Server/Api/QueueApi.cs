@@ -20,7 +20,8 @@ public static class QueueApi
     public static void MapQueueApi(this IEndpointRouteBuilder app)
     {
         var queue = app.MapGroup("/v1/queue").AddEndpointFilter(RestApi.RequireToken);
-        queue.MapGet("", ListAsync).Answers<QueueItemList>(400);
+        // Mapped outside the group: a group's "" route would be /v1/queue/ with a trailing slash.
+        app.MapGet("/v1/queue", ListAsync).AddEndpointFilter(RestApi.RequireToken).Answers<QueueItemList>(400);
         queue.MapGet("/stats", async (QueueInsight insight, CancellationToken ct) => Results.Json(await insight.StatsAsync(ct))).Answers<QueueStats>();
         queue.MapGet("/items/{id}", async (string id, QueueInsight insight, CancellationToken ct) =>
         {
