@@ -128,16 +128,29 @@ internal static class QueueCommands
     {
         var id = new Argument<string>("id") { Description = "Queue item id (from yard queue emit or list)" };
         var command = new Command("why", "Where a queue item is and why: paused, behind N items of higher priority, family at concurrency, retrying, dispatched, failed") { id };
-        command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "queue why", async (client, output) =>
-        {
-            var item = await client.QueueItemAsync(pr.GetValue(id)!, ct);
-            return output.Success("queue why", item, c =>
-            {
-                c.MarkupLine($"[bold]{Markup.Escape(item.Id)}[/] {Markup.Escape(item.Family)} {Priority(item)} {State(item.State)} enqueued {Format.Time(item.EnqueuedAt)}");
-                foreach (var w in item.Why ?? []) c.MarkupLine($"  [grey]{Markup.Escape(w.Code)}[/]  {Markup.Escape(w.Message)}");
-            });
-        }));
+        command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "queue why", (client, output) => WhyItemAsync(client, output, "queue why", pr.GetValue(id)!, null, ct)));
         return command;
+    }
+
+    /// <summary>Prints a queue item and why it is where it is (also <c>yard why ITEM-ID</c>); when there is no such
+    /// item, throws <paramref name="notFound"/> (the error of what was looked up first), if given.</summary>
+    public static async Task<int> WhyItemAsync(Switchyard.Client.SwitchyardClient client, CommandOutput output, string command, string id,
+        Switchyard.Client.SwitchyardApiException? notFound, CancellationToken ct)
+    {
+        QueueItemView item;
+        try
+        {
+            item = await client.QueueItemAsync(id, ct);
+        }
+        catch (Switchyard.Client.SwitchyardApiException e) when (e.Status == 404 && notFound is not null)
+        {
+            throw notFound;
+        }
+        return output.Success(command, item, c =>
+        {
+            c.MarkupLine($"[bold]{Markup.Escape(item.Id)}[/] {Markup.Escape(item.Family)} {Priority(item)} {State(item.State)} enqueued {Format.Time(item.EnqueuedAt)}");
+            foreach (var w in item.Why ?? []) c.MarkupLine($"  [grey]{Markup.Escape(w.Code)}[/]  {Markup.Escape(w.Message)}");
+        }, [new NextAction("yard queue stats", "depth and dispatch rate per family")]);
     }
 
     private static string Priority(QueueItemView i) =>

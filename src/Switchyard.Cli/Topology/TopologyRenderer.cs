@@ -81,8 +81,8 @@ public static class TopologyRenderer
             sb.Append(CultureInfo.InvariantCulture, $"app {app!["id"]}  {app["url"]}\n");
             foreach (var fn in app["functions"]!.AsArray()) sb.Append(CultureInfo.InvariantCulture, $"  {fn!["id"]}  ← {Triggers(fn)}\n");
         }
-        foreach (var e in topology["edges"]!.AsArray().Where(e => e!["kind"]!.GetValue<string>() is "sends" or "invokes"))
-            sb.Append(CultureInfo.InvariantCulture, $"{e!["from"]} {e["kind"]} {e["to"]}\n");
+        foreach (var e in topology["edges"]!.AsArray().Where(e => e!["kind"]!.GetValue<string>() is "sends" or "invokes" or "starts" or "posts"))
+            sb.Append(CultureInfo.InvariantCulture, $"{(e!["fromKind"]!.GetValue<string>() == "queue" ? "queue " : "")}{e["from"]} {e["kind"]} {e["to"]}\n");
         return sb.ToString();
     }
 

@@ -71,6 +71,10 @@ public sealed class QueueApiTests
         var held = await client.QueueEmitAsync("jobs", new QueueEmitRequest(new JsonObject { ["key"] = "c" }));
         await UntilStateAsync(client, held.Id, "done");
         Assert.Null((await client.QueueStatsAsync()).Families.Single(f => f.Family == "jobs").Pause);
+
+        var topology = await server.GetAsync("/v1/topology");
+        Assert.Equal("event", topology["queue"]![0]!["handler"]!.GetValue<string>());
+        Assert.Contains(topology["edges"]!.AsArray(), e => e!["fromKind"]!.GetValue<string>() == "queue" && e["to"]!.GetValue<string>() == "work/job");
     }
 
     [Fact]
