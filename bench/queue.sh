@@ -19,4 +19,12 @@ dotnet src/Switchyard.Cli/bin/Release/net10.0/yard.dll dev --config "$dir/yard.t
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
-dotnet run --file bench/queue/QueueLoad.cs -c Release -- "http://127.0.0.1:$port" bench "$senders" "$seconds"
+dotnet build bench/queue/QueueLoad.cs -c Release -v quiet -clp:ErrorsOnly >/dev/null 2>&1 || true
+cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+before=$(cpu)
+out=$(dotnet run --no-build --file bench/queue/QueueLoad.cs -c Release -- "http://127.0.0.1:$port" bench "$senders" "$seconds" 2>/dev/null \
+  || dotnet run --file bench/queue/QueueLoad.cs -c Release -- "http://127.0.0.1:$port" bench "$senders" "$seconds")
+echo "$out"
+# Server CPU per item: steadier than a rate when other work shares the machine.
+items=$(echo "$out" | sed -n 's/.*admitted \([0-9]*\) (.*/\1/p')
+echo "server CPU: $(( ($(cpu) - before) * 1000 / $(getconf CLK_TCK) )) ms for $items items"

@@ -99,7 +99,7 @@ public sealed class QueueDispatcher(
                 // Raised, so EventIngest stores it in this transaction: the item is done exactly when its event is
                 // stored, and the id makes a repeat of this dispatch a duplicate.
                 tx.Raise(new IncomingEvent(f.Event, JsonNode.Parse(item.Data) as JsonObject ?? [], eventId, null, null, null));
-                telemetry.Item(tx, "queue.item.dispatched", done, success: true, eventId: eventId, extra: new JsonObject { ["handler"] = "event", ["event"] = f.Event });
+                telemetry.Item(tx, "queue.item.dispatched", done, TelemetryLevel.Debug, true, eventId: eventId, extra: new JsonObject { ["handler"] = "event", ["event"] = f.Event });
             }
             return items.Count;
         }, ct);
@@ -146,7 +146,7 @@ public sealed class QueueDispatcher(
         }
         var result = launch.Outcome == PipelineLaunchOutcome.Skipped ? $"skipped: {launch.Reason}" : launch.RunId ?? launch.Reason;
         var done = Finish(tx, item, result);
-        telemetry.Item(tx, "queue.item.dispatched", done, success: true, eventId: launch.EventId,
+        telemetry.Item(tx, "queue.item.dispatched", done, TelemetryLevel.Debug, true, eventId: launch.EventId,
             extra: new JsonObject { ["handler"] = "pipeline", ["pipeline"] = f.Pipeline, ["outcome"] = launch.Outcome.ToString().ToLowerInvariant(), ["runId"] = launch.RunId });
     }
 
@@ -161,7 +161,7 @@ public sealed class QueueDispatcher(
             {
                 var a = Dispatch(tx, item) with { State = WorkItemState.Active, LeaseUntil = tx.Now + leaseMs };
                 tx.UpdateWorkItem(a);
-                telemetry.Item(tx, "queue.item.dispatched", a, extra: new JsonObject { ["handler"] = "http", ["url"] = f.Url });
+                telemetry.Item(tx, "queue.item.dispatched", a, TelemetryLevel.Debug, extra: new JsonObject { ["handler"] = "http", ["url"] = f.Url });
                 active.Add(a);
             }
             return active;

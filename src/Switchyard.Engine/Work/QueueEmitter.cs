@@ -58,7 +58,7 @@ public sealed class QueueEmitter(IStore store, QueueFamilies families, QueueTele
         }
         var stored = item with { EnqueuedAt = tx.Now, NotBefore = tx.Now };
         tx.InsertWorkItem(stored);
-        telemetry.Item(tx, "queue.item.enqueued", stored);
+        telemetry.Item(tx, "queue.item.enqueued", stored, TelemetryLevel.Debug);
         tx.OnCommitted(signal.Wake);
         return new QueueEmitResult(stored.Id, stored.Family, stored.Priority.ToString(), false);
     }

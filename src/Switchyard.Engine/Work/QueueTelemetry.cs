@@ -6,8 +6,10 @@ using Switchyard.Engine.Telemetry;
 namespace Switchyard.Engine.Work;
 
 /// <summary>The work queue's telemetry (component <c>queue</c>): <c>queue.item.enqueued|dispatched|failed|deduplicated</c>
-/// and <c>queue.family.paused|resumed|expired</c>, each written when its transaction commits.</summary>
-public sealed class QueueTelemetry(TelemetrySink sink)
+/// and <c>queue.family.paused|resumed|expired</c>, each written when its transaction commits. An item's <c>enqueued</c>
+/// and <c>dispatched</c> are <c>debug</c>: at thousands of items a second they are a flood, and are sampled like any
+/// component's debug events (<see cref="TelemetrySampler"/>); failures, dedups and family events are never sampled.</summary>
+public sealed class QueueTelemetry(TelemetrySink sink, TelemetrySampler sampler)
 {
     /// <summary>The <c>component</c> of every record.</summary>
     public const string Component = "queue";
@@ -40,7 +42,10 @@ public sealed class QueueTelemetry(TelemetrySink sink)
         Record(tx, action, TelemetryLevel.Info, null, null, metadata, null);
     }
 
-    private void Record(IStoreTransaction tx, string action, string level, bool? success, string? error, JsonObject metadata, string? eventId) =>
-        sink.RecordOnCommit(tx, new TelemetryRecord(Ulid.NewUlid().ToString(), tx.Now, tx.Now, level, TelemetrySink.Source, Component, action, null,
-            success, error, metadata.ToJsonString(), null, null, null, eventId));
+    private void Record(IStoreTransaction tx, string action, string level, bool? success, string? error, JsonObject metadata, string? eventId)
+    {
+        var record = new TelemetryRecord(Ulid.NewUlid().ToString(), tx.Now, tx.Now, level, TelemetrySink.Source, Component, action, null,
+            success, error, metadata.ToJsonString(), null, null, null, eventId);
+        if (sampler.Keep(record)) sink.RecordOnCommit(tx, record);
+    }
 }
