@@ -44,6 +44,10 @@ public sealed class QueueDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (families.Names.Count == 0) return;
+        foreach (var name in families.Names)
+            if (families.Find(name) is { Handler: QueueHandlerKind.Pipeline } f && (_launcher is null || !_launcher.Exists(f.Pipeline)))
+                logger.LogWarning("queue family {Family} starts pipeline {Pipeline}, which {Problem}: its items will fail", name, f.Pipeline,
+                    _launcher is null ? "this server cannot run (no pipeline launcher)" : "is not declared");
         while (!stoppingToken.IsCancellationRequested)
         {
             var more = false;
@@ -65,7 +69,7 @@ public sealed class QueueDispatcher(
         }
         // In-flight http handlers were cancelled with the token; their items are given back when their lease ends.
         try { await Task.WhenAll(_inFlight.Values); }
-        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException) { /* shutting down */ }
+        catch (Exception ex) { logger.LogWarning(ex, "an http handler failed while the work queue stopped"); }
     }
 
     /// <summary>One look at every family with due work; true when a family may have more right away.</summary>
@@ -198,7 +202,7 @@ public sealed class QueueDispatcher(
             foreach (var (name, value) in f.Headers)
                 if (!request.Headers.TryAddWithoutValidation(name, value)) request.Content.Headers.TryAddWithoutValidation(name, value);
             // The receiver can drop a repeat (a retry after an answer that was lost) by this key.
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", "queue:" + item.Id);
+            if (!f.Headers.ContainsKey("Idempotency-Key")) request.Headers.TryAddWithoutValidation("Idempotency-Key", "queue:" + item.Id);
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, linked.Token);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode) result = $"HTTP {status}";
@@ -216,8 +220,9 @@ public sealed class QueueDispatcher(
         {
             error = $"no answer from {f.Url} within {ConfigDuration.Format(f.Timeout)}";
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex)
         {
+            // Unreachable, refused, a malformed answer: every failure of the request is a failed attempt.
             error = $"{f.Url}: {ex.Message}";
         }
         await store.WriteAsync(tx =>
