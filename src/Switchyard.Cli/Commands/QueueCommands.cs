@@ -60,10 +60,10 @@ internal static class QueueCommands
             var result = await client.QueueListAsync(pr.GetValue(family), pr.GetValue(state), pr.GetValue(limit), ct);
             return output.Success("queue list", result, c =>
             {
-                var table = Format.Table("id", "family", "priority", "state", "enqueued", "attempt", "result / error", "data");
+                var table = Format.Table("id", "family", "pri", "state", "enqueued", "try", "result / error");
                 foreach (var i in result.Items)
-                    table.AddRow(Markup.Escape(i.Id), Markup.Escape(i.Family), Priority(i), State(i.State), Format.Time(i.EnqueuedAt), i.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        Format.Text(i.Error ?? i.Result, 40), Format.Text(i.Data, 40));
+                    table.AddRow(Markup.Escape(i.Id), Markup.Escape(i.Family), Priority(i), State(i.State), Format.Clock(i.EnqueuedAt), i.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        Format.Text(i.Error ?? i.Result, 40));
                 c.Write(table);
             }, result.Items.Count > 0 ? [new NextAction($"yard queue why {result.Items[0].Id}", "why the newest item is where it is")] : []);
         }));
@@ -78,15 +78,14 @@ internal static class QueueCommands
             var result = await client.QueueStatsAsync(ct);
             return output.Success("queue stats", result, c =>
             {
-                var table = Format.Table("family", "handler", "depth", "P0", "P1", "P2", "P3", "oldest", "active", "dispatched/min", "done", "failed", "paused");
+                var table = Format.Table("family", "handler", "depth P0/P1/P2/P3", "oldest", "active", "last min", "failed", "paused");
                 foreach (var f in result.Families)
                 {
-                    string Depth(int p) => f.Priorities[p].Depth.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     var oldest = f.Priorities.Max(p => p.OldestAgeMs);
-                    table.AddRow(Markup.Escape(f.Family), Format.Text($"{f.Handler} {f.Target}", 40), f.Depth.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        Depth(0), Depth(1), Depth(2), Depth(3), Format.Duration(oldest), $"{f.Active}/{f.Concurrency}", f.DispatchedLastMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        f.Done.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Failed > 0 ? $"[red]{f.Failed}[/]" : "0",
-                        f.Pause is { } p ? $"[yellow]until {Format.Time(p.Until)}[/] {Markup.Escape(p.Reason)}" : "");
+                    table.AddRow(Markup.Escape(f.Family), Markup.Escape(f.Handler ?? "(not declared)"),
+                        $"{f.Depth} ({string.Join('/', f.Priorities.Select(p => p.Depth))})", Format.Duration(oldest), $"{f.Active}/{f.Concurrency}",
+                        f.DispatchedLastMinute.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Failed > 0 ? $"[red]{f.Failed}[/]" : "0",
+                        f.Pause is { } p ? $"[yellow]until {Format.Clock(p.Until)}[/] {Markup.Escape(p.Reason)}" : "");
                 }
                 c.Write(table);
             });
