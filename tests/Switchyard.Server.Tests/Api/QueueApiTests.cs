@@ -12,12 +12,15 @@ namespace Switchyard.Server.Tests;
 
 /// <summary>The work queue through <c>/v1/queue</c> on a real server: emit, dedup, pause/resume with dispatch order,
 /// a pause that ends by itself, why, stats, unknown families, and the http handler's concurrency and retries.</summary>
-public sealed class QueueApiTests
+public class QueueApiTests
 {
+    /// <summary>Starts the server under test (SQLite here; PostgreSQL in <c>PostgresQueueApiTests</c>).</summary>
+    protected virtual Task<TestServer> CreateServerAsync(Action<ServerOptions> configure) => TestServer.StartAsync(configure);
+
     private static SwitchyardClient Client(TestServer server) =>
         new(new SwitchyardClientOptions { ServerUrl = server.Url, Timeout = TimeSpan.FromSeconds(30) });
 
-    private static Task<TestServer> StartAsync(Action<QueueOptions> queue) => TestServer.StartAsync(o =>
+    private Task<TestServer> StartAsync(Action<QueueOptions> queue) => CreateServerAsync(o =>
     {
         o.Queue.Families["jobs"] = new QueueFamilyOptions { Handler = QueueHandlerKind.Event, Event = "work/job", DedupWindow = TimeSpan.FromMinutes(1), DedupPath = "key" };
         queue(o.Queue);
