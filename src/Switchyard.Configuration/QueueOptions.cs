@@ -24,6 +24,8 @@ public sealed class QueueOptions
             if (f.Concurrency < 1) problems.Add($"{key}.concurrency must be at least 1");
             if (f.Retries < 0) problems.Add($"{key}.retries must not be negative");
             if (f.DedupWindow < TimeSpan.Zero) problems.Add($"{key}.dedup_window must not be negative");
+            if (f.Handler == QueueHandlerKind.Event && f.Event.Length > ServerOptions.MaxEventNameLength)
+                problems.Add($"{key}.event must be at most {ServerOptions.MaxEventNameLength} characters");
             if (f.Handler == QueueHandlerKind.Http && (f.Method.Length == 0 || !f.Method.All(char.IsAsciiLetter)))
                 problems.Add($"{key}.method must be an HTTP method such as POST or PUT");
             switch (f.Handler)

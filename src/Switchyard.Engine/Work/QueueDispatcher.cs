@@ -81,12 +81,20 @@ public sealed class QueueDispatcher(
         {
             // Items of a family no longer declared stay queued (yard queue why says so) until it is declared again.
             if (paused.Contains(family) || families.Find(family) is not { Handler: { } handler } f) continue;
-            more |= handler switch
+            try
             {
-                QueueHandlerKind.Event => await DispatchEventsAsync(family, f, cancellationToken),
-                QueueHandlerKind.Pipeline => await DispatchPipelinesAsync(family, f, cancellationToken),
-                _ => await DispatchHttpAsync(family, f, cancellationToken),
-            };
+                more |= handler switch
+                {
+                    QueueHandlerKind.Event => await DispatchEventsAsync(family, f, cancellationToken),
+                    QueueHandlerKind.Pipeline => await DispatchPipelinesAsync(family, f, cancellationToken),
+                    _ => await DispatchHttpAsync(family, f, cancellationToken),
+                };
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One family's failure (e.g. an event its handler cannot send) must not hold up the others.
+                logger.LogError(ex, "dispatching queue family {Family} failed; retrying on the next pass", family);
+            }
         }
         return more;
     }
