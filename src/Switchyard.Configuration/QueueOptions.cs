@@ -9,6 +9,8 @@ public sealed class QueueOptions
     /// <summary>How long a P2 or P3 item waits before it counts one level higher (P3 → P2, P2 → P1). P1 never ages
     /// into P0: P0 stays reserved for what was emitted as urgent. 0 turns aging off.</summary>
     public TimeSpan AgeAfter { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>How long done and failed items are kept after they end (0 = forever); the dispatcher deletes older ones.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
     /// <summary>The families, by name.</summary>
     public Dictionary<string, QueueFamilyOptions> Families { get; } = new(StringComparer.Ordinal);
 
@@ -55,6 +57,6 @@ public sealed class QueueOptions
     {
         var families = Families.Count == 0 ? "none" : string.Join(" ", Families.OrderBy(f => f.Key, StringComparer.Ordinal)
             .Select(f => $"{f.Key}({f.Value.Handler?.ToString().ToLowerInvariant() ?? "?"} {f.Value.Priority} concurrency {f.Value.Concurrency})"));
-        return string.Create(CultureInfo.InvariantCulture, $"age_after={ConfigDuration.Format(AgeAfter)} families={families}");
+        return string.Create(CultureInfo.InvariantCulture, $"age_after={ConfigDuration.Format(AgeAfter)} retention={ConfigDuration.Format(Retention)} families={families}");
     }
 }

@@ -194,6 +194,9 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
         $"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE family = $1 AND state = 'active' AND lease_until < $2",
         StoreRows.WorkItem, S(family), L(now));
 
+    public int PruneWorkItems(long beforeMs, int limit) => Command(
+        "DELETE FROM work_items WHERE seq IN (SELECT seq FROM work_items WHERE finished_at < $1 AND state IN ('done', 'failed') LIMIT $2)", L(beforeMs), I(limit)).ExecuteNonQuery();
+
     // Waits
 
     public void InsertWait(WaitRecord w)

@@ -164,6 +164,7 @@ internal static class SqliteSchema
         CREATE INDEX ix_work_items_next ON work_items(family, state, priority, enqueued_at);
         CREATE INDEX ix_work_items_state ON work_items(state, not_before);
         CREATE INDEX ix_work_items_enqueued ON work_items(enqueued_at);
+        CREATE INDEX ix_work_items_finished ON work_items(finished_at) WHERE finished_at IS NOT NULL;
         """,
     ];
 

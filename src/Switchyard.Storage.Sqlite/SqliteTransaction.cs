@@ -157,6 +157,9 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
         $"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE family = $p0 AND state = 'active' AND lease_until < $p1",
         StoreRows.WorkItem, family, now);
 
+    public int PruneWorkItems(long beforeMs, int limit) => Command(
+        "DELETE FROM work_items WHERE seq IN (SELECT seq FROM work_items WHERE finished_at < $p0 AND state IN ('done', 'failed') LIMIT $p1)", beforeMs, limit).ExecuteNonQuery();
+
     // Waits
 
     public void InsertWait(WaitRecord w) => Command(

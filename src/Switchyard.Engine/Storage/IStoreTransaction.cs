@@ -92,6 +92,8 @@ public interface IStoreTransaction
     IReadOnlyList<WorkItem> QueuedWork(string family, Configuration.QueuePriority priority, long dueBy, int limit);
     /// <summary>Active items of a family whose lease ended before <paramref name="now"/>: their dispatcher stopped mid-dispatch.</summary>
     IReadOnlyList<WorkItem> ExpiredWorkLeases(string family, long now);
+    /// <summary>Deletes at most <paramref name="limit"/> done or failed items that ended before <paramref name="beforeMs"/>; returns how many.</summary>
+    int PruneWorkItems(long beforeMs, int limit);
 
     // Waits
     /// <summary>Adds a wait.</summary>

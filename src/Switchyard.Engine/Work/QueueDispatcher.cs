@@ -36,6 +36,8 @@ public sealed class QueueDispatcher(
     /// <summary>Most items one transaction dispatches (for handlers that finish inside it).</summary>
     public const int Batch = 256;
 
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(1);
+    private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromMinutes(1);
     private readonly IPipelineLauncher? _launcher = launchers.LastOrDefault();
     private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
@@ -75,6 +77,7 @@ public sealed class QueueDispatcher(
     /// <summary>One look at every family with due work; true when a family may have more right away.</summary>
     public async Task<bool> PassAsync(CancellationToken cancellationToken)
     {
+        await PruneAsync(cancellationToken);
         var paused = await pauses.ExpireAsync(cancellationToken);
         var more = false;
         foreach (var family in await store.Reader.DueWorkFamiliesAsync(time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken))
@@ -97,6 +100,17 @@ public sealed class QueueDispatcher(
             }
         }
         return more;
+    }
+
+    /// <summary>Deletes items that ended longer than <c>[queue] retention</c> ago, at most once a minute.</summary>
+    private async Task PruneAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (families.Retention <= TimeSpan.Zero || now < _nextPrune) return;
+        _nextPrune = now + PruneInterval;
+        var cutoff = (now - families.Retention).ToUnixTimeMilliseconds();
+        // In slices, so a large backlog of old items never holds the writer for long.
+        while (await store.WriteAsync(tx => tx.PruneWorkItems(cutoff, 1000), ct) == 1000) { }
     }
 
     private async Task<bool> DispatchEventsAsync(string family, QueueFamilyOptions f, CancellationToken ct)

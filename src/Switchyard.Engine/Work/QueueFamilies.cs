@@ -9,6 +9,9 @@ public sealed class QueueFamilies(ServerOptions options)
     /// <summary>How long a P2/P3 item waits before it counts one level higher.</summary>
     public TimeSpan AgeAfter => options.Queue.AgeAfter;
 
+    /// <summary>How long done and failed items are kept.</summary>
+    public TimeSpan Retention => options.Queue.Retention;
+
     /// <summary>The family names, in ordinal order.</summary>
     public IReadOnlyList<string> Names { get; } = options.Queue.Families.Keys.Order(StringComparer.Ordinal).ToList();
 

@@ -186,6 +186,21 @@ public sealed class QueueDispatchTests
     }
 
     [Fact]
+    public async Task Items_that_ended_longer_than_the_retention_ago_are_deleted_and_queued_ones_are_kept()
+    {
+        await using var host = await StartAsync(q => q.Retention = TimeSpan.FromHours(1));
+        var done = await EmitAsync(host, "done");
+        await DispatchedAsync(host, 1);
+        await host.Get<QueuePauses>().PauseAsync(Family, TimeSpan.FromDays(1), "hold", CancellationToken.None);
+        var waiting = await EmitAsync(host, "waiting");
+
+        host.Advance(TimeSpan.FromMinutes(61));
+        await Eventually.TrueAsync(async () => await host.Store.Reader.GetWorkItemAsync(done, CancellationToken.None) is null, "the done item pruned",
+            TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(10));
+        Assert.NotNull(await host.Store.Reader.GetWorkItemAsync(waiting, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Why_says_paused_and_how_many_items_of_higher_priority_are_ahead()
     {
         await using var host = await StartAsync();

@@ -57,6 +57,11 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Equal(3, counts.Where(c => c.Family == "jobs" && c.State == WorkItemState.Queued).Sum(c => c.Count));
         Assert.Equal(1, counts.Single(c => c.Family == "jobs" && c.State == WorkItemState.Active).DispatchedSince);
         Assert.Equal(["jobs", "other"], (await _store.Reader.DueWorkFamiliesAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), default)).Order(StringComparer.Ordinal));
+
+        await W(tx => { tx.UpdateWorkItem(tx.GetWorkItem("w3")! with { State = WorkItemState.Done, FinishedAt = 5 }); tx.UpdateWorkItem(tx.GetWorkItem("w1")! with { State = WorkItemState.Failed, FinishedAt = 500 }); return 0; });
+        Assert.Equal(1, await W(tx => tx.PruneWorkItems(100, 10)));
+        Assert.Null(await _store.Reader.GetWorkItemAsync("w3", default));
+        Assert.NotNull(await _store.Reader.GetWorkItemAsync("w1", default));
     }
 
     [Fact]
