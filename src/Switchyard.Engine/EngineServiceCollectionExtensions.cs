@@ -79,7 +79,8 @@ public static class EngineServiceCollectionExtensions
         s.AddHostedService(sp => sp.GetRequiredService<CronTicker>());
 
         // The work queue (yard queue); the pipeline handler uses an IPipelineLauncher when one is registered.
-        s.AddHttpClient(QueueDispatcher.HttpClientName);
+        s.AddHttpClient(WorkHttpSender.HttpClientName);
+        s.AddSingleton<WorkHttpSender>();
         s.AddSingleton<QueueFamilies>();
         s.AddSingleton<WorkSignal>();
         s.AddSingleton<QueueTelemetry>();

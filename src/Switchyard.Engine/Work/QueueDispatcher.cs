@@ -18,18 +18,15 @@ namespace Switchyard.Engine.Work;
 /// <remarks>An item is active from its dispatch until its handler finishes. <c>event</c>: the bus event (id
 /// <c>queue:{itemId}</c>) is ingested in the same transaction that marks the item done, so an item is done exactly
 /// when its event is stored. <c>pipeline</c>: done when the launch is recorded, in the launcher's transaction (the
-/// pipeline run itself is followed by <c>yard dag</c>, not by the item). <c>http</c>: active until the answer arrives
-/// (2xx = done), with a lease of the timeout plus a minute after which another pass gives the item back. A failed
+/// pipeline run itself is followed by <c>yard dag</c>, not by the item). <c>http</c> (<see cref="WorkHttpSender"/>):
+/// active until the answer arrives (2xx = done), with a lease of the timeout plus a minute after which another pass gives the item back. A failed
 /// attempt is retried with doubling backoff (<c>retry_base_delay</c> up to <c>retry_max_delay</c>) up to the
 /// family's <c>retries</c>, then the item is failed.</remarks>
 public sealed class QueueDispatcher(
     IStore store, EventIngest ingest, QueueFamilies families, QueuePauses pauses, QueueTelemetry telemetry, WorkSignal signal,
-    IEnumerable<IPipelineLauncher> launchers, IHttpClientFactory httpClients, ServerOptions options, TimeProvider time, ILogger<QueueDispatcher> logger)
+    IEnumerable<IPipelineLauncher> launchers, WorkHttpSender sender, ServerOptions options, TimeProvider time, ILogger<QueueDispatcher> logger)
     : BackgroundService
 {
-    /// <summary>The named <see cref="HttpClient"/> of the <c>http</c> handler.</summary>
-    public const string HttpClientName = "switchyard.queue";
-
     /// <summary>How often the dispatcher looks without a wake-up.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
@@ -205,47 +202,14 @@ public sealed class QueueDispatcher(
 
     private async Task SendAsync(WorkItem item, QueueFamilyOptions f, CancellationToken ct)
     {
-        string? error = null, result = null;
-        using var timeout = new CancellationTokenSource(f.Timeout, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        string? result, error;
         try
         {
-            using var request = new HttpRequestMessage(new HttpMethod(f.Method.ToUpperInvariant()), f.Url)
-            {
-                Content = new StringContent(new JsonObject
-                {
-                    ["family"] = item.Family,
-                    ["id"] = item.Id,
-                    ["priority"] = item.Priority.ToString(),
-                    ["attempt"] = item.Attempt,
-                    ["data"] = JsonNode.Parse(item.Data),
-                }.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
-            };
-            foreach (var (name, value) in f.Headers)
-                if (!request.Headers.TryAddWithoutValidation(name, value)) request.Content.Headers.TryAddWithoutValidation(name, value);
-            // The receiver can drop a repeat (a retry after an answer that was lost) by this key.
-            if (!f.Headers.ContainsKey("Idempotency-Key")) request.Headers.TryAddWithoutValidation("Idempotency-Key", "queue:" + item.Id);
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, linked.Token);
-            var status = (int)response.StatusCode;
-            if (response.IsSuccessStatusCode) result = $"HTTP {status}";
-            else
-            {
-                var body = await response.Content.ReadAsStringAsync(linked.Token);
-                error = $"HTTP {status}{(body.Length == 0 ? "" : ": " + (body.Length > 300 ? body[..300] : body))}";
-            }
+            (result, error) = await sender.SendAsync(item, f, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             return; // Shutting down: the lease gives the item back.
-        }
-        catch (OperationCanceledException)
-        {
-            error = $"no answer from {f.Url} within {ConfigDuration.Format(f.Timeout)}";
-        }
-        catch (Exception ex)
-        {
-            // Unreachable, refused, a malformed answer: every failure of the request is a failed attempt.
-            error = $"{f.Url}: {ex.Message}";
         }
         await store.WriteAsync(tx =>
         {
