@@ -3,20 +3,25 @@ using Switchyard.Engine.Errors;
 
 namespace Switchyard.Engine.Work;
 
-/// <summary>The declared work-queue families (<c>[queue.families.NAME]</c>) and the queue's aging setting.</summary>
+/// <summary>The declared work-queue families (<c>[queue.families.NAME]</c>) and the queue's aging setting. Invalid
+/// families are refused when the engine starts, also for hosts that build <see cref="ServerOptions"/> in code.</summary>
 public sealed class QueueFamilies(ServerOptions options)
 {
+    private readonly ServerOptions _options = options.Queue.Problems() is { Count: > 0 } problems
+        ? throw new InvalidDataException(string.Join(Environment.NewLine, problems))
+        : options;
+
     /// <summary>How long a P2/P3 item waits before it counts one level higher.</summary>
-    public TimeSpan AgeAfter => options.Queue.AgeAfter;
+    public TimeSpan AgeAfter => _options.Queue.AgeAfter;
 
     /// <summary>How long done and failed items are kept.</summary>
-    public TimeSpan Retention => options.Queue.Retention;
+    public TimeSpan Retention => _options.Queue.Retention;
 
     /// <summary>The family names, in ordinal order.</summary>
     public IReadOnlyList<string> Names { get; } = options.Queue.Families.Keys.Order(StringComparer.Ordinal).ToList();
 
     /// <summary>A family's settings, or null when it is not declared.</summary>
-    public QueueFamilyOptions? Find(string family) => options.Queue.Families.GetValueOrDefault(family);
+    public QueueFamilyOptions? Find(string family) => _options.Queue.Families.GetValueOrDefault(family);
 
     /// <summary>The refusal for an undeclared family, listing the declared ones.</summary>
     public EngineError Unknown(string family) => EngineError.Invalid("unknown_family", Names.Count == 0

@@ -214,6 +214,15 @@ public sealed class QueueDispatchTests
         Assert.Contains(view.Why!, w => w.Code == "behind" && w.Message.StartsWith("waiting behind 2 item(s) of higher priority", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Invalid_families_are_refused_when_the_engine_starts_also_without_yard_toml()
+    {
+        var options = new ServerOptions();
+        options.Queue.Families["jobs"] = new QueueFamilyOptions { Handler = QueueHandlerKind.Http };
+        var ex = Assert.Throws<InvalidDataException>(() => new QueueFamilies(options));
+        Assert.Contains("queue.families.jobs.url is required", ex.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A stand-in for the pipeline runtime: records each request and answers a started run.</summary>
     private sealed class RecordingLauncher : IPipelineLauncher
     {
