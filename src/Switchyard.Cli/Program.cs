@@ -34,6 +34,7 @@ var root = new RootCommand("yard — run and operate Switchyard, the self-hosted
     SuperviseCommands.Build(),
     GatewayCommands.Build(),
     NotifyCommands.Build(),
+    QueueCommands.Build(),
 };
 root.Options.Add(CliGlobals.Json);
 root.Options.Add(CliGlobals.Server);

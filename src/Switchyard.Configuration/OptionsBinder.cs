@@ -128,6 +128,7 @@ public static partial class OptionsBinder
     {
         var t when t == typeof(bool) => "true or false",
         var t when t == typeof(int) || t == typeof(long) => "a whole number",
+        var t when t.IsEnum => "one of " + string.Join(", ", Enum.GetNames(t).Select(SnakeCase)),
         var t => $"a valid {t.Name}",
     };
 

@@ -55,6 +55,8 @@ public sealed class ServerOptions
     public int TelemetryFloodSampleOneIn { get; set; } = 10;
     /// <summary>Webhook ingress: body limit, provider secrets, providers declared in configuration (<c>[webhooks]</c>).</summary>
     public WebhookOptions Webhooks { get; set; } = new();
+    /// <summary>The prioritized work queue: aging and the declared families (<c>[queue]</c>, <c>[queue.families.NAME]</c>).</summary>
+    public QueueOptions Queue { get; set; } = new();
 
     /// <summary>URL the CLI uses to reach the server; empty means <c>http://Host:Port</c>.</summary>
     public string ServerUrl { get; set; } = "";

@@ -55,6 +55,9 @@ public sealed class SwitchyardConfiguration
                 options.Pipelines[name] = pipeline as System.Text.Json.Nodes.JsonObject
                     ?? throw new InvalidDataException($"{file}: pipelines.{name} must be a table ([pipelines.{name}])");
         }
+        // Checked at start, so a family that could never dispatch (no event, pipeline or url) is refused up front.
+        if (options.Queue.Problems() is { Count: > 0 } problems)
+            throw new InvalidDataException(string.Join(Environment.NewLine, problems.Select(p => $"{file}: {p}")));
         return new SwitchyardConfiguration(root, options, file);
     }
 

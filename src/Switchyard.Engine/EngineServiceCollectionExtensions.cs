@@ -16,6 +16,7 @@ using Switchyard.Engine.Runs;
 using Switchyard.Engine.Scheduling;
 using Switchyard.Engine.Telemetry;
 using Switchyard.Engine.Triggers;
+using Switchyard.Engine.Work;
 
 namespace Switchyard.Engine;
 
@@ -90,6 +91,18 @@ public static class EngineServiceCollectionExtensions
         s.AddTelemetry();
         s.AddSingleton<CronTicker>();
         s.AddHostedService(sp => sp.GetRequiredService<CronTicker>());
+
+        // The work queue (yard queue); the pipeline handler uses an IPipelineLauncher when one is registered.
+        s.AddHttpClient(WorkHttpSender.HttpClientName);
+        s.AddSingleton<WorkHttpSender>();
+        s.AddSingleton<QueueFamilies>();
+        s.AddSingleton<WorkSignal>();
+        s.AddSingleton<QueueTelemetry>();
+        s.AddSingleton<QueuePauses>();
+        s.AddSingleton<QueueEmitter>();
+        s.AddSingleton<QueueInsight>();
+        s.AddSingleton<QueueDispatcher>();
+        s.AddHostedService(sp => sp.GetRequiredService<QueueDispatcher>());
         return s;
     }
 }

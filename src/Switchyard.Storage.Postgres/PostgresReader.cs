@@ -109,6 +109,28 @@ internal sealed class PostgresReader(NpgsqlDataSource dataSource) : IStoreReader
     public Task<IReadOnlyList<QueueItem>> LoadQueueAsync(CancellationToken ct) =>
         QueryAsync($"SELECT {StoreRows.QueueColumns} FROM queue ORDER BY due_at", StoreRows.Queue, ct);
 
+    public async Task<WorkItem?> GetWorkItemAsync(string id, CancellationToken ct) =>
+        (await QueryAsync($"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE id = $1", StoreRows.WorkItem, ct, S(id))).FirstOrDefault();
+
+    public Task<IReadOnlyList<WorkItem>> ListWorkItemsAsync(string? family, WorkItemState? state, bool oldestFirst, int count, CancellationToken ct) =>
+        QueryAsync($"""
+            SELECT {StoreRows.WorkItemColumns}, seq FROM work_items
+            WHERE ($1::text IS NULL OR family = $1) AND ($2::text IS NULL OR state = $2)
+            ORDER BY enqueued_at {(oldestFirst ? "" : "DESC")}, seq {(oldestFirst ? "" : "DESC")} LIMIT $3
+            """, StoreRows.WorkItem, ct, S(family), S(state?.ToWire()), I(count));
+
+    public Task<IReadOnlyList<WorkQueueCount>> CountWorkItemsAsync(long sinceMs, CancellationToken ct) =>
+        QueryAsync("""
+            SELECT family, priority, state, COUNT(*), MIN(enqueued_at), SUM(CASE WHEN dispatched_at >= $1 THEN 1 ELSE 0 END)
+            FROM work_items GROUP BY family, priority, state
+            """, StoreRows.WorkCount, ct, L(sinceMs));
+
+    public Task<IReadOnlyList<string>> DueWorkFamiliesAsync(long now, CancellationToken ct) =>
+        QueryAsync("""
+            SELECT family FROM work_items WHERE state = 'queued' AND not_before <= $1
+            UNION SELECT family FROM work_items WHERE state = 'active' AND lease_until < $1
+            """, r => r.GetString(0), ct, L(now));
+
     public Task<IReadOnlyList<TelemetryRecord>> SearchTelemetryAsync(TelemetryQuery query, CancellationToken ct)
     {
         var where = new List<string>();

@@ -85,6 +85,17 @@ internal static class PostgresSchema
         CREATE INDEX ix_telemetry_event ON telemetry(event_id) WHERE event_id IS NOT NULL;
         CREATE INDEX ix_telemetry_search ON telemetry USING GIN(search);
         """,
+        // 2: the prioritized work queue (yard queue). Pauses and dedup keys live in kv.
+        """
+        CREATE TABLE work_items(
+            seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, family TEXT NOT NULL, priority INT NOT NULL, data TEXT NOT NULL, dedup_key TEXT, state TEXT NOT NULL,
+            enqueued_at BIGINT NOT NULL, attempt INT NOT NULL, not_before BIGINT NOT NULL, dispatched_at BIGINT, finished_at BIGINT,
+            lease_until BIGINT NOT NULL, error TEXT, result TEXT, deduplicated INT NOT NULL);
+        CREATE INDEX ix_work_items_next ON work_items(family, state, priority, enqueued_at);
+        CREATE INDEX ix_work_items_state ON work_items(state, not_before);
+        CREATE INDEX ix_work_items_enqueued ON work_items(enqueued_at);
+        CREATE INDEX ix_work_items_finished ON work_items(finished_at) WHERE finished_at IS NOT NULL;
+        """,
     ];
 
     /// <summary>Brings the database to the newest version.</summary>

@@ -166,6 +166,40 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
 
     public IReadOnlyList<string> DequeueRun(string runId) => Query("DELETE FROM queue WHERE run_id = $1 RETURNING id", r => r.GetString(0), S(runId));
 
+    // Work queue
+
+    public void InsertWorkItem(WorkItem w) => Command(
+        $"INSERT INTO work_items({StoreRows.WorkItemColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        S(w.Id), S(w.Family), I((int)w.Priority), S(w.Data), S(w.DedupKey), S(w.State.ToWire()), L(w.EnqueuedAt), I(w.Attempt), L(w.NotBefore),
+        L(w.DispatchedAt), L(w.FinishedAt), L(w.LeaseUntil), S(w.Error), S(w.Result), I(w.Deduplicated)).ExecuteNonQuery();
+
+    // Everything that changes an item reads it first: locking the row serializes replicas working on one item.
+    public WorkItem? GetWorkItem(string id) =>
+        Query($"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE id = $1 FOR UPDATE", StoreRows.WorkItem, S(id)).FirstOrDefault();
+
+    public void UpdateWorkItem(WorkItem w) => Command(
+        "UPDATE work_items SET state = $2, attempt = $3, not_before = $4, dispatched_at = $5, finished_at = $6, lease_until = $7, error = $8, result = $9, deduplicated = $10 WHERE id = $1",
+        S(w.Id), S(w.State.ToWire()), I(w.Attempt), L(w.NotBefore), L(w.DispatchedAt), L(w.FinishedAt), L(w.LeaseUntil), S(w.Error), S(w.Result), I(w.Deduplicated)).ExecuteNonQuery();
+
+    public int CountActiveWork(string family)
+    {
+        // Replicas dispatching one family take turns: the lock is held until commit, so the count and the claim that
+        // follows it cannot interleave with another replica's.
+        Lock("work", family);
+        return Convert.ToInt32(Command("SELECT COUNT(*) FROM work_items WHERE family = $1 AND state = 'active'", S(family)).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public IReadOnlyList<WorkItem> QueuedWork(string family, Switchyard.Configuration.QueuePriority priority, long dueBy, int limit) => Query(
+        $"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE family = $1 AND state = 'queued' AND priority = $2 AND not_before <= $3 ORDER BY enqueued_at, seq LIMIT $4",
+        StoreRows.WorkItem, S(family), I((int)priority), L(dueBy), I(limit));
+
+    public IReadOnlyList<WorkItem> ExpiredWorkLeases(string family, long now) => Query(
+        $"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE family = $1 AND state = 'active' AND lease_until < $2",
+        StoreRows.WorkItem, S(family), L(now));
+
+    public int PruneWorkItems(long beforeMs, int limit) => Command(
+        "DELETE FROM work_items WHERE seq IN (SELECT seq FROM work_items WHERE finished_at < $1 AND state IN ('done', 'failed') LIMIT $2)", L(beforeMs), I(limit)).ExecuteNonQuery();
+
     // Waits
 
     public void InsertWait(WaitRecord w)

@@ -109,6 +109,30 @@ internal sealed class SqliteReader(string connectionString, string telemetryConn
     public Task<IReadOnlyList<QueueItem>> LoadQueueAsync(CancellationToken ct) =>
         QueryAsync($"SELECT {StoreRows.QueueColumns} FROM queue ORDER BY due_at", StoreRows.Queue, ct);
 
+    // Work queue
+
+    public async Task<WorkItem?> GetWorkItemAsync(string id, CancellationToken ct) =>
+        (await QueryAsync($"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE id = $p0", StoreRows.WorkItem, ct, id)).FirstOrDefault();
+
+    public Task<IReadOnlyList<WorkItem>> ListWorkItemsAsync(string? family, WorkItemState? state, bool oldestFirst, int count, CancellationToken ct) =>
+        QueryAsync($"""
+            SELECT {StoreRows.WorkItemColumns}, seq FROM work_items
+            WHERE ($p0 IS NULL OR family = $p0) AND ($p1 IS NULL OR state = $p1)
+            ORDER BY enqueued_at {(oldestFirst ? "" : "DESC")}, seq {(oldestFirst ? "" : "DESC")} LIMIT $p2
+            """, StoreRows.WorkItem, ct, family, state?.ToWire(), count);
+
+    public Task<IReadOnlyList<WorkQueueCount>> CountWorkItemsAsync(long sinceMs, CancellationToken ct) =>
+        QueryAsync("""
+            SELECT family, priority, state, COUNT(*), MIN(enqueued_at), SUM(CASE WHEN dispatched_at >= $p0 THEN 1 ELSE 0 END)
+            FROM work_items GROUP BY family, priority, state
+            """, StoreRows.WorkCount, ct, sinceMs);
+
+    public Task<IReadOnlyList<string>> DueWorkFamiliesAsync(long now, CancellationToken ct) =>
+        QueryAsync("""
+            SELECT family FROM work_items WHERE state = 'queued' AND not_before <= $p0
+            UNION SELECT family FROM work_items WHERE state = 'active' AND lease_until < $p0
+            """, r => r.GetString(0), ct, now);
+
     // Telemetry
 
     private const string TelemetryColumns = "seq, id, ts, received_at, level, source, component, action, duration_ms, success, error, metadata, session_id, system_id, run_id, event_id";

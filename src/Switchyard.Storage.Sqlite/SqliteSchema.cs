@@ -142,6 +142,30 @@ internal static class SqliteSchema
         DROP TABLE telemetry_fts;
         DROP TABLE telemetry;
         """,
+        // 6: the prioritized work queue (yard queue). Pauses and dedup keys live in kv.
+        """
+        CREATE TABLE work_items(
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            family TEXT NOT NULL,
+            priority INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            dedup_key TEXT,
+            state TEXT NOT NULL,
+            enqueued_at INTEGER NOT NULL,
+            attempt INTEGER NOT NULL,
+            not_before INTEGER NOT NULL,
+            dispatched_at INTEGER,
+            finished_at INTEGER,
+            lease_until INTEGER NOT NULL,
+            error TEXT,
+            result TEXT,
+            deduplicated INTEGER NOT NULL);
+        CREATE INDEX ix_work_items_next ON work_items(family, state, priority, enqueued_at);
+        CREATE INDEX ix_work_items_state ON work_items(state, not_before);
+        CREATE INDEX ix_work_items_enqueued ON work_items(enqueued_at);
+        CREATE INDEX ix_work_items_finished ON work_items(finished_at) WHERE finished_at IS NOT NULL;
+        """,
     ];
 
     /// <summary>The telemetry log's own database: schema version 1.</summary>

@@ -134,6 +134,35 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
     public IReadOnlyList<string> DequeueRun(string runId) =>
         Query("DELETE FROM queue WHERE run_id = $p0 RETURNING id", r => r.GetString(0), runId);
 
+    // Work queue
+
+    public void InsertWorkItem(WorkItem w) => Command(
+        $"INSERT INTO work_items({StoreRows.WorkItemColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8, $p9, $p10, $p11, $p12, $p13, $p14)",
+        w.Id, w.Family, (int)w.Priority, w.Data, w.DedupKey, w.State.ToWire(), w.EnqueuedAt, w.Attempt, w.NotBefore, w.DispatchedAt, w.FinishedAt,
+        w.LeaseUntil, w.Error, w.Result, w.Deduplicated).ExecuteNonQuery();
+
+    public WorkItem? GetWorkItem(string id) =>
+        Query($"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE id = $p0", StoreRows.WorkItem, id).FirstOrDefault();
+
+    public void UpdateWorkItem(WorkItem w) => Command(
+        "UPDATE work_items SET state = $p1, attempt = $p2, not_before = $p3, dispatched_at = $p4, finished_at = $p5, lease_until = $p6, error = $p7, result = $p8, deduplicated = $p9 WHERE id = $p0",
+        w.Id, w.State.ToWire(), w.Attempt, w.NotBefore, w.DispatchedAt, w.FinishedAt, w.LeaseUntil, w.Error, w.Result, w.Deduplicated).ExecuteNonQuery();
+
+    // One writer: the count cannot change under this transaction, no lock is needed.
+    public int CountActiveWork(string family) => Convert.ToInt32(
+        Command("SELECT COUNT(*) FROM work_items WHERE family = $p0 AND state = 'active'", family).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+
+    public IReadOnlyList<WorkItem> QueuedWork(string family, Switchyard.Configuration.QueuePriority priority, long dueBy, int limit) => Query(
+        $"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE family = $p0 AND state = 'queued' AND priority = $p1 AND not_before <= $p2 ORDER BY enqueued_at, seq LIMIT $p3",
+        StoreRows.WorkItem, family, (int)priority, dueBy, limit);
+
+    public IReadOnlyList<WorkItem> ExpiredWorkLeases(string family, long now) => Query(
+        $"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE family = $p0 AND state = 'active' AND lease_until < $p1",
+        StoreRows.WorkItem, family, now);
+
+    public int PruneWorkItems(long beforeMs, int limit) => Command(
+        "DELETE FROM work_items WHERE seq IN (SELECT seq FROM work_items WHERE finished_at < $p0 AND state IN ('done', 'failed') LIMIT $p1)", beforeMs, limit).ExecuteNonQuery();
+
     // Waits
 
     public void InsertWait(WaitRecord w) => Command(

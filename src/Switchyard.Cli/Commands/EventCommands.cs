@@ -37,7 +37,7 @@ internal static class EventCommands
         return command;
     }
 
-    private static JsonObject ParseData(string? text)
+    internal static JsonObject ParseData(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return [];
         return JsonNode.Parse(text) as JsonObject ?? throw new CliException("invalid_data", "--data must be a JSON object", "wrap values in an object, e.g. -d '{\"x\":1}'");

@@ -11,12 +11,21 @@ internal static class InsightCommands
 {
     public static Command Why()
     {
-        var id = new Argument<string>("event-id") { Description = "Event id" };
+        var id = new Argument<string>("event-id") { Description = "Event id (or a work-queue item id)" };
         var function = new Option<string?>("--function") { Description = "Only this function" };
-        var command = new Command("why", "For an event, every function and why it did or did not run") { id, function };
+        var command = new Command("why", "For an event, every function and why it did or did not run; for a queue item, why it has (not) run") { id, function };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "why", async (client, output) =>
         {
-            var result = await client.WhyAsync(pr.GetValue(id)!, pr.GetValue(function), ct);
+            JsonObject result;
+            try
+            {
+                result = await client.WhyAsync(pr.GetValue(id)!, pr.GetValue(function), ct);
+            }
+            catch (Switchyard.Client.SwitchyardApiException e) when (e.Status == 404 && pr.GetValue(function) is null)
+            {
+                // No such event: the id may be a work-queue item's.
+                return await QueueCommands.WhyItemAsync(client, output, "why", pr.GetValue(id)!, e, ct);
+            }
             var functions = result["functions"]!.AsArray();
             return output.Success("why", result, c =>
             {

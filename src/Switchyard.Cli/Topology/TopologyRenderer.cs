@@ -90,8 +90,8 @@ public static class TopologyRenderer
         }
         foreach (var p in topology["pipelines"]?.AsArray() ?? [])
             sb.Append(CultureInfo.InvariantCulture, $"pipeline {p!["name"]}  {p["schedule"]?.ToString() ?? "on demand"}, {p["nodes"]} nodes ({string.Join(", ", p["handlers"]!.AsArray().Select(h => h!.ToString()))})\n");
-        foreach (var e in topology["edges"]!.AsArray().Where(e => e!["kind"]!.GetValue<string>() is "sends" or "invokes"))
-            sb.Append(CultureInfo.InvariantCulture, $"{e!["from"]} {e["kind"]} {e["to"]}\n");
+        foreach (var e in topology["edges"]!.AsArray().Where(e => e!["kind"]!.GetValue<string>() is "sends" or "invokes" or "starts" or "posts"))
+            sb.Append(CultureInfo.InvariantCulture, $"{(e!["fromKind"]!.GetValue<string>() == "queue" ? "queue " : "")}{e["from"]} {e["kind"]} {e["to"]}\n");
         return sb.ToString();
     }
 

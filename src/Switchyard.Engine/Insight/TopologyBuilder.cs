@@ -9,7 +9,8 @@ namespace Switchyard.Engine.Insight;
 
 /// <summary>The wiring map, generated from live registration, configuration and observed history: components with
 /// their addresses, stores, apps with their functions, and edges event → function (triggers), cron → function,
-/// function → event (events its steps sent) and function → function (invokes).</summary>
+/// function → event (events its steps sent), function → function (invokes), and the work queue's families with the
+/// event, pipeline or URL each hands its items to, and the pipelines with their schedules.</summary>
 public sealed class TopologyBuilder(TimeProvider time, IStore store, FunctionRegistry registry, ServerOptions options, PipelineCatalog pipelines)
 {
     /// <summary>How much recent history is scanned for observed edges.</summary>
@@ -72,10 +73,26 @@ public sealed class TopologyBuilder(TimeProvider time, IStore store, FunctionReg
         var (sends, invokes) = await store.Reader.ObservedEdgesAsync(HistoryWindow, ct);
         foreach (var (fn, name) in sends) edges.Add(Edge("function", fn, "event", name, "sends", null));
         foreach (var (fn, target) in invokes.Where(i => i.Invoked.Length > 0)) edges.Add(Edge("function", fn, "function", target, "invokes", null));
+        // Work-queue families, from configuration: each sends an event, starts a pipeline or posts to a URL.
+        var queue = new JsonArray();
+        foreach (var (family, f) in options.Queue.Families.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            var (toKind, target, verb) = f.Handler switch
+            {
+                QueueHandlerKind.Event => ("event", f.Event, "sends"),
+                QueueHandlerKind.Pipeline => ("pipeline", f.Pipeline, "starts"),
+                _ => ("url", f.Url, "posts"),
+            };
+            queue.Add(new JsonObject
+            {
+                ["family"] = family, ["handler"] = f.Handler?.ToString().ToLowerInvariant(), ["target"] = target, ["priority"] = f.Priority.ToString(), ["concurrency"] = f.Concurrency,
+            });
+            edges.Add(Edge("queue", family, toKind, target, verb, null));
+        }
         return new JsonObject
         {
             ["generatedAt"] = time.GetUtcNow().ToUnixTimeMilliseconds(),
-            ["components"] = components, ["stores"] = stores, ["apps"] = apps, ["pipelines"] = pipelineList, ["edges"] = edges,
+            ["components"] = components, ["stores"] = stores, ["apps"] = apps, ["pipelines"] = pipelineList, ["queue"] = queue, ["edges"] = edges,
         };
     }
 

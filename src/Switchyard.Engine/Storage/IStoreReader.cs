@@ -56,6 +56,16 @@ public interface IStoreReader
     /// <summary>Every queue item (loaded once at start by the scheduler).</summary>
     Task<IReadOnlyList<QueueItem>> LoadQueueAsync(CancellationToken cancellationToken);
 
+    /// <summary>One work-queue item.</summary>
+    Task<WorkItem?> GetWorkItemAsync(string id, CancellationToken cancellationToken);
+    /// <summary>Work-queue items, optionally of one family and state, by enqueue time (oldest first when
+    /// <paramref name="oldestFirst"/>, else newest first).</summary>
+    Task<IReadOnlyList<WorkItem>> ListWorkItemsAsync(string? family, WorkItemState? state, bool oldestFirst, int count, CancellationToken cancellationToken);
+    /// <summary>Work-queue items counted by family, priority and state, with how many were dispatched since <paramref name="sinceMs"/>.</summary>
+    Task<IReadOnlyList<WorkQueueCount>> CountWorkItemsAsync(long sinceMs, CancellationToken cancellationToken);
+    /// <summary>Families with work for the dispatcher at <paramref name="now"/>: queued items due, or active items whose lease ended.</summary>
+    Task<IReadOnlyList<string>> DueWorkFamiliesAsync(long now, CancellationToken cancellationToken);
+
     /// <summary>Telemetry events matching a query, newest first.</summary>
     Task<IReadOnlyList<TelemetryRecord>> SearchTelemetryAsync(TelemetryQuery query, CancellationToken cancellationToken);
     /// <summary>Telemetry correlated with any of these events or runs (<c>metadata.eventId</c> / <c>metadata.runId</c>), oldest first.</summary>

@@ -78,6 +78,25 @@ public interface IStoreTransaction
     /// <summary>Removes all queue items of a run and returns their ids.</summary>
     IReadOnlyList<string> DequeueRun(string runId);
 
+    // Work queue (yard queue): durable items of the declared families
+    /// <summary>Stores a work-queue item.</summary>
+    void InsertWorkItem(WorkItem item);
+    /// <summary>Reads a work-queue item; on stores with several writers the row stays locked until the transaction ends.</summary>
+    WorkItem? GetWorkItem(string id);
+    /// <summary>Replaces a work-queue item's mutable fields (state, attempt, times, lease, error, result, dedup count).</summary>
+    void UpdateWorkItem(WorkItem item);
+    /// <summary>How many items of <paramref name="family"/> are active. On stores with several writers this also locks
+    /// the family until the transaction ends, so replicas dispatching the same family take turns and never exceed its
+    /// concurrency between them.</summary>
+    int CountActiveWork(string family);
+    /// <summary>Queued items of a family and priority that are due by <paramref name="dueBy"/> (no retry backoff
+    /// pending), oldest first (FIFO), at most <paramref name="limit"/>.</summary>
+    IReadOnlyList<WorkItem> QueuedWork(string family, Configuration.QueuePriority priority, long dueBy, int limit);
+    /// <summary>Active items of a family whose lease ended before <paramref name="now"/>: their dispatcher stopped mid-dispatch.</summary>
+    IReadOnlyList<WorkItem> ExpiredWorkLeases(string family, long now);
+    /// <summary>Deletes at most <paramref name="limit"/> done or failed items that ended before <paramref name="beforeMs"/>; returns how many.</summary>
+    int PruneWorkItems(long beforeMs, int limit);
+
     // Waits
     /// <summary>Adds a wait.</summary>
     void InsertWait(WaitRecord wait);

@@ -18,6 +18,18 @@ internal static class StoreRows
     public const string HistoryColumns = "seq, run_id, at, kind, step_hash, step_name, op, attempt, duration_ms, detail";
     public const string DecisionColumns = "event_id, event_seq, function_id, outcome, reason, run_id, at";
 
+    /// <summary>Columns written on insert; reads add <c>seq</c> (store order, the FIFO tie-break).</summary>
+    public const string WorkItemColumns = "id, family, priority, data, dedup_key, state, enqueued_at, attempt, not_before, dispatched_at, finished_at, lease_until, error, result, deduplicated";
+
+    public static WorkItem WorkItem(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), (Configuration.QueuePriority)Convert.ToInt32(r.GetValue(2), System.Globalization.CultureInfo.InvariantCulture), r.GetString(3), Str(r, 4),
+        WireNames.Parse<WorkItemState>(r.GetString(5)), r.GetInt64(6), Convert.ToInt32(r.GetValue(7), System.Globalization.CultureInfo.InvariantCulture), r.GetInt64(8),
+        Long(r, 9), Long(r, 10), r.GetInt64(11), Str(r, 12), Str(r, 13), Convert.ToInt32(r.GetValue(14), System.Globalization.CultureInfo.InvariantCulture), r.GetInt64(15));
+
+    public static WorkQueueCount WorkCount(DbDataReader r) => new(
+        r.GetString(0), (Configuration.QueuePriority)Convert.ToInt32(r.GetValue(1), System.Globalization.CultureInfo.InvariantCulture), WireNames.Parse<WorkItemState>(r.GetString(2)),
+        r.GetInt64(3), r.GetInt64(4), Convert.ToInt64(r.GetValue(5), System.Globalization.CultureInfo.InvariantCulture));
+
     public static StoredEvent Event(DbDataReader r) =>
         new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.GetString(6));
 

@@ -30,6 +30,15 @@ public sealed class EngineBoundaryTests
     }
 
     [Fact]
+    public void Only_the_root_registration_depends_on_the_work_queue()
+    {
+        // Work/ (yard queue) sits on top of ingest, telemetry and the pipeline contract; nothing below may reach back.
+        var graph = FolderGraph.Read(EnginePath);
+        Assert.Contains("Work", graph.Edges["(root)"].Keys);
+        Assert.Equal([], graph.Edges.Where(e => e.Key != "(root)" && e.Value.ContainsKey("Work")).Select(e => $"{e.Key}: {e.Value["Work"]}").ToList());
+    }
+
+    [Fact]
     public void The_engine_references_no_ASP_NET_Core_assembly()
     {
         using var module = Mono.Cecil.ModuleDefinition.ReadModule(EnginePath);

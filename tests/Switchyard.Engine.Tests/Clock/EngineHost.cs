@@ -30,7 +30,7 @@ internal sealed class EngineHost : IAsyncDisposable
     private readonly List<IHostedService> _started = [];
     private readonly string _dir = TempDir.Create();
 
-    private EngineHost(Func<AppCall, AppAnswer> app, Action<ServerOptions>? configure, DateTimeOffset start)
+    private EngineHost(Func<AppCall, AppAnswer> app, Action<ServerOptions>? configure, DateTimeOffset start, Action<IServiceCollection>? services = null)
     {
         Clock = new FakeTimeProvider(start);
         var options = new ServerOptions { Dev = true, DataDir = _dir, RetryBaseDelay = TimeSpan.FromSeconds(10) };
@@ -41,6 +41,7 @@ internal sealed class EngineHost : IAsyncDisposable
         s.AddSwitchyardEngine(options);
         s.AddSqliteStore(options.SqlitePath);
         s.AddHttpClient(AppClient.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new ScriptedApp(this, app));
+        services?.Invoke(s);
         _services = s.BuildServiceProvider();
     }
 
@@ -58,9 +59,10 @@ internal sealed class EngineHost : IAsyncDisposable
 
     public IStore Store => _services.GetRequiredService<IStore>();
 
-    public static async Task<EngineHost> StartAsync(JsonObject function, Func<AppCall, AppAnswer> app, Action<ServerOptions>? configure = null)
+    public static async Task<EngineHost> StartAsync(JsonObject function, Func<AppCall, AppAnswer> app, Action<ServerOptions>? configure = null,
+        Action<IServiceCollection>? services = null)
     {
-        var host = new EngineHost(app, configure, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var host = new EngineHost(app, configure, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), services);
         await host.InitializeAsync();
         var fn = JsonSerializer.Deserialize<FunctionConfig>(function.ToJsonString(), ProtocolJson.Options)!;
         var (_, error) = await host._services.GetRequiredService<AppRegistration>().RegisterAsync(
@@ -94,6 +96,14 @@ internal sealed class EngineHost : IAsyncDisposable
         await cron.StartAsync(CancellationToken.None);
         _started.Add(cron);
         await Until(async () => (await Store.Reader.KvListAsync(Switchyard.Engine.Scheduling.CronTicker.Namespace, CancellationToken.None)).Count > 0, "the cron ticker's first sight of the schedule");
+    }
+
+    /// <summary>Starts the work-queue dispatcher too (on the fake clock).</summary>
+    public async Task StartQueueAsync()
+    {
+        var dispatcher = _services.GetRequiredService<Switchyard.Engine.Work.QueueDispatcher>();
+        await dispatcher.StartAsync(CancellationToken.None);
+        _started.Add(dispatcher);
     }
 
     /// <summary>Only the scheduler runs: the pieces under test are timers, not the telemetry or cron loops.</summary>

@@ -25,3 +25,15 @@ public sealed class PostgresFlowControlTests(PostgresServer postgres) : FlowCont
         return await TestServer.StartAsync(o => o.Store = url);
     }
 }
+
+/// <summary>The work-queue suite on PostgreSQL (family locks, row locks, kv under advisory locks).</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresQueueApiTests(PostgresServer postgres) : QueueApiTests
+{
+    protected override async Task<TestServer> CreateServerAsync(Action<Switchyard.Configuration.ServerOptions> configure)
+    {
+        Assert.Null(postgres.Unavailable);
+        var url = await postgres.CreateDatabaseAsync();
+        return await TestServer.StartAsync(o => { configure(o); o.Store = url; });
+    }
+}

@@ -31,6 +31,54 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     private static RunRecord Run(string id, long seq = 1) =>
         new(id, "app-fn", "app", "e1", seq, RunStatus.Queued, 1, null, null, null, null, -1, false, [], null, null);
 
+    private static WorkItem Work(string id, Switchyard.Configuration.QueuePriority priority, long enqueuedAt, string family = "jobs") =>
+        new(id, family, priority, "{\"n\":1}", null, WorkItemState.Queued, enqueuedAt, 0, enqueuedAt, null, null, 0, null, null, 0);
+
+    [Fact]
+    public async Task Work_items_are_stored_read_in_FIFO_order_per_priority_and_counted()
+    {
+        var p1 = Switchyard.Configuration.QueuePriority.P1;
+        await W(tx => { tx.InsertWorkItem(Work("w2", p1, 100)); tx.InsertWorkItem(Work("w1", p1, 100)); tx.InsertWorkItem(Work("w3", p1, 50)); return 0; });
+        await W(tx => { tx.InsertWorkItem(Work("w4", Switchyard.Configuration.QueuePriority.P3, 10) with { NotBefore = tx.Now + 60_000 }); tx.InsertWorkItem(Work("x1", p1, 1, "other")); return 0; });
+        // Oldest first; in one millisecond, in store order.
+        Assert.Equal(["w3", "w2", "w1"], (await W(tx => tx.QueuedWork("jobs", p1, tx.Now, 10))).Select(w => w.Id));
+        Assert.Empty(await W(tx => tx.QueuedWork("jobs", Switchyard.Configuration.QueuePriority.P3, tx.Now, 10)));
+
+        var w2 = (await _store.Reader.GetWorkItemAsync("w2", default))!;
+        Assert.Equal(("jobs", p1, "{\"n\":1}"), (w2.Family, w2.Priority, w2.Data));
+        await W(tx => { tx.UpdateWorkItem(tx.GetWorkItem("w2")! with { State = WorkItemState.Active, Attempt = 1, DispatchedAt = tx.Now, LeaseUntil = tx.Now - 1 }); return 0; });
+        Assert.Equal(1, await W(tx => tx.CountActiveWork("jobs")));
+        Assert.Equal(["w2"], (await W(tx => tx.ExpiredWorkLeases("jobs", tx.Now))).Select(w => w.Id));
+        Assert.Equal((WorkItemState.Active, 1), ((await _store.Reader.GetWorkItemAsync("w2", default))!.State, (await _store.Reader.GetWorkItemAsync("w2", default))!.Attempt));
+
+        Assert.Equal(["w1", "w2", "w3", "w4"], (await _store.Reader.ListWorkItemsAsync("jobs", null, false, 10, default)).Select(w => w.Id));
+        Assert.Equal(["w4", "w3", "w1"], (await _store.Reader.ListWorkItemsAsync("jobs", WorkItemState.Queued, true, 3, default)).Select(w => w.Id));
+        var counts = await _store.Reader.CountWorkItemsAsync(0, default);
+        Assert.Equal(3, counts.Where(c => c.Family == "jobs" && c.State == WorkItemState.Queued).Sum(c => c.Count));
+        Assert.Equal(1, counts.Single(c => c.Family == "jobs" && c.State == WorkItemState.Active).DispatchedSince);
+        Assert.Equal(["jobs", "other"], (await _store.Reader.DueWorkFamiliesAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), default)).Order(StringComparer.Ordinal));
+
+        await W(tx => { tx.UpdateWorkItem(tx.GetWorkItem("w3")! with { State = WorkItemState.Done, FinishedAt = 5 }); tx.UpdateWorkItem(tx.GetWorkItem("w1")! with { State = WorkItemState.Failed, FinishedAt = 500 }); return 0; });
+        Assert.Equal(1, await W(tx => tx.PruneWorkItems(100, 10)));
+        Assert.Null(await _store.Reader.GetWorkItemAsync("w3", default));
+        Assert.NotNull(await _store.Reader.GetWorkItemAsync("w1", default));
+    }
+
+    [Fact]
+    public async Task Concurrent_claims_of_one_family_see_each_others_active_items()
+    {
+        // Within one store; across replicas, PostgreSQL's CountActiveWork also takes a family lock until commit
+        // (one store groups concurrent writes into one transaction, so this test cannot show that lock).
+        await W(tx => { for (var i = 0; i < 10; i++) tx.InsertWorkItem(Work($"c{i}", Switchyard.Configuration.QueuePriority.P2, i)); return 0; });
+        var claims = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => W(tx =>
+        {
+            if (tx.CountActiveWork("jobs") > 0) return false;
+            tx.UpdateWorkItem(tx.GetWorkItem($"c{i}")! with { State = WorkItemState.Active });
+            return true;
+        })));
+        Assert.Equal(1, claims.Count(c => c));
+    }
+
     [Fact]
     public async Task Event_ids_are_claimed_once_within_the_window()
     {
