@@ -174,13 +174,13 @@ public sealed class QueueDispatchTests
     }
 
     [Fact]
-    public async Task Without_a_pipeline_launcher_a_pipeline_item_fails_with_the_reason()
+    public async Task A_pipeline_item_for_a_pipeline_that_is_not_declared_fails_with_the_reason()
     {
         await using var host = await StartAsync(q => q.Families["pipes"] = new QueueFamilyOptions { Handler = QueueHandlerKind.Pipeline, Pipeline = "nightly" });
         var id = await EmitAsync(host, "build", family: "pipes");
         var item = await Eventually.GetAsync(async () => await host.Store.Reader.GetWorkItemAsync(id, CancellationToken.None) is { State: WorkItemState.Failed } failed ? failed : null,
             "the pipeline item failed", TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(10));
-        Assert.Contains("no pipeline launcher", item.Error, StringComparison.Ordinal);
+        Assert.Contains("no pipeline is named 'nightly'", item.Error, StringComparison.Ordinal);
         var (view, _) = await host.Get<QueueInsight>().ExplainAsync(id, CancellationToken.None);
         Assert.Equal("failed", Assert.Single(view!.Why!).Code);
     }

@@ -124,4 +124,24 @@ public sealed class PipelineTests
         Assert.Equal("alert", failure["kind"]!.GetValue<string>());
         Assert.Contains("node 'fail' failed after 1 attempt: exit code 2: nope", failure["text"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task A_queue_family_with_the_pipeline_handler_starts_a_pipeline_run_with_the_item_as_input()
+    {
+        await using var host = await DagHost.StartAsync(o =>
+        {
+            o.Pipelines["build"] = JsonNode.Parse("""{"nodes":[{"id":"compile","handler":"shell","config":{"command":"echo building {{input.repo}}"}}]}""")!.AsObject();
+            o.Queue.Families["builds"] = new QueueFamilyOptions { Handler = QueueHandlerKind.Pipeline, Pipeline = "build" };
+        });
+        var emitted = await host.Client.QueueEmitAsync("builds", new QueueEmitRequest(new JsonObject { ["repo"] = "switchyard" }));
+        var run = await Eventually.GetAsync(async () => (await host.Client.ListDagRunsAsync("build")).Runs.FirstOrDefault(), "the queue item to start a pipeline run");
+        var view = await host.WaitAsync(run.RunId);
+        Assert.Equal("Completed", view.Status);
+        Assert.Equal("building switchyard", view.Nodes[0].Output!.GetValue<string>());
+        // The pipeline's history names the item that asked.
+        var history = await host.Client.GetPipelineHistoryAsync("build");
+        Assert.Equal(PipelineLauncherEventId("build", emitted.Id), Assert.Single(history.Entries).EventId);
+    }
+
+    private static string PipelineLauncherEventId(string pipeline, string itemId) => $"pipeline:{pipeline}:queue:{itemId}";
 }
