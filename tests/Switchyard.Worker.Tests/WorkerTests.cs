@@ -80,7 +80,7 @@ public sealed class WorkerTests : IAsyncLifetime
         var sdk = (await http.GetFromJsonAsync<JsonObject>(worker.ServeUrl))!;
         Assert.Equal("switchyard-host", Str(sdk["app_id"]));
         Assert.Equal("host", Str(sdk["role"]));
-        Assert.Equal(1, sdk["function_count"]!.GetValue<int>());
+        Assert.Equal(2, sdk["function_count"]!.GetValue<int>());
         Assert.Null(sdk["status"]);
     }
 

@@ -44,7 +44,7 @@ public sealed class ShellFunctionTests : IAsyncLifetime
         Assert.Equal("switchyard-host", registered["switchyard-shell-host"]);
         using var http = new HttpClient();
         var health = (await http.GetFromJsonAsync<JsonObject>(shell.HealthUrl))!;
-        Assert.Equal(["switchyard-function-health", "switchyard-shell-host"], health["functions"]!.AsArray().Select(Str));
+        Assert.Equal(["switchyard-function-health", "switchyard-dag", "switchyard-shell-host"], health["functions"]!.AsArray().Select(Str));
 
         // The event trigger is inert: sending it starts nothing.
         var eventId = await _server.SendEventAsync("switchyard/shell.requested", new { dagRunId = "r", node = "n", command = "true" });
