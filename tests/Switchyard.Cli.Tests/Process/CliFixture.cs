@@ -39,9 +39,13 @@ public sealed class CliFixture : IAsyncLifetime
     /// command name, and returns the envelope.</summary>
     /// <param name="command">The command's words, e.g. <c>cron list</c>.</param>
     /// <param name="args">Its arguments and options.</param>
-    public async Task<JsonObject> OkAsync(string command, params string[] args)
+    public Task<JsonObject> OkAsync(string command, params string[] args) => OkAsync(command, args, "--server", Url);
+
+    /// <summary>Runs <c>yard COMMAND ARGS --json TARGET</c> (<c>--server URL</c>, <c>--url GATEWAY</c>) and asserts as
+    /// <see cref="OkAsync(string, string[])"/>.</summary>
+    public static async Task<JsonObject> OkAsync(string command, IEnumerable<string> args, params string[] target)
     {
-        string[] line = [.. command.Split(' '), .. args, "--json", "--server", Url];
+        string[] line = [.. command.Split(' '), .. args, "--json", .. target];
         var run = await Yard.RunAsync(line);
         Assert.True(run.ExitCode == 0, $"yard {string.Join(' ', line)} exited {run.ExitCode}: {run.Stdout} {run.Stderr}");
         var envelope = run.Envelope;
