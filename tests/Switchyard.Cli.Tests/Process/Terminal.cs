@@ -25,7 +25,16 @@ internal static partial class Terminal
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            // The pty and yard under it would otherwise outlive the test.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
         var screen = Ansi().Replace(await stdout, "").Replace("\r", "", StringComparison.Ordinal);
         Assert.True(process.ExitCode == 0, $"yard {string.Join(' ', args)} under a {columns}-column pty exited {process.ExitCode}: {screen} {await stderr}");
         return screen;
