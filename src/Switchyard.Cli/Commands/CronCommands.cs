@@ -17,10 +17,11 @@ internal static class CronCommands
             var schedules = result.Schedules;
             return output.Success("cron list", result, c =>
             {
-                var table = Format.Table("function", "schedule", "tz", "last fire", "next fire", "last run");
+                // The last run's status sits above its id, so the id column is only as wide as the id and fits whole at 80 columns.
+                var table = Format.Table("function", "schedule", "tz", "last fire", "next fire", "last run").NoWrap(0, 5);
                 foreach (var s in schedules)
                     table.AddRow(Markup.Escape(s.FunctionId), Markup.Escape(s.Cron), Format.Text(s.Timezone), Format.Time(s.LastFire), Format.Time(s.NextFire),
-                        s.LastRun is { } r ? $"{Format.Status(r.Status)} {Markup.Escape(r.Id)}" : "");
+                        s.LastRun is { } r ? $"{Format.Status(r.Status)}\n{Markup.Escape(r.Id)}" : "");
                 c.Write(table);
             });
         }));

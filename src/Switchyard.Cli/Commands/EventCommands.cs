@@ -55,8 +55,15 @@ internal static class EventCommands
             var events = result.Events;
             return output.Success("events", result, c =>
             {
-                var table = Format.Table("id", "name", "received", "source", "data");
-                foreach (var e in events) table.AddRow(Markup.Escape(e.Id), Markup.Escape(e.Name), Format.Time(e.ReceivedAt), Format.Text(e.Source), Format.Text(e.Data, 50));
+                // Ids stay whole. Where a long one (a cron event's id is 54 characters) leaves too little room, source and
+                // data are left out (`yard event ID` shows them) rather than folded a few characters wide.
+                var wide = c.Profile.Width >= (events.Count == 0 ? 0 : events.Max(e => e.Id.Length)) + 70;
+                var table = (wide ? Format.Table("id", "name", "received", "source", "data") : Format.Table("id", "name", "received")).NoWrap(0);
+                foreach (var e in events)
+                {
+                    string[] row = [Markup.Escape(e.Id), Markup.Escape(e.Name), Format.Time(e.ReceivedAt)];
+                    table.AddRow(wide ? [.. row, Format.Text(e.Source), Format.Text(e.Data, 50)] : row);
+                }
                 c.Write(table);
                 c.MarkupLine($"[grey]{events.Count} event(s)[/]");
             }, events.Count > 0 ? [new NextAction($"yard event {events[0].Id}", "inspect the newest event")] : [new NextAction("yard send demo/hello -d '{\"name\":\"Ada\"}'", "send an event")]);

@@ -35,7 +35,7 @@ internal static class RegistryCommands
             var functions = result.Functions;
             return output.Success("functions", result, c =>
             {
-                var table = Format.Table("function", "app", "role", "triggers", "attempts", "state");
+                var table = Format.Table("function", "app", "role", "triggers", "attempts", "state").NoWrap(0);
                 foreach (var f in functions)
                 {
                     var triggers = string.Join(", ", f.Triggers.Select(t => t.Event is { } e

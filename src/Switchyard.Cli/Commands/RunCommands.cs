@@ -22,8 +22,18 @@ internal static class RunCommands
             var runs = result.Runs;
             return output.Success("runs", result, c =>
             {
-                var table = Format.Table("run", "function", "status", "created", "duration", "event");
-                foreach (var r in runs) table.AddRow(Markup.Escape(r.Id), Markup.Escape(r.FunctionId), Format.Status(r.Status), Format.Time(r.CreatedAt), Format.Duration(r.DurationMs), Format.Text(r.EventId, 30));
+                // Run, function and event ids stay whole (a cut id is useless to copy). When all three cannot fit beside
+                // the other columns (about 130 columns with a cron event id), the event column is left out: `yard run ID`
+                // and the envelope show it, and the run id is what every follow-up command takes.
+                var needed = runs.Count == 0 ? 0 : runs.Max(r => r.Id.Length) + runs.Max(r => r.FunctionId.Length) + runs.Max(r => r.EventId?.Length ?? 0) + 60;
+                var withEvent = c.Profile.Width >= needed;
+                var table = withEvent ? Format.Table("run", "function", "status", "created", "duration", "event").NoWrap(0, 1, 5)
+                    : Format.Table("run", "function", "status", "created", "duration").NoWrap(0, 1);
+                foreach (var r in runs)
+                {
+                    string[] row = [Markup.Escape(r.Id), Markup.Escape(r.FunctionId), Format.Status(r.Status), Format.Time(r.CreatedAt), Format.Duration(r.DurationMs)];
+                    table.AddRow(withEvent ? [.. row, Markup.Escape(r.EventId ?? "")] : row);
+                }
                 c.Write(table);
             }, runs.Count > 0 ? [new NextAction($"yard run {runs[0].Id}", "see the newest run's timeline")] : []);
         }));

@@ -49,4 +49,12 @@ internal static class Format
         foreach (var c in columns) table.AddColumn(c);
         return table;
     }
+
+    /// <summary>Keeps the columns at <paramref name="columns"/> (ids) on one line: on a narrow terminal Spectre would
+    /// otherwise fold a run or event id across lines, and a folded id cannot be copied into the next command.</summary>
+    public static Table NoWrap(this Table table, params int[] columns)
+    {
+        foreach (var c in columns) table.Columns[c].NoWrap();
+        return table;
+    }
 }
