@@ -70,13 +70,14 @@ internal static class Hostile
 }
 
 /// <summary>A fresh dev-mode server per test, for the hostile-input test classes.</summary>
-public abstract class OnDevServer : IAsyncLifetime
+/// <param name="configure">Changes the options before the server starts.</param>
+public abstract class OnDevServer(Action<Configuration.ServerOptions>? configure = null) : IAsyncLifetime
 {
     /// <summary>The server of the running test.</summary>
     protected TestServer Server { get; private set; } = null!;
 
     /// <inheritdoc />
-    public async Task InitializeAsync() => Server = await TestServer.StartAsync();
+    public async Task InitializeAsync() => Server = await TestServer.StartAsync(configure);
 
     /// <inheritdoc />
     public async Task DisposeAsync() => await Server.DisposeAsync();
