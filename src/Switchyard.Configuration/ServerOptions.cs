@@ -45,8 +45,11 @@ public sealed class ServerOptions
     /// <summary>Most calls to apps in flight at once.</summary>
     public int MaxConcurrentCalls { get; set; } = 256;
     /// <summary>Bearer token <c>POST /observability/emit</c> requires outside dev mode (the API token is accepted too);
-    /// empty means telemetry ingest is open.</summary>
+    /// when empty, ingest takes the API token alone.</summary>
     public string TelemetryToken { get; set; } = "";
+    /// <summary>Opens <c>POST /observability/emit</c> to callers without a token outside dev mode. Off by default: open
+    /// ingest lets anyone plant entries in traces; <c>yard status</c> warns while it is on.</summary>
+    public bool TelemetryOpen { get; set; }
     /// <summary>How long telemetry events are kept after receipt (0 = forever).</summary>
     public TimeSpan TelemetryRetention { get; set; } = TimeSpan.FromDays(30);
     /// <summary>Debug events per second from one component above which its debug events are sampled (0 = never).</summary>

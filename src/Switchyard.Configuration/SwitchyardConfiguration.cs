@@ -76,7 +76,8 @@ public sealed class SwitchyardConfiguration
                 _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
             };
             if (SecretKeys.Contains(property.Name) && text.Length > 0) text = Mask(text);
-            if (property.Name == nameof(ServerOptions.Store)) text = MaskPassword(text);
+            // URLs with credentials in them: the password part is a secret, the rest helps debugging.
+            if (property.Name is nameof(ServerOptions.Store) or nameof(ServerOptions.Redis) or nameof(ServerOptions.OtlpEndpoint)) text = MaskPassword(text);
             rows.Add((property.Name, text, SourceOf(property.Name)));
         }
         return rows;
@@ -96,10 +97,11 @@ public sealed class SwitchyardConfiguration
         return "default";
     }
 
-    /// <summary>Hides the password of a database URL or connection string.</summary>
+    /// <summary>Hides the password of a database, Redis or OTLP URL or connection string (also <c>redis://:pass@host</c>,
+    /// which has no user name).</summary>
     public static string MaskPassword(string store) =>
         System.Text.RegularExpressions.Regex.Replace(
-            System.Text.RegularExpressions.Regex.Replace(store, "(://[^:/@]+:)[^@]*@", "$1****@"),
+            System.Text.RegularExpressions.Regex.Replace(store, "(://[^:/@]*:)[^@]*@", "$1****@"),
             "(?i)(password=)[^;]*", "$1****");
 
     private static string Mask(string secret) =>

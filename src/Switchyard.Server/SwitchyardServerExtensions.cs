@@ -41,6 +41,10 @@ public static class SwitchyardServerExtensions
             s.AddSingleton<IComponentStatusSource>(sp => sp.GetRequiredService<RedisBus>());
         }
 
+        // Answers embed stored values (each at most JsonLimits.MaxDepth deep) in envelopes and trees; the default
+        // writer depth of 64 would fail on a trace of deep values.
+        s.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = Engine.Parsing.JsonLimits.AnswerMaxDepth);
+
         // The API's description at /openapi/v1.json, from the routes' typed response metadata (Api/ApiMetadata).
         s.AddOpenApi();
 

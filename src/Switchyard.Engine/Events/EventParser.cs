@@ -25,6 +25,8 @@ public static class EventParser
             return (null, EngineError.Invalid("invalid_name", $"{path}name must not be empty"));
         if (name.Length > ServerOptions.MaxEventNameLength)
             return (null, EngineError.Invalid("invalid_name", $"{path}name is {name.Length} characters; the limit is {ServerOptions.MaxEventNameLength}"));
+        if (name.Any(char.IsControl))
+            return (null, EngineError.Invalid("invalid_name", $"{path}name must not contain control characters (NUL, newline, …)"));
 
         JsonObject data;
         switch (o["data"])
@@ -43,6 +45,9 @@ public static class EventParser
         }
         if (id is { Length: > ServerOptions.MaxEventNameLength })
             return (null, EngineError.Invalid("invalid_id", $"{path}id is {id.Length} characters; the limit is {ServerOptions.MaxEventNameLength}"));
+        // Ids end up in URLs, logs and file names of exports; a NUL or newline there breaks them or forges lines.
+        if (id is not null && id.Any(char.IsControl))
+            return (null, EngineError.Invalid("invalid_id", $"{path}id must not contain control characters (NUL, newline, …)"));
 
         long? ts = null;
         switch (o["ts"])

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Switchyard.Engine.Parsing;
 using Switchyard.Protocol;
 using Switchyard.Protocol.Calls;
 using Switchyard.Protocol.Signing;
@@ -67,7 +68,7 @@ public sealed class AppClient(IHttpClientFactory httpFactory, ServerOptions opti
                     foreach (var (k, v) in h) inner[k] = v?.ToString() ?? "";
                 return Classify(wrapper["status"]!.GetValue<int>(), inner, wrapper["body"]?.GetValue<string>() ?? "null", durationMs);
             }
-            catch (Exception ex) when (ex is JsonException or InvalidOperationException or NullReferenceException)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or NullReferenceException or ArgumentException)
             {
                 return new CallOutcome.Failed(status, durationMs, Error("ProtocolError", $"unreadable streamed response: {ex.Message}"), false, null);
             }
@@ -78,16 +79,12 @@ public sealed class AppClient(IHttpClientFactory httpFactory, ServerOptions opti
         if (status is 200 or 206 && !isSdk)
             return new CallOutcome.Failed(status, durationMs, Error("ProtocolError", $"answer {status} did not come from an SDK (no {Headers.Sdk} header); is the URL right?"), false, retryAfter);
         JsonNode? body;
-        try
-        {
-            body = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
-        }
-        catch (JsonException)
-        {
-            if (status is 200 or 206)
-                return new CallOutcome.Failed(status, durationMs, Error("ProtocolError", "SDK answered with invalid JSON"), false, retryAfter);
-            body = JsonValue.Create(text.Length > 2000 ? text[..2000] : text);
-        }
+        // Answers are stored as step outputs and run results, so they obey the same JSON limits as every other write.
+        var problem = string.IsNullOrWhiteSpace(text) ? null : JsonLimits.Problem(text);
+        if (problem is null) body = string.IsNullOrWhiteSpace(text) ? null : JsonLimits.ParseChecked(System.Text.Encoding.UTF8.GetBytes(text));
+        else if (status is 200 or 206)
+            return new CallOutcome.Failed(status, durationMs, Error("ProtocolError", $"SDK answered with JSON the server refuses: {problem}"), false, retryAfter);
+        else body = JsonValue.Create(text.Length > 2000 ? text[..2000] : text);
         switch (status)
         {
             case 200:

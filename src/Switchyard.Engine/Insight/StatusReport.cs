@@ -20,6 +20,9 @@ public sealed class StatusReport(TimeProvider time, IStore store, FunctionRegist
         {
             Line("server", "ok", $"listening on {options.ClientUrl} ({(options.Dev ? "dev" : "production")} mode)", null),
         };
+        if (!options.Dev && options.TelemetryOpen)
+            components.Add(Line("telemetry", "degraded", "POST /observability/emit is open to callers without a token (telemetry_open = true): anyone who reaches the server can plant telemetry in traces",
+                "set telemetry_open = false and give emitters telemetry_token (or the API token)"));
         var size = File.Exists(store.Location) ? new FileInfo(store.Location).Length : 0;
         components.Add(Line("store", "ok", $"{store.Kind} {store.Location} ({size / 1024} KiB, {await store.Reader.CountEventsAsync(ct)} events, {scheduler.Backlog} queued items)", null));
         foreach (var source in sources)
@@ -62,7 +65,8 @@ public sealed class StatusReport(TimeProvider time, IStore store, FunctionRegist
                 return Line($"app {app.Id}", "ok", detail, null);
             return Line($"app {app.Id}", "down", $"{detail}; GET answered {(int)response.StatusCode}", $"check the app's serve path, then `yard sync {app.Url}`");
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        // Any registered URL must give a line, never a 500: a stored file: or malformed URL throws other exceptions.
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             return Line($"app {app.Id}", "down", $"{detail}; not reachable ({ex.Message})", $"start the app, then `yard sync {app.Url}`");
         }
@@ -70,9 +74,9 @@ public sealed class StatusReport(TimeProvider time, IStore store, FunctionRegist
 
     private async Task<JsonObject> ProbeHealthAsync(string component, string url, string fix, CancellationToken ct)
     {
-        var health = new Uri(new Uri(url.TrimEnd('/') + "/"), "health");
         try
         {
+            var health = new Uri(new Uri(url.TrimEnd('/') + "/"), "health");
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             cts.CancelAfter(TimeSpan.FromSeconds(3));
             using var response = await http.CreateClient(AppClient.HttpClientName).GetAsync(health, cts.Token);
@@ -82,7 +86,7 @@ public sealed class StatusReport(TimeProvider time, IStore store, FunctionRegist
                 ? Line(component, degraded ? "degraded" : "ok", $"{url} answers /health{(degraded ? " (it reports itself degraded; see its /health)" : "")}", degraded ? $"inspect {health}" : null)
                 : Line(component, "down", $"{url}: /health answered {(int)response.StatusCode}", fix);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             return Line(component, "down", $"{url} is not reachable ({ex.Message})", fix);
         }

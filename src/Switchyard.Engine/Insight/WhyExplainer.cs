@@ -19,7 +19,8 @@ public sealed class WhyExplainer(IStore store, FunctionRegistry registry)
     {
         var ev = await store.Reader.GetEventAsync(eventId, ct);
         if (ev is null) return (null, EngineError.NotFound($"no event with id '{eventId}'"));
-        var eventJson = JsonNode.Parse(ev.Body)!.AsObject();
+        // An over-deep body stored before the depth limit is explained as an event without fields rather than a 500.
+        var eventJson = Parsing.JsonLimits.ParseStored(ev.Body) as JsonObject ?? new JsonObject { ["name"] = ev.Name };
         var snapshot = registry.Current;
         var decisions = await store.Reader.DecisionsForEventAsync(ev.Seq, ct);
         var runs = await store.Reader.RunsForEventAsync(ev.Seq, ct);

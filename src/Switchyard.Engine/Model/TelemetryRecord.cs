@@ -47,9 +47,8 @@ public sealed record TelemetryRecord(
     /// <c>ts</c> and <c>receivedAt</c> in Unix ms.</summary>
     public JsonObject ToJson()
     {
-        JsonNode? metadata;
-        try { metadata = JsonNode.Parse(Metadata); }
-        catch (System.Text.Json.JsonException) { metadata = new JsonObject(); }
+        // Stored rows may predate today's limits (e.g. metadata nested 62 levels); they must still render.
+        var metadata = Switchyard.Engine.Parsing.JsonLimits.ParseStored(Metadata) ?? new JsonObject();
         return new JsonObject
         {
             ["id"] = Id,

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchyard.Engine.Errors;
 
@@ -18,15 +17,8 @@ internal static class JsonBatch
     public static (IReadOnlyList<T>? Items, EngineError? Error) Parse<T>(
         ReadOnlySpan<byte> body, int maxItems, string item, string shape, Func<JsonObject, string, (T?, EngineError?)> parseOne)
     {
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException ex)
-        {
-            return (null, EngineError.Invalid("invalid_json", $"body is not valid JSON: {ex.Message}"));
-        }
+        if (JsonLimits.Problem(body) is { } problem) return (null, EngineError.Invalid("invalid_json", problem));
+        var root = JsonLimits.ParseChecked(body);
         switch (root)
         {
             case JsonObject single:

@@ -51,17 +51,24 @@ public sealed class AppRegistration(IStore store, FunctionRegistry registry, Exp
     {
         if (string.IsNullOrWhiteSpace(request.AppName)) return EngineError.Invalid("invalid_app", "appName is required");
         if (request.AppName.Length > 256) return EngineError.Invalid("invalid_app", "appName is longer than 256 characters");
-        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out _)) return EngineError.Invalid("invalid_url", "url must be an absolute URL");
+        if (!IsHttpUrl(request.Url)) return EngineError.Invalid("invalid_url", "url must be an absolute http:// or https:// URL");
         if (AppRole.Problem(request.AppName, request.Role) is { } roleProblem) return EngineError.Invalid("invalid_role", roleProblem);
+        // JSON null binds to these non-nullable members; without the checks they fail later as a 500.
+        if (request.Functions is null) return EngineError.Invalid("invalid_functions", "functions must be an array (send [] for none)");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < request.Functions.Count; i++)
         {
             var f = request.Functions[i];
             var at = $"functions[{i}]";
+            if (f is null) return EngineError.Invalid("invalid_function", $"{at} must be a function object");
             if (string.IsNullOrWhiteSpace(f.Id)) return EngineError.Invalid("invalid_function", $"{at}.id is required");
             if (!seen.Add(f.Id)) return EngineError.Invalid("invalid_function", $"{at}.id '{f.Id}' is registered twice");
-            if (f.Step is null || !Uri.TryCreate(f.Step.Runtime.Url, UriKind.Absolute, out _))
-                return EngineError.Invalid("invalid_function", $"{at}.steps.step.runtime.url of '{f.Id}' must be an absolute URL");
+            if (f.Triggers is null || f.Triggers.Any(t => t is null)) return EngineError.Invalid("invalid_trigger", $"{at}.triggers of '{f.Id}' must be an array of trigger objects");
+            if (f.Steps is null || f.Steps.Count == 0) return EngineError.Invalid("invalid_function", $"{at}.steps of '{f.Id}' must hold a step");
+            // A file: or ftp: step URL can never be called, so the queue would retry it forever.
+            foreach (var (stepName, step) in f.Steps)
+                if (step?.Runtime is null || !IsHttpUrl(step.Runtime.Url))
+                    return EngineError.Invalid("invalid_function", $"{at}.steps.{stepName}.runtime.url of '{f.Id}' must be an absolute http:// or https:// URL");
             FlowControlSpec.Parse(f, out var flowError);
             if (flowError is not null) return EngineError.Invalid("invalid_flow_control", $"{at} '{f.Id}': {flowError}");
             var flow = FlowControlSpec.Parse(f, out _);
@@ -95,6 +102,9 @@ public sealed class AppRegistration(IStore store, FunctionRegistry registry, Exp
         if (f.Singleton?.Key is { } sk) yield return ("singleton.key", sk);
         foreach (var c in f.Cancel) if (c.If is not null) yield return ("cancel.if", c.If);
     }
+
+    private static bool IsHttpUrl(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && !string.IsNullOrEmpty(uri.Host);
 
     /// <summary>SDKs leave <c>?deployId=</c> in URLs after a deploy-triggered sync; it must not be stored.</summary>
     internal static string StripDeployId(string url)

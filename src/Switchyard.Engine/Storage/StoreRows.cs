@@ -40,7 +40,7 @@ internal static class StoreRows
         new(r.GetString(0), r.GetString(1), JsonSerializer.Deserialize<FunctionConfig>(r.GetString(2), ProtocolJson.Options)!, r.GetInt64(3) != 0, r.GetInt64(4));
 
     public static RunRecord Run(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), WireNames.Parse<RunStatus>(r.GetString(5)), r.GetInt64(6),
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), Kind(r.GetString(5), RunStatus.Failed), r.GetInt64(6),
         Long(r, 7), Long(r, 8), Str(r, 9), Str(r, 10), r.GetInt32(11), r.GetInt64(12) != 0,
         JsonSerializer.Deserialize<string[]>(r.GetString(13)) ?? [], Str(r, 14), Str(r, 15),
         Str(r, 16), r.IsDBNull(17) ? null : JsonSerializer.Deserialize<long[]>(r.GetString(17)));
@@ -52,13 +52,20 @@ internal static class StoreRows
         new(r.GetString(0), r.GetString(1), r.GetString(2), WireNames.Parse<WaitKind>(r.GetString(3)), Str(r, 4), Str(r, 5), Str(r, 6), r.GetInt64(7), r.GetInt64(8));
 
     public static HistoryEntry History(DbDataReader r) =>
-        new(r.GetInt64(0), r.GetString(1), r.GetInt64(2), WireNames.Parse<HistoryKind>(r.GetString(3)), Str(r, 4), Str(r, 5), Str(r, 6), r.GetInt32(7),
+        new(r.GetInt64(0), r.GetString(1), r.GetInt64(2), Kind(r.GetString(3), HistoryKind.Call), Str(r, 4), Str(r, 5), Str(r, 6), r.GetInt32(7),
             r.IsDBNull(8) ? null : r.GetDouble(8), Str(r, 9));
 
     public static Decision Decision(DbDataReader r) =>
-        new(r.GetString(0), r.GetInt64(1), r.GetString(2), WireNames.Parse<DecisionOutcome>(r.GetString(3)), r.GetString(4), Str(r, 5), r.GetInt64(6));
+        new(r.GetString(0), r.GetInt64(1), r.GetString(2), Kind(r.GetString(3), DecisionOutcome.Unavailable), r.GetString(4), Str(r, 5), r.GetInt64(6));
 
     public static string Pending(IReadOnlyList<string> pending) => JsonSerializer.Serialize(pending);
+
+    /// <summary>Rows a newer version wrote may carry kinds this one does not know; views must still list them, so an
+    /// unknown run status reads as <c>Failed</c> (terminal, so no engine loop picks the run up again), an unknown
+    /// history kind as <c>call</c> and an unknown decision as <c>unavailable</c>. Queue items and waits stay strict:
+    /// guessing their kind would make the engine act on them.</summary>
+    internal static T Kind<T>(string text, T fallback) where T : struct, Enum =>
+        WireNames.TryParse<T>(text, out var value) ? value : fallback;
 
     private static string? Str(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
     private static long? Long(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);

@@ -30,7 +30,7 @@ public static partial class KvApi
     /// <summary>Maps <c>/v1/kv/*</c>.</summary>
     public static void MapKvApi(this IEndpointRouteBuilder app)
     {
-        var kv = app.MapGroup("/v1/kv").AddEndpointFilter(RestApi.RequireToken);
+        var kv = app.MapGroup("/v1/kv").AddEndpointFilter(RestApi.RequireToken).AddEndpointFilter(BufferedAnswer.Filter);
         kv.MapGet("/{ns}", ListAsync).Answers<KvEntries>(400);
         kv.MapDelete("/{ns}", TakeAllAsync).Answers<KvEntries>(400);
         kv.MapGet("/{ns}/{key}", GetAsync).Answers<KvValue>(400, 404);
@@ -175,14 +175,8 @@ public static partial class KvApi
     {
         var (bytes, tooLarge) = await EventApi.ReadBodyAsync(http.Request, options.MaxBodyBytes, ct);
         if (tooLarge) return (null, new ApiError(413, "body_too_large", $"body is larger than {options.MaxBodyBytes} bytes (max_body_bytes)"));
-        try
-        {
-            if (bytes.Length > 0 && JsonNode.Parse(bytes) is JsonObject body) return (body, null);
-        }
-        catch (JsonException)
-        {
-            // Answered below like any other body that is not a JSON object.
-        }
+        if (bytes.Length > 0 && Engine.Parsing.JsonLimits.Problem(bytes) is { } problem) return (null, ApiError.BadRequest("invalid_body", problem));
+        if (bytes.Length > 0 && Engine.Parsing.JsonLimits.ParseChecked(bytes) is JsonObject body) return (body, null);
         return (null, ApiError.BadRequest("invalid_body", "body must be a JSON object"));
     }
 }

@@ -28,6 +28,7 @@ public static class RegisterApi
             return Fail(401, "unauthorized: the Authorization bearer must be the app's signing key or its hash");
         var (body, tooLarge) = await EventApi.ReadBodyAsync(http.Request, 16 * 1024 * 1024, ct);
         if (tooLarge) return Fail(413, "registration larger than 16 MiB");
+        if (Engine.Parsing.JsonLimits.Problem(body) is { } problem) return Fail(400, $"registration refused: {problem}");
         RegisterRequest? request;
         try
         {

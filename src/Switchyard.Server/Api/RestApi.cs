@@ -26,7 +26,7 @@ public static class RestApi
     public static void MapRestApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", Health).Produces<ServerHealth>();
-        var v1 = app.MapGroup("/v1").AddEndpointFilter(RequireToken);
+        var v1 = app.MapGroup("/v1").AddEndpointFilter(RequireToken).AddEndpointFilter(BufferedAnswer.Filter);
         v1.MapGet("/events", ListEvents).Answers<EventList>(400);
         v1.MapGet("/events/{id}", GetEvent).Answers<EventDetail>(404);
         v1.MapGet("/events/{id}/why", async (string id, string? function, Switchyard.Engine.Insight.WhyExplainer why, CancellationToken ct) =>
@@ -85,10 +85,12 @@ public static class RestApi
         _ => (count.Value, null),
     };
 
-    private static (long? Since, ApiError? Error) HoursParam(double? hours) => hours switch
+    /// <summary>The <c>hours</c> window of list routes as a start instant; NaN and infinities parse as doubles and are
+    /// refused here rather than failing in date arithmetic.</summary>
+    internal static (long? Since, ApiError? Error) HoursParam(double? hours) => hours switch
     {
         null => (null, null),
-        <= 0 => (null, ApiError.BadRequest("invalid_hours", "hours must be positive")),
+        { } h when !double.IsFinite(h) || h <= 0 => (null, ApiError.BadRequest("invalid_hours", "hours must be a positive number")),
         _ => (DateTimeOffset.UtcNow.AddHours(-Math.Min(hours.Value, 24 * 365 * 10)).ToUnixTimeMilliseconds(), null),
     };
 

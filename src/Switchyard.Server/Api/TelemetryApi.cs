@@ -11,7 +11,7 @@ using Switchyard.Client.Models;
 
 namespace Switchyard.Server.Api;
 
-/// <summary>The telemetry pipeline over HTTP: <c>POST /observability/emit</c> (ingest, with an optional token) and
+/// <summary>The telemetry pipeline over HTTP: <c>POST /observability/emit</c> (ingest, with the telemetry or API token outside dev mode unless <c>telemetry_open</c>) and
 /// <c>GET /v1/otel/search|list|stats</c> (queries, behind the REST API token).</summary>
 public static class TelemetryApi
 {
@@ -19,7 +19,7 @@ public static class TelemetryApi
     public static void MapTelemetryApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/observability/emit", EmitAsync).Accepts<IReadOnlyList<TelemetryEmit>>("application/json").Answers<Client.Models.TelemetryEmitResult>(400, 413);
-        var otel = app.MapGroup("/v1/otel").AddEndpointFilter(RestApi.RequireToken);
+        var otel = app.MapGroup("/v1/otel").AddEndpointFilter(RestApi.RequireToken).AddEndpointFilter(BufferedAnswer.Filter);
         otel.MapGet("/search", SearchAsync).Answers<TelemetrySearchResult>(400);
         otel.MapGet("/list", ListAsync).Answers<TelemetryListResult>(400);
         otel.MapGet("/stats", StatsAsync).Answers<TelemetryStatsResult>(400);
@@ -27,11 +27,12 @@ public static class TelemetryApi
 
     private static async Task<IResult> EmitAsync(HttpContext http, TelemetryIngest ingest, ServerOptions options, CancellationToken ct)
     {
-        if (!options.Dev && !string.IsNullOrEmpty(options.TelemetryToken))
+        // Closed by default outside dev mode: open ingest let anyone plant entries in traces (issue 21, finding 1).
+        if (!options.Dev && !options.TelemetryOpen)
         {
             var presented = Credential.Bearer(http.Request.Headers.Authorization.ToString());
             if (!Credential.MatchesAny(presented, [options.TelemetryToken, options.ApiToken]))
-                return new ApiError(401, "unauthorized", "missing or wrong telemetry token: send Authorization: Bearer $SWITCHYARD_TELEMETRY_TOKEN").ToResult();
+                return new ApiError(401, "unauthorized", "missing or wrong telemetry token: send Authorization: Bearer $SWITCHYARD_TELEMETRY_TOKEN (or the API token)").ToResult();
         }
         var (body, tooLarge) = await EventApi.ReadBodyAsync(http.Request, options.MaxBodyBytes, ct);
         if (tooLarge) return new ApiError(413, "body_too_large", $"body is larger than {options.MaxBodyBytes} bytes (max_body_bytes)").ToResult();
@@ -71,8 +72,9 @@ public static class TelemetryApi
     {
         await sink.FlushAsync(ct);
         var window = hours ?? 24;
-        if (window <= 0) return ApiError.BadRequest("invalid_hours", "hours must be positive").ToResult();
-        var since = DateTimeOffset.UtcNow.AddHours(-Math.Min(window, 24 * 365 * 10)).ToUnixTimeMilliseconds();
+        var (start, hoursError) = RestApi.HoursParam(window);
+        if (hoursError is not null) return hoursError.ToResult();
+        var since = start!.Value;
         var stats = TelemetryStats.From(await store.Reader.CountTelemetryAsync(since, ct));
         static List<TelemetryFacetView> Facets(IReadOnlyList<TelemetryFacet> facets) =>
             facets.Select(f => new TelemetryFacetView(f.Value, f.Count, f.Failures, f.ErrorRate)).ToList();
@@ -92,8 +94,8 @@ public static class TelemetryApi
             levels.Add(normalized);
         }
         if (count is < 1 or > RestApi.MaxCount) return (null, ApiError.BadRequest("invalid_count", $"count must be between 1 and {RestApi.MaxCount}"));
-        if (hours is <= 0) return (null, ApiError.BadRequest("invalid_hours", "hours must be positive"));
-        long? since = hours is { } h ? DateTimeOffset.UtcNow.AddHours(-Math.Min(h, 24 * 365 * 10)).ToUnixTimeMilliseconds() : null;
+        var (since, hoursError) = RestApi.HoursParam(hours);
+        if (hoursError is not null) return (null, hoursError);
         return (new TelemetryQuery(terms, levels, string.IsNullOrWhiteSpace(source) ? null : source.Trim(),
             string.IsNullOrWhiteSpace(component) ? null : component.Trim(), since, count ?? 50), null);
     }

@@ -93,16 +93,12 @@ public static class WebhookApi
             return new ApiError(401, notConfigured is null ? "invalid_signature" : "provider_not_configured", problem).ToResult();
         }
 
-        JsonNode? payload;
-        try
-        {
-            payload = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException ex)
+        if (Engine.Parsing.JsonLimits.Problem(body) is { } jsonProblem)
         {
             telemetry.Delivery(p.Name, "invalid");
-            return ApiError.BadRequest("invalid_json", $"body is not valid JSON: {ex.Message}").ToResult();
+            return ApiError.BadRequest("invalid_json", jsonProblem).ToResult();
         }
+        var payload = Engine.Parsing.JsonLimits.ParseChecked(body);
         if (payload is null)
         {
             telemetry.Delivery(p.Name, "invalid");
