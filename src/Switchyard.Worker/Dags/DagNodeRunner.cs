@@ -125,12 +125,14 @@ internal sealed class DagNodeRunner(WorkerOptions options, IHttpClientFactory ht
         var waitEvent = wait["event"]!.GetValue<string>();
         var timeout = wait["timeout"] is { } t && Protocol.TimeString.TryParseDuration(t.ToString(), out var span) ? span : node.Timeout ?? TimeSpan.FromHours(1);
         var condition = wait["if"]?.GetValue<string>();
-        // match: the reply's data at this path equals the sent event's; written as an expression over the reply
-        // (async), because the run's own trigger (event) is the DAG request, not the sent event.
+        // match (Inngest's form, a path in the event such as data.ticket): the reply's value there equals the sent
+        // event's. Written as an expression over the reply (async) with the sent value inlined, because the run's
+        // own trigger (event) is the DAG request, not the sent event.
         if (wait["match"]?.GetValue<string>() is { } path)
         {
-            var sent = path.Split('.').Aggregate((JsonNode?)data, (n, key) => n is JsonObject o ? o[key] : null);
-            var match = $"async.data.{path} == {sent?.ToJsonString() ?? "null"}";
+            var sentEvent = new JsonObject { ["name"] = name, ["data"] = data.DeepClone() };
+            var sent = path.Split('.').Aggregate((JsonNode?)sentEvent, (n, key) => n is JsonObject o ? o[key] : null);
+            var match = $"async.{path} == {sent?.ToJsonString() ?? "null"}";
             condition = condition is null ? match : $"({condition}) && {match}";
         }
         var reply = await context.Step.WaitForEvent(DagStepNames.Attempt(node.Id, attempt, "wait"), new WaitForEventOptions(waitEvent, timeout) { If = condition });

@@ -143,5 +143,34 @@ public sealed class PipelineTests
         Assert.Equal(PipelineLauncherEventId("build", emitted.Id), Assert.Single(history.Entries).EventId);
     }
 
+    [Fact]
+    public async Task Concurrency_replace_cancels_the_running_run_and_starts_the_new_one()
+    {
+        await using var host = await DagHost.StartAsync(With("deploy",
+            """{"concurrency":"replace","nodes":[{"id":"wait","handler":"noop","config":{"sleep":"1h"}}]}"""));
+        var first = await host.Client.TriggerPipelineAsync("deploy", new PipelineTriggerRequest());
+        await Eventually.TrueAsync(async () => (await host.Client.GetDagRunAsync(first.RunId!)).Status == "Running", "the first run to start");
+        var second = await host.Client.TriggerPipelineAsync("deploy", new PipelineTriggerRequest());
+        Assert.Equal("replaced", second.Outcome);
+        Assert.Contains(first.RunId!, second.Reason);
+        Assert.Equal("Cancelled", (await host.WaitAsync(first.RunId!)).Status);
+        Assert.NotEqual(first.RunId, second.RunId);
+        Assert.Contains((await host.Client.GetDagRunAsync(second.RunId!)).Status, new[] { "Queued", "Running" });
+    }
+
+    [Fact]
+    public async Task Pipelines_are_read_from_pipelines_dir_one_file_each()
+    {
+        var dir = TempDir.Create();
+        File.WriteAllText(Path.Combine(dir, "hello.toml"), "[[nodes]]\nid = \"hi\"\nhandler = \"noop\"\nconfig = { output = \"hello\" }\n");
+        File.WriteAllText(Path.Combine(dir, "bye.json"), """{"description":"from json","nodes":[{"id":"bye","handler":"noop"}]}""");
+        File.WriteAllText(Path.Combine(dir, "notes.txt"), "not a pipeline");
+        await using var host = await DagHost.StartAsync(o => o.PipelinesDir = dir);
+        var names = (await host.Client.ListPipelinesAsync()).Pipelines.Select(p => p.Name).ToList();
+        Assert.Equal(["bye", "hello"], names);
+        var run = await host.Client.TriggerPipelineAsync("hello", new PipelineTriggerRequest(), TimeSpan.FromSeconds(30));
+        Assert.Equal("hello", (await host.Client.GetDagRunAsync(run.RunId!)).Nodes[0].Output!.GetValue<string>());
+    }
+
     private static string PipelineLauncherEventId(string pipeline, string itemId) => $"pipeline:{pipeline}:queue:{itemId}";
 }
