@@ -77,9 +77,9 @@ public sealed class Executor(
         if (run is null || RunStatuses.IsTerminal(run.Status)) return;
         var spec = registry.Current.Function(run.FunctionId)?.Flow;
         if (item.StepId == "start" && run.Status == RunStatus.Queued)
-            finisher.Cancel(tx, run, $"timed out: not started within {Protocol.TimeString.Format(spec?.StartTimeout ?? TimeSpan.Zero)} (timeouts.start)");
+            finisher.TimeOut(tx, run, "start", $"timed out: not started within {Protocol.TimeString.Format(spec?.StartTimeout ?? TimeSpan.Zero)} (timeouts.start)");
         else if (item.StepId == "finish")
-            finisher.Cancel(tx, run, $"timed out: not finished within {Protocol.TimeString.Format(spec?.FinishTimeout ?? TimeSpan.Zero)} of starting (timeouts.finish)");
+            finisher.TimeOut(tx, run, "finish", $"timed out: not finished within {Protocol.TimeString.Format(spec?.FinishTimeout ?? TimeSpan.Zero)} of starting (timeouts.finish)");
     }
 
     private async Task CallAsync(QueueItem item, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Switchyard.Engine.Errors;
 using Switchyard.Engine.Registry;
 using Switchyard.Engine.Model;
+using Switchyard.Engine.Runs;
 using Switchyard.Engine.Scheduling;
 using Switchyard.Engine.Storage;
 
@@ -105,7 +106,10 @@ public sealed class WhyExplainer(IStore store, FunctionRegistry registry)
                 entry["error"] = ApiViewsJson.Json(run.Error);
                 break;
             case RunStatus.Cancelled:
-                Set(entry, true, "cancelled", Short(ApiViewsJson.Json(run.Error)));
+                var cancelError = ApiViewsJson.Json(run.Error);
+                var timedOut = cancelError?["name"]?.GetValue<string>() == RunFinisher.TimedOutError;
+                Set(entry, true, timedOut ? "timed_out" : "cancelled", Short(cancelError));
+                if (timedOut) entry["timeout"] = cancelError!["timeout"]?.DeepClone();
                 break;
             default:
                 var waiting = history.LastOrDefault(h => h.Kind == HistoryKind.ConcurrencyWaiting);

@@ -40,14 +40,31 @@ public sealed class RunFinisher(RunAdvancer advancer, RunLifecycle lifecycle)
     /// default parent-close policy does): a cancelled DAG must not leave its shell nodes running.</summary>
     public void Cancel(IStoreTransaction tx, RunRecord run, string reason)
     {
+        End(tx, run, new JsonObject { ["name"] = CancelledError, ["message"] = reason });
+    }
+
+    /// <summary>The name of the error of a cancelled run.</summary>
+    public const string CancelledError = "RunCancelled";
+
+    /// <summary>The name of the error of a run its <c>timeouts.start</c> or <c>timeouts.finish</c> ended: the run is
+    /// cancelled, and <c>yard why</c> and telemetry say it timed out.</summary>
+    public const string TimedOutError = "RunTimedOut";
+
+    /// <summary>The run did not start, or finish, within its timeout (<paramref name="which"/> is <c>start</c> or
+    /// <c>finish</c>): it is cancelled with a <see cref="TimedOutError"/>, so every view can tell a timeout from an
+    /// operator's or a rule's cancel.</summary>
+    public void TimeOut(IStoreTransaction tx, RunRecord run, string which, string reason) =>
+        End(tx, run, new JsonObject { ["name"] = TimedOutError, ["message"] = reason, ["timeout"] = which });
+
+    private void End(IStoreTransaction tx, RunRecord run, JsonObject error)
+    {
         foreach (var step in run.Pending)
         {
             // The wait goes first, so the child's ending does not resume this run.
             if (tx.GetWait($"{run.Id}:{step}") is not { Kind: WaitKind.Invoke, Correlation: { } childId } wait || !tx.DeleteWait(wait.Id)) continue;
             if (tx.GetRun(childId) is { } child && !RunStatuses.IsTerminal(child.Status))
-                Cancel(tx, child, $"its parent run {run.Id} was cancelled");
+                Cancel(tx, child, $"its parent run {run.Id} was {(error["name"]?.GetValue<string>() == TimedOutError ? "timed out" : "cancelled")}");
         }
-        var error = new JsonObject { ["name"] = "RunCancelled", ["message"] = reason };
         End(tx, run with { Status = RunStatus.Cancelled, Error = error.ToJsonString() }, HistoryKind.RunCancelled, error.ToJsonString());
         ResumeParent(tx, run, StepResult.Error(error).ToJsonString());
     }

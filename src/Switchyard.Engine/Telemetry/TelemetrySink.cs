@@ -94,7 +94,7 @@ public sealed class TelemetrySink(IStore store, ILogger<TelemetrySink> logger) :
 
     /// <summary>Records a run's history entry (run started, step failed, retry scheduled, …) as telemetry; failures
     /// are <c>error</c>, retries and cancellations <c>warn</c>, the rest <c>info</c>.</summary>
-    public void RunHistory(IStoreTransaction tx, RunRecord run, HistoryEntry entry, string? id = null)
+    public void RunHistory(IStoreTransaction tx, RunRecord run, HistoryEntry entry, string? id = null, string? action = null)
     {
         var (level, success) = entry.Kind switch
         {
@@ -117,7 +117,7 @@ public sealed class TelemetrySink(IStore store, ILogger<TelemetrySink> logger) :
         if (entry.Kind != HistoryKind.RunCompleted && entry.Detail is { Length: > 0 and <= MaxDetailLength } detail && Parse(detail) is JsonObject parsed)
             metadata["detail"] = parsed;
         var error = success == false || entry.Kind is HistoryKind.RunCancelled or HistoryKind.StepErrored ? ErrorText(entry.Detail) : null;
-        Record(tx, new TelemetryRecord(id ?? Ulid.NewUlid().ToString(), entry.At, tx.Now, level, Source, "runs", entry.Kind.ToWire(), entry.DurationMs,
+        Record(tx, new TelemetryRecord(id ?? Ulid.NewUlid().ToString(), entry.At, tx.Now, level, Source, "runs", action ?? entry.Kind.ToWire(), entry.DurationMs,
             success, error, metadata.ToJsonString(), null, null, run.Id, run.EventId));
     }
 

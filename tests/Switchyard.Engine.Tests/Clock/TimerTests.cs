@@ -97,6 +97,13 @@ public sealed class TimerTests
         await host.UntilStatusAsync(run.Id, RunStatus.Cancelled);
         var ended = (await host.Store.Reader.GetRunAsync(run.Id, CancellationToken.None))!;
         Assert.Contains("timeouts.finish", ended.Error, StringComparison.Ordinal);
+        // It reads as timed out, not merely cancelled: in yard why / yard event, and in telemetry.
+        var why = (await host.Get<Switchyard.Engine.Insight.WhyExplainer>().ExplainAsync(run.EventId, null, CancellationToken.None)).Result!;
+        var verdict = why["functions"]!.AsArray().Single(f => f!["functionId"]!.GetValue<string>() == "slow")!;
+        Assert.Equal(("timed_out", "finish"), (verdict["verdict"]!.GetValue<string>(), verdict["timeout"]!.GetValue<string>()));
+        await host.Get<Switchyard.Engine.Telemetry.TelemetrySink>().FlushAsync(CancellationToken.None);
+        var records = await host.Store.Reader.TelemetryForAsync([], [run.Id], 100, CancellationToken.None);
+        Assert.Contains(records, r => r.Action == "run.timed_out" && r.Error!.Contains("timeouts.finish", StringComparison.Ordinal));
         // The sleep's own timer was dropped with the run: passing the hour calls nothing.
         host.Advance(TimeSpan.FromHours(1));
         await host.SettleAsync();
