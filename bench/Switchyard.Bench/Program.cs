@@ -160,6 +160,20 @@ static async Task<double> PeakRss(int pid, Task until)
     return peak;
 }
 
+// Counts the runs of a function whose three steps each have exactly one memoized value (read back from the server,
+// not assumed).
+static async Task<int> MemoizedOnceAsync(HttpClient http, string functionId, int count)
+{
+    var runs = (await http.GetFromJsonAsync<JsonObject>($"/v1/runs?function={functionId}&count={count}"))!["runs"]!.AsArray();
+    var ok = 0;
+    foreach (var run in runs)
+    {
+        var steps = (await http.GetFromJsonAsync<JsonObject>($"/v1/runs/{run!["id"]}"))!["steps"]!.AsArray();
+        if (steps.Count == 3 && steps.Select(x => x!["hash"]!.GetValue<string>()).Distinct().Count() == 3) ok++;
+    }
+    return ok;
+}
+
 static int? ProcessByName(string name) =>
     Process.GetProcessesByName(name).Select(p => (int?)p.Id).FirstOrDefault();
 
@@ -237,8 +251,10 @@ async Task Replicas(int count)
         await Task.Delay(500);
     }
     var events = (await clients[0].GetFromJsonAsync<JsonObject>("/v1/events?prefix=crash/run&count=10000"))!["events"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()).ToHashSet();
+    var memoizedOnce = await MemoizedOnceAsync(clients[0], "replicas-three-steps", count);
     Console.WriteLine($"replicas: {count} runs over 3 replicas on PostgreSQL, one kill -9'd at {count / 2}: all completed in {t.Elapsed.TotalSeconds:F1} s; " +
-        $"{acked.Count} acknowledged events all stored: {acked.IsSubsetOf(events)}; {executions.Count(e => e.Value > 1)} step executions repeated (steps are at-least-once across a replica's death; each is memoized once)");
+        $"{acked.Count} acknowledged events all stored: {acked.IsSubsetOf(events)}; {executions.Count(e => e.Value > 1)} step executions repeated (steps are at-least-once across a replica's death); " +
+        $"runs whose 3 steps are each memoized exactly once: {memoizedOnce}/{count}");
     foreach (var r in replicas) r.Dispose();
 }
 
@@ -297,8 +313,9 @@ async Task Crash(int count)
     }
     var events = (await http.GetFromJsonAsync<JsonObject>("/v1/events?prefix=crash/run&count=10000"))!["events"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()).ToHashSet();
     var reexecuted = executions.Count(kv => kv.Value > 1);
+    var memoizedOnce = await MemoizedOnceAsync(http, "crash-three-steps", count);
     Console.WriteLine($"crash: {count} runs, server kill -9 x{kills} mid-load: {count} completed, {acked.Count} acknowledged events all stored: {acked.IsSubsetOf(events)}; " +
-        $"{reexecuted} step executions repeated after a kill (at-least-once), each step memoized once");
+        $"{reexecuted} step executions repeated after a kill (at-least-once); runs whose 3 steps are each memoized exactly once: {memoizedOnce}/{count}");
     yard.Dispose();
 }
 

@@ -29,20 +29,10 @@ public sealed class CronRestartTests
         Assert.True(restartedAt - newest <= TimeSpan.FromSeconds(1), $"the missed tick that fired ({newest:O}) must be the newest before the restart ({restartedAt:O})");
     }
 
-    /// <summary>The fires recorded in a stopped server's store (read by opening it again briefly).</summary>
-    private static async Task<List<DateTimeOffset>> ScheduledAsyncFrom(string dataDir)
-    {
-        // Opening the store would start the cron ticker and fire the missed tick now; read the SQLite file instead.
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDir, "switchyard.db")};Mode=ReadOnly");
-        await connection.OpenAsync();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT body FROM events WHERE id LIKE 'cron:cronrs-every-second:%'";
-        var ticks = new List<DateTimeOffset>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            ticks.Add(DateTimeOffset.Parse(System.Text.Json.Nodes.JsonNode.Parse(reader.GetString(0))!["data"]!["scheduledAt"]!.GetValue<string>(), CultureInfo.InvariantCulture));
-        return ticks;
-    }
+    /// <summary>The fires recorded in a stopped server's store (opening it would start the ticker and fire now).</summary>
+    private static Task<List<DateTimeOffset>> ScheduledAsyncFrom(string dataDir) => StoreFile.QueryAsync(dataDir,
+        "SELECT body FROM events WHERE id LIKE 'cron:cronrs-every-second:%'",
+        body => DateTimeOffset.Parse(System.Text.Json.Nodes.JsonNode.Parse(body)!["data"]!["scheduledAt"]!.GetValue<string>(), CultureInfo.InvariantCulture));
 
     private static async Task<List<DateTimeOffset>> ScheduledAsync(TestServer server) =>
         (await server.GetAsync("/v1/events?prefix=inngest/scheduled.timer&count=10000"))["events"]!.AsArray()
