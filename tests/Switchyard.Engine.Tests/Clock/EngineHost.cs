@@ -72,6 +72,15 @@ internal sealed class EngineHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Replaces the app's function set with <paramref name="functions"/> (a re-sync).</summary>
+    public async Task RegisterAsync(params JsonObject[] functions)
+    {
+        var configs = functions.Select(f => JsonSerializer.Deserialize<FunctionConfig>(f.ToJsonString(), ProtocolJson.Options)!).ToArray();
+        var (_, error) = await _services.GetRequiredService<AppRegistration>().RegisterAsync(
+            new RegisterRequest { AppName = "clock-app", Url = AppUrl, Functions = configs }, CancellationToken.None);
+        Assert.Null(error);
+    }
+
     /// <summary>Opens the store files copied from <paramref name="storeDir"/> (e.g. one written by an earlier build) with
     /// the clock at <paramref name="start"/>; the functions are those the store's registry holds.</summary>
     public static async Task<EngineHost> OpenAsync(string storeDir, DateTimeOffset start, Func<AppCall, AppAnswer> app)
