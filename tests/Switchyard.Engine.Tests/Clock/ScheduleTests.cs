@@ -38,6 +38,37 @@ public sealed class ScheduleTests
     }
 
     [Fact]
+    public async Task A_five_field_cron_with_TZ_fires_at_the_zone_local_time()
+    {
+        // 03:00 in Paris is 02:00 UTC in winter (2026-01-01). A schedule read as UTC would fire an hour later.
+        var fn = new JsonObject
+        {
+            ["id"] = "paris-three",
+            ["name"] = "paris-three",
+            ["triggers"] = new JsonArray(new JsonObject { ["cron"] = "TZ=Europe/Paris 0 3 * * *" }),
+            ["steps"] = EngineHost.Function("x", "x")["steps"]!.DeepClone(),
+        };
+        await using var host = await EngineHost.StartAsync(fn, call => AppAnswer.Done(call.Body["event"]!["data"]!["scheduledAt"]!.DeepClone()));
+        await host.StartCronAsync();
+
+        host.Advance(TimeSpan.FromHours(1.99));
+        await host.SettleAsync();
+        Assert.Empty(host.Calls);
+
+        host.Advance(TimeSpan.FromHours(0.01));
+        var run = (await host.RunsAsync("paris-three"))[0];
+        await host.UntilStatusAsync(run.Id, RunStatus.Completed);
+        var output = (await host.Store.Reader.GetRunAsync(run.Id, CancellationToken.None))!.Output!;
+        Assert.Equal(DateTimeOffset.Parse("2026-01-01T02:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse(JsonNode.Parse(output)!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+
+        // And not again until the next day's 03:00 Paris.
+        host.Advance(TimeSpan.FromHours(23.9));
+        await host.SettleAsync();
+        Assert.Single(host.Calls);
+    }
+
+    [Fact]
     public async Task Throttle_spaces_run_starts_by_its_period_on_the_clock()
     {
         var fn = EngineHost.Function("metered", "t/metered", new JsonObject { ["throttle"] = new JsonObject { ["limit"] = 1, ["period"] = "1m" } });
