@@ -46,4 +46,6 @@ public sealed class ServerReadiness
 /// with the reason.</summary>
 /// <param name="Status">live, ready or unready.</param>
 /// <param name="Reason">Why not ready; null otherwise.</param>
-public sealed record HealthProbe(string Status, string? Reason = null);
+public sealed record HealthProbe(
+    string Status,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
