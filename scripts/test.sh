@@ -61,6 +61,20 @@ if ! command -v redis-server >/dev/null 2>&1; then
   $as_root service redis-server stop >/dev/null 2>&1 || true
 fi
 
+# The deploy/ tests (tests/Switchyard.Server.Tests/Deploy) check the systemd units with systemd-analyze (Debian's
+# systemd package) and render the Kubernetes overlays with kubectl kustomize (Debian's kubernetes-client, when no
+# kubectl is installed already); the schema check itself runs on node, installed above.
+deploy_tools_ok() { command -v systemd-analyze >/dev/null 2>&1 && command -v kubectl >/dev/null 2>&1; }
+if ! deploy_tools_ok; then
+  if [ "$(id -u)" -eq 0 ]; then as_root=""; elif command -v sudo >/dev/null 2>&1; then as_root="sudo"; else
+    echo "systemd-analyze and kubectl are required by the deploy/ tests: run as root, or apt-get install -y systemd kubernetes-client" >&2
+    exit 1
+  fi
+  $as_root apt-get update
+  command -v systemd-analyze >/dev/null 2>&1 || $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y systemd
+  command -v kubectl >/dev/null 2>&1 || $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y kubernetes-client
+fi
+
 dotnet restore Switchyard.slnx -v quiet
 dotnet build Switchyard.slnx -c Debug --no-restore -v quiet -clp:ErrorsOnly
 

@@ -35,6 +35,10 @@ public static class SwitchyardServer
         });
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        // Under systemd (deploy/systemd, Type=notify): sends READY=1 once hosted services (store migration) and Kestrel
+        // have started, STOPPING=1 on SIGTERM, and switches console logs to the journald format with syslog priority
+        // prefixes. Registered after logging so its formatter wins there. Outside systemd it does nothing.
+        builder.Services.AddSystemd();
 
         builder.Services.AddSwitchyardServer(options);
         configureServices?.Invoke(builder.Services);

@@ -29,6 +29,7 @@ public static class SwitchyardServerExtensions
     /// the registry loaded when the host starts, before any other Switchyard service.</summary>
     public static IServiceCollection AddSwitchyardServer(this IServiceCollection s, ServerOptions options)
     {
+        s.AddSingleton<ServerReadiness>();
         s.AddHostedService<ServerStartup>();
         if (options.UsesPostgres) s.AddPostgresStore(options.Store);
         else s.AddSqliteStore(options.SqlitePath);

@@ -22,10 +22,18 @@ public static class RestApi
     /// <summary>Largest page size.</summary>
     public const int MaxCount = 10_000;
 
-    /// <summary>Maps <c>/v1/*</c> and <c>/health</c>.</summary>
+    /// <summary>Maps <c>/v1/*</c>, <c>/health</c>, and the orchestrators' probes <c>/health/live</c> and
+    /// <c>/health/ready</c> (public like <c>/health</c>: a kubelet or load balancer holds no token).</summary>
     public static void MapRestApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", Health).Produces<ServerHealth>();
+        // Liveness touches nothing but the request pipeline: a store outage must not make Kubernetes restart replicas.
+        app.MapGet("/health/live", () => Results.Json(new HealthProbe("live"))).Produces<HealthProbe>();
+        app.MapGet("/health/ready", async (IStore store, ServerReadiness readiness, CancellationToken ct) =>
+                await readiness.ProblemAsync(store, ServerReadiness.StoreTimeout, ct) is { } problem
+                    ? Results.Json(new HealthProbe("unready", problem), statusCode: StatusCodes.Status503ServiceUnavailable)
+                    : Results.Json(new HealthProbe("ready")))
+            .Produces<HealthProbe>().Produces<HealthProbe>(StatusCodes.Status503ServiceUnavailable);
         var v1 = app.MapGroup("/v1").AddEndpointFilter(RequireToken).AddEndpointFilter(BufferedAnswer.Filter);
         v1.MapGet("/events", ListEvents).Answers<EventList>(400);
         v1.MapGet("/events/{id}", GetEvent).Answers<EventDetail>(404);
