@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Switchyard.Server.Tests.Security;
 
@@ -26,6 +27,24 @@ public sealed class AppSyncSsrfTests
         Assert.True((int)answer.Status is >= 400 and < 600 and not 500, $"{(int)answer.Status} {answer.Text}");
         Assert.Contains("redirect", answer.Text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("secret internal answer", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Calls_to_apps_follow_no_redirect_either()
+    {
+        // Step calls are signed too; a followed redirect would hand the signature to whichever host the app names.
+        var reached = 0;
+        var (target, targetUrl) = await StubHost.StartAsync(app => app.MapPost("/{**path}", () => { Interlocked.Increment(ref reached); return Results.Ok(); }));
+        await using var _t = target;
+        var (redirector, redirectorUrl) = await StubHost.StartAsync(app => app.MapPost("/api/inngest", () => Results.Redirect(targetUrl.ToString(), permanent: false, preserveMethod: true)));
+        await using var _r = redirector;
+        await using var server = await Hostile.ProductionAsync();
+        var http = server.Services.GetRequiredService<IHttpClientFactory>().CreateClient(Engine.Execution.AppClient.HttpClientName);
+
+        using var response = await http.PostAsync(new Uri(redirectorUrl, "/api/inngest"), new StringContent("{}"));
+
+        Assert.Equal(HttpStatusCode.TemporaryRedirect, response.StatusCode);
+        Assert.Equal(0, Volatile.Read(ref reached));
     }
 
     [Fact]

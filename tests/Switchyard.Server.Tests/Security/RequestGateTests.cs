@@ -63,6 +63,23 @@ public sealed class RequestGateTests
         Assert.Contains("max_body_bytes", answer.Text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("PUT", "/v1/kv/gateway.x/k")]
+    [InlineData("POST", "/v1/functions/f/invoke")]
+    [InlineData("POST", "/v1/queue/family")]
+    public async Task Authenticated_chunked_v1_bodies_are_capped_too(string method, string path)
+    {
+        // Without a Content-Length the cap is Kestrel's per-request limit, hit while the body is read.
+        await using var server = await Hostile.ProductionAsync(o => o.MaxBodyBytes = 64 * 1024);
+        var body = Encoding.UTF8.GetBytes("{\"value\":\"" + new string('a', 200 * 1024) + "\"}");
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StreamContent(new MemoryStream(body)) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TransferEncodingChunked = true;
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Hostile.ApiToken);
+        using var response = await server.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
     [Fact]
     public async Task Kestrel_limits_slow_bodies_and_connections()
     {
