@@ -26,12 +26,23 @@ public sealed class ServerOptions
     public string SigningKeyFallback { get; set; } = "";
     /// <summary>Bearer token for the REST API outside dev mode.</summary>
     public string ApiToken { get; set; } = "";
-    /// <summary>Largest accepted request body on the Event API, in bytes.</summary>
+    /// <summary>Largest accepted request body on the Event API, telemetry ingest and every <c>/v1</c> route, in bytes.</summary>
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
     /// <summary>Most events accepted in one request.</summary>
     public int MaxEventsPerRequest { get; set; } = 5000;
     /// <summary>Window in which a repeated event id is not stored again.</summary>
     public TimeSpan DedupWindow { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>Optional allow-list of app URLs the server may sync or call, comma-separated: URL prefixes
+    /// (<c>https://apps.internal/</c>) or <c>host[:port]</c> patterns (<c>*.svc.cluster.local</c>, <c>10.0.0.5:3000</c>,
+    /// <c>app:*</c>). Empty = any http(s) URL. <c>POST /v1/apps/sync</c> and <c>/fn/register</c> refuse others.</summary>
+    public string AppUrlsAllowed { get; set; } = "";
+    /// <summary>Most open client connections (Kestrel's <c>MaxConcurrentConnections</c>); 0 = unlimited.</summary>
+    public long MaxConnections { get; set; } = 10_000;
+    /// <summary>Most upgraded (WebSocket) connections (Kestrel's <c>MaxConcurrentUpgradedConnections</c>); 0 = unlimited.</summary>
+    public long MaxUpgradedConnections { get; set; } = 1_000;
+    /// <summary>Slowest accepted request body, in bytes per second after a 5 s grace period (Kestrel's
+    /// <c>MinRequestBodyDataRate</c>); slower uploads are cut off with 408. 0 = no minimum.</summary>
+    public double MinBodyBytesPerSecond { get; set; } = 4096;
     /// <summary>Comma-separated app URLs synced at start (and periodically in dev mode).</summary>
     public string Apps { get; set; } = "";
     /// <summary>How often known apps are re-synced in dev mode (0 = never).</summary>
@@ -99,6 +110,8 @@ public sealed class ServerOptions
 
     /// <summary>The event keys as a list.</summary>
     public IReadOnlyList<string> EventKeyList => Split(EventKeys);
+    /// <summary>The app URL allow-list as a list (empty = any http(s) URL).</summary>
+    public IReadOnlyList<string> AppUrlsAllowedList => Split(AppUrlsAllowed);
     /// <summary>The app URLs as a list.</summary>
     public IReadOnlyList<string> AppList => Split(Apps);
 

@@ -30,12 +30,15 @@ public static class EngineServiceCollectionExtensions
         s.TryAddSingleton(options);
         s.TryAddSingleton(TimeProvider.System);
         s.AddHttpClient(AppClient.HttpClientName, c => c.Timeout = options.CallTimeout + TimeSpan.FromSeconds(5))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 1024 });
+            // No redirects: a redirect would re-send the signed request (and its signature) to a host nobody
+            // registered, and let a sync reach addresses the allow-list refuses (issue 21, finding 4).
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 1024, AllowAutoRedirect = false });
 
         // Registry and triggers.
         s.AddSingleton<ExpressionEvaluator>();
         s.AddSingleton<FunctionRegistry>();
         s.AddSingleton<TriggerMatcher>();
+        s.AddSingleton<AppUrlPolicy>();
         s.AddSingleton<AppRegistration>();
         s.AddSingleton<AppSync>();
         s.AddSingleton<AppResync>();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,11 @@ public static class SwitchyardServer
         var problems = options.SecurityProblems();
         if (problems.Count > 0)
             throw new InvalidOperationException("refusing to start outside dev mode without security settings:\n  - " + string.Join("\n  - ", problems) + "\n(or run with --dev for local development)");
+        // Dev mode turns off every token check; with an API token configured that is almost certainly a production
+        // server started with SWITCHYARD_DEV=true by mistake, and it would run wide open (issue 21, finding 9).
+        if (options.Dev && !string.IsNullOrWhiteSpace(options.ApiToken))
+            throw new InvalidOperationException("refusing to start in dev mode with an API token configured: dev mode turns off every auth check, the API token included\n"
+                + "run `yard server` without SWITCHYARD_DEV or --dev to use the token, or unset api_token / SWITCHYARD_API_TOKEN / --api-token for dev mode");
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = options.Dev ? "Development" : "Production" });
         builder.Logging.ClearProviders();
@@ -31,6 +37,10 @@ public static class SwitchyardServer
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = Math.Max(options.MaxBodyBytes, 16 * 1024 * 1024) + 1;
+            // A body trickled in slowly holds a connection and its buffers for as long as the sender likes.
+            k.Limits.MinRequestBodyDataRate = options.MinBodyBytesPerSecond > 0 ? new MinDataRate(options.MinBodyBytesPerSecond, TimeSpan.FromSeconds(5)) : null;
+            k.Limits.MaxConcurrentConnections = options.MaxConnections > 0 ? options.MaxConnections : null;
+            k.Limits.MaxConcurrentUpgradedConnections = options.MaxUpgradedConnections > 0 ? options.MaxUpgradedConnections : null;
             k.AddServerHeader = false;
         });
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");

@@ -61,6 +61,8 @@ public static class SwitchyardServerExtensions
     /// (<c>/openapi/v1.json</c>), and a JSON 404 for the rest.</summary>
     public static WebApplication MapSwitchyardServer(this WebApplication app)
     {
+        // Before any endpoint binds its parameters: the API token, /v1 body limits and dev mode's browser guards.
+        app.Use(RequestGate.InvokeAsync);
         app.MapPrometheusScrapingEndpoint("/metrics");
         WireTraceTelemetry(app.Services);
         app.MapEventApi();

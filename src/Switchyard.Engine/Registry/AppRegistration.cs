@@ -12,7 +12,7 @@ namespace Switchyard.Engine.Registry;
 
 /// <summary>Handles <c>POST /fn/register</c>: validates an app's registration and makes its function set the
 /// app's whole set. Functions the app no longer has disappear; other apps' functions are never touched.</summary>
-public sealed class AppRegistration(IStore store, FunctionRegistry registry, ExpressionEvaluator expressions, Switchyard.Engine.Telemetry.TelemetrySink telemetry)
+public sealed class AppRegistration(IStore store, FunctionRegistry registry, ExpressionEvaluator expressions, Switchyard.Engine.Telemetry.TelemetrySink telemetry, AppUrlPolicy urlPolicy)
 {
     /// <summary>Result of a registration.</summary>
     public sealed record Outcome(bool Modified, string AppId, IReadOnlyList<string> Removed);
@@ -52,6 +52,7 @@ public sealed class AppRegistration(IStore store, FunctionRegistry registry, Exp
         if (string.IsNullOrWhiteSpace(request.AppName)) return EngineError.Invalid("invalid_app", "appName is required");
         if (request.AppName.Length > 256) return EngineError.Invalid("invalid_app", "appName is longer than 256 characters");
         if (!IsHttpUrl(request.Url)) return EngineError.Invalid("invalid_url", "url must be an absolute http:// or https:// URL");
+        if (urlPolicy.Problem(request.Url) is { } urlRefused) return EngineError.Invalid("invalid_url", $"url {urlRefused}");
         if (AppRole.Problem(request.AppName, request.Role) is { } roleProblem) return EngineError.Invalid("invalid_role", roleProblem);
         // JSON null binds to these non-nullable members; without the checks they fail later as a 500.
         if (request.Functions is null) return EngineError.Invalid("invalid_functions", "functions must be an array (send [] for none)");
@@ -69,6 +70,8 @@ public sealed class AppRegistration(IStore store, FunctionRegistry registry, Exp
             foreach (var (stepName, step) in f.Steps)
                 if (step?.Runtime is null || !IsHttpUrl(step.Runtime.Url))
                     return EngineError.Invalid("invalid_function", $"{at}.steps.{stepName}.runtime.url of '{f.Id}' must be an absolute http:// or https:// URL");
+                else if (urlPolicy.Problem(step.Runtime.Url) is { } stepRefused)
+                    return EngineError.Invalid("invalid_function", $"{at}.steps.{stepName}.runtime.url of '{f.Id}': {stepRefused}");
             FlowControlSpec.Parse(f, out var flowError);
             if (flowError is not null) return EngineError.Invalid("invalid_flow_control", $"{at} '{f.Id}': {flowError}");
             var flow = FlowControlSpec.Parse(f, out _);

@@ -24,7 +24,7 @@ public static class DagApi
     /// <summary>Maps the routes.</summary>
     public static void MapDagApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1").AddEndpointFilter(RestApi.RequireToken).AddEndpointFilter(BufferedAnswer.Filter);
+        var v1 = app.MapGroup("/v1").RequireApiToken().AddEndpointFilter(BufferedAnswer.Filter);
         v1.MapPost("/dags", SubmitAsync).Accepts<JsonObject>("application/json").Answers<DagSubmitted>(400, 409, 413).Produces<DagSubmitted>(StatusCodes.Status201Created);
         v1.MapGet("/dags", ListAsync).Answers<DagRunList>(400);
         v1.MapGet("/dags/{id}", GetAsync).Answers<DagRunView>(400, 404);

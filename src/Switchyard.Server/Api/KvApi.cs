@@ -30,7 +30,7 @@ public static partial class KvApi
     /// <summary>Maps <c>/v1/kv/*</c>.</summary>
     public static void MapKvApi(this IEndpointRouteBuilder app)
     {
-        var kv = app.MapGroup("/v1/kv").AddEndpointFilter(RestApi.RequireToken).AddEndpointFilter(BufferedAnswer.Filter);
+        var kv = app.MapGroup("/v1/kv").RequireApiToken().AddEndpointFilter(BufferedAnswer.Filter);
         kv.MapGet("/{ns}", ListAsync).Answers<KvEntries>(400);
         kv.MapDelete("/{ns}", TakeAllAsync).Answers<KvEntries>(400);
         kv.MapGet("/{ns}/{key}", GetAsync).Answers<KvValue>(400, 404);

@@ -19,9 +19,9 @@ public static class QueueApi
     /// <summary>Maps <c>/v1/queue/*</c>.</summary>
     public static void MapQueueApi(this IEndpointRouteBuilder app)
     {
-        var queue = app.MapGroup("/v1/queue").AddEndpointFilter(RestApi.RequireToken).AddEndpointFilter(BufferedAnswer.Filter);
+        var queue = app.MapGroup("/v1/queue").RequireApiToken().AddEndpointFilter(BufferedAnswer.Filter);
         // Mapped outside the group: a group's "" route would be /v1/queue/ with a trailing slash.
-        app.MapGet("/v1/queue", ListAsync).AddEndpointFilter(RestApi.RequireToken).Answers<QueueItemList>(400);
+        app.MapGet("/v1/queue", ListAsync).RequireApiToken().Answers<QueueItemList>(400);
         queue.MapGet("/stats", async (QueueInsight insight, CancellationToken ct) => Results.Json(await insight.StatsAsync(ct))).Answers<QueueStats>();
         queue.MapGet("/items/{id}", async (string id, QueueInsight insight, CancellationToken ct) =>
         {

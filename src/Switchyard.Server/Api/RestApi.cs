@@ -34,7 +34,7 @@ public static class RestApi
                     ? Results.Json(new HealthProbe("unready", problem), statusCode: StatusCodes.Status503ServiceUnavailable)
                     : Results.Json(new HealthProbe("ready")))
             .Produces<HealthProbe>().Produces<HealthProbe>(StatusCodes.Status503ServiceUnavailable);
-        var v1 = app.MapGroup("/v1").AddEndpointFilter(RequireToken).AddEndpointFilter(BufferedAnswer.Filter);
+        var v1 = app.MapGroup("/v1").RequireApiToken().AddEndpointFilter(BufferedAnswer.Filter);
         v1.MapGet("/events", ListEvents).Answers<EventList>(400);
         v1.MapGet("/events/{id}", GetEvent).Answers<EventDetail>(404);
         v1.MapGet("/events/{id}/why", async (string id, string? function, Switchyard.Engine.Insight.WhyExplainer why, CancellationToken ct) =>
@@ -73,15 +73,23 @@ public static class RestApi
         "ok", Version, new StoreInfo(store.Kind, store.Location), options.Dev ? "dev" : "production",
         Math.Round((DateTimeOffset.UtcNow - StartedAt).TotalSeconds, 1)));
 
-    /// <summary>The API-token filter of <c>/v1</c>; other <c>/v1</c> groups (e.g. telemetry) reuse it.</summary>
+    /// <summary>The answer to a missing or wrong API token.</summary>
+    internal static readonly ApiError Unauthorized = new(401, "unauthorized", "missing or wrong API token: send Authorization: Bearer $SWITCHYARD_API_TOKEN");
+
+    /// <summary>Puts routes behind the API token outside dev mode: marks them for <see cref="RequestGate"/>, which checks
+    /// the token before the body is read, and adds <see cref="RequireToken"/> as a second check for hosts that map the
+    /// routes without the gate.</summary>
+    internal static TBuilder RequireApiToken<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(ApiTokenRequired.Instance).AddEndpointFilter(RequireToken);
+
+    /// <summary>The API-token filter of <c>/v1</c>; runs after model binding, so <see cref="RequestGate"/> checks first.</summary>
     internal static async ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var options = context.HttpContext.RequestServices.GetService(typeof(ServerOptions)) as ServerOptions;
         if (options is { Dev: false })
         {
             var presented = Credential.Bearer(context.HttpContext.Request.Headers.Authorization.ToString());
-            if (!Credential.MatchesAny(presented, [options.ApiToken]))
-                return new ApiError(401, "unauthorized", "missing or wrong API token: send Authorization: Bearer $SWITCHYARD_API_TOKEN").ToResult();
+            if (!Credential.MatchesAny(presented, [options.ApiToken])) return Unauthorized.ToResult();
         }
         return await next(context);
     }

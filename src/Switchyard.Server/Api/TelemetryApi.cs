@@ -19,7 +19,7 @@ public static class TelemetryApi
     public static void MapTelemetryApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/observability/emit", EmitAsync).Accepts<IReadOnlyList<TelemetryEmit>>("application/json").Answers<Client.Models.TelemetryEmitResult>(400, 413);
-        var otel = app.MapGroup("/v1/otel").AddEndpointFilter(RestApi.RequireToken).AddEndpointFilter(BufferedAnswer.Filter);
+        var otel = app.MapGroup("/v1/otel").RequireApiToken().AddEndpointFilter(BufferedAnswer.Filter);
         otel.MapGet("/search", SearchAsync).Answers<TelemetrySearchResult>(400);
         otel.MapGet("/list", ListAsync).Answers<TelemetryListResult>(400);
         otel.MapGet("/stats", StatsAsync).Answers<TelemetryStatsResult>(400);

@@ -37,7 +37,7 @@ public static class WebhookApi
     public static void MapWebhookApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/webhooks/{provider}", ReceiveAsync).Accepts<JsonNode>("application/json").Answers<WebhookReceipt>(400, 404, 413, 429, 500);
-        var v1 = app.MapGroup("/v1/webhooks").AddEndpointFilter(RestApi.RequireToken);
+        var v1 = app.MapGroup("/v1/webhooks").RequireApiToken();
         v1.MapGet("/providers", ListProviders).Answers<WebhookProviderList>();
         v1.MapGet("/subscriptions", ListSubscriptionsAsync).Answers<WebhookSubscriptionList>();
         v1.MapPost("/subscriptions", SubscribeAsync).Answers<WebhookSubscriptionAnswer>(400);
