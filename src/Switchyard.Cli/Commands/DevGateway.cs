@@ -13,6 +13,9 @@ public static class DevGateway
     /// <summary>The configuration read when <c>--gateway-config</c> is not given (optional: without it, no channels).</summary>
     public const string DefaultFile = "gateway.toml";
 
+    /// <summary>The channel a dev gateway without configured channels delivers to: this console.</summary>
+    public const string ConsoleChannelName = "console";
+
     /// <summary>Builds and starts the gateway. Its bus is <paramref name="serverUrl"/>; its keys default to the server's,
     /// so a dev gateway needs no configuration at all.</summary>
     /// <param name="server">The dev server's options.</param>
@@ -31,6 +34,9 @@ public static class DevGateway
         {
             return (null, null, new CliException("invalid_gateway_config", ex.Message, $"fix {file ?? DefaultFile} or pass --gateway-config FILE"));
         }
+        // Without any channel, every notification would fail with "no channel to deliver to": in dev mode they go to
+        // a console channel (one line each on this process's stderr) instead, and the banner says so.
+        if (config.Channels.Count == 0) config = config with { Channels = [new ChannelConfig { Name = ConsoleChannelName, Type = "console" }] };
         config = config with
         {
             ServerUrl = serverUrl,

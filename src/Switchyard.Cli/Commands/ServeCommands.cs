@@ -131,7 +131,11 @@ internal static class ServeCommands
                         AnsiConsole.MarkupLine($"  worker  {Markup.Escape(w.App.AppId)} (role {Markup.Escape(w.App.Options.Role)}) {Markup.Escape(w.App.ServeUrl.ToString())}, health {Markup.Escape(w.App.HealthUrl.ToString())}: "
                             + $"{Markup.Escape(string.Join(", ", w.App.FunctionIds))}{(w.App.Options.AllowShell ? " [yellow](shell allowed: dev mode)[/]" : "")} {(w.Synced ? "[green]synced[/]" : $"[red]not synced: {Markup.Escape(w.SyncMessage)}[/]")}");
                     if (gatewayUrl is not null)
+                    {
                         AnsiConsole.MarkupLine($"  gateway {Markup.Escape(gatewayUrl)}, health {Markup.Escape(gatewayUrl.TrimEnd('/'))}/health, stream ws://{Markup.Escape(new Uri(gatewayUrl).Authority)}/stream");
+                        if (gatewayApp!.Services.GetRequiredService<Switchyard.Gateway.Configuration.GatewayConfig>().Channels is [{ Name: DevGateway.ConsoleChannelName, Type: "console" }])
+                            AnsiConsole.MarkupLine($"  gateway channels: none configured, so notifications print here (channel [bold]{DevGateway.ConsoleChannelName}[/]); add channels in {DevGateway.DefaultFile}");
+                    }
                     AnsiConsole.MarkupLine("[grey]Ctrl-C to stop.[/]");
                 }
                 // Start-up leaves garbage behind (configuration, DI graphs, one-off buffers); handing it back to the OS
