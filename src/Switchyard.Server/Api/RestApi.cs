@@ -69,9 +69,16 @@ public static class RestApi
 
     private static readonly DateTimeOffset StartedAt = DateTimeOffset.UtcNow;
 
-    private static IResult Health(IStore store, ServerOptions options) => Results.Json(new ServerHealth(
-        "ok", Version, new StoreInfo(store.Kind, store.Location), options.Dev ? "dev" : "production",
-        Math.Round((DateTimeOffset.UtcNow - StartedAt).TotalSeconds, 1)));
+    /// <summary>What <c>/health</c> shows of the store's location to a caller without the API token outside dev mode:
+    /// the kind is enough for a probe; the path (or database host) is for operators.</summary>
+    public const string HiddenLocation = "(shown with the API token)";
+
+    private static IResult Health(HttpContext http, IStore store, ServerOptions options)
+    {
+        var trusted = options.Dev || Credential.MatchesAny(Credential.Bearer(http.Request.Headers.Authorization.ToString()), [options.ApiToken]);
+        return Results.Json(new ServerHealth("ok", Version, new StoreInfo(store.Kind, trusted ? store.Location : HiddenLocation),
+            options.Dev ? "dev" : "production", Math.Round((DateTimeOffset.UtcNow - StartedAt).TotalSeconds, 1)));
+    }
 
     /// <summary>The answer to a missing or wrong API token.</summary>
     internal static readonly ApiError Unauthorized = new(401, "unauthorized", "missing or wrong API token: send Authorization: Bearer $SWITCHYARD_API_TOKEN");
