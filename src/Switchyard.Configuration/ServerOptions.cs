@@ -95,6 +95,11 @@ public sealed class ServerOptions
     /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> variable is used when this is empty.</summary>
     public string OtlpEndpoint { get; set; } = "";
 
+    /// <summary>Reverse proxies whose <c>X-Forwarded-For</c> / <c>X-Forwarded-Proto</c> are believed: comma-separated
+    /// addresses or CIDR networks (e.g. <c>10.0.0.5, 10.1.0.0/16</c>). Empty (the default): forwarded headers are
+    /// ignored and the client is the connecting address.</summary>
+    public string TrustedProxies { get; set; } = "";
+
     /// <summary>Directory of pipeline files, one per pipeline (<c>NAME.toml</c> or <c>NAME.json</c>); none when empty.</summary>
     public string PipelinesDir { get; set; } = "";
 

@@ -61,6 +61,9 @@ public static class SwitchyardServerExtensions
     /// (<c>/openapi/v1.json</c>), and a JSON 404 for the rest.</summary>
     public static WebApplication MapSwitchyardServer(this WebApplication app)
     {
+        // Behind a trusted proxy the client is the forwarded one (webhook failure limits, logs); first, so every
+        // later step sees it.
+        if (TrustedProxies.Forwarding(app.Services.GetRequiredService<ServerOptions>()) is { } forwarding) app.UseForwardedHeaders(forwarding);
         // Before any endpoint binds its parameters: the API token, /v1 body limits and dev mode's browser guards.
         app.Use(RequestGate.InvokeAsync);
         app.MapPrometheusScrapingEndpoint("/metrics");

@@ -58,13 +58,13 @@ public static class WebhookApi
         if (p is null)
             return new ApiError(404, "unknown_provider", $"no webhook provider '{provider}'; known: {string.Join(", ", providers.All.Select(x => x.Name))}").ToResult();
         var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (limiter.Blocked(address) is { } retryAfter)
+        if (limiter.Blocked(p.Name, address) is { } retryAfter)
         {
             telemetry.RateLimited(p.Name, address);
             var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
             http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             return new ApiError(429, "too_many_failures",
-                $"more than {options.FailureLimit} failed verifications from {address} within {options.FailureWindow.TotalSeconds:0} s; retry in {seconds} s").ToResult();
+                $"more than {options.FailureLimit} failed verifications for {p.Name} from {address} within {options.FailureWindow.TotalSeconds:0} s; retry in {seconds} s").ToResult();
         }
         var (body, tooLarge) = await EventApi.ReadBodyAsync(http.Request, options.MaxBodyBytes, ct);
         if (tooLarge)
@@ -88,7 +88,7 @@ public static class WebhookApi
         if (!verification.Valid)
         {
             var problem = verification.Problem ?? "signature does not match";
-            limiter.Failed(address);
+            limiter.Failed(p.Name, address);
             telemetry.SignatureFailed(p.Name, address, problem);
             return new ApiError(401, notConfigured is null ? "invalid_signature" : "provider_not_configured", problem).ToResult();
         }

@@ -1,45 +1,66 @@
-using System.Threading.RateLimiting;
+using System.Collections.Concurrent;
 using Switchyard.Configuration;
 
 namespace Switchyard.Server.Webhooks;
 
-/// <summary>Counts failed verifications per remote address in a sliding window; past the limit the address gets 429
-/// until old failures age out, which makes guessing a secret by brute force impractical.</summary>
-public sealed class WebhookFailureLimiter : IDisposable
+/// <summary>Counts failed verifications per provider and client (the remote address, or the forwarded client behind a
+/// trusted proxy) in a sliding window; past the limit that client gets 429 for that provider until its oldest failure
+/// ages out, which makes guessing a secret by brute force impractical without letting one bad sender block every
+/// provider's real deliveries.</summary>
+/// <remarks>Written here rather than with <c>System.Threading.RateLimiting</c>: its sliding-window limiter does not
+/// say when a permit frees up to a caller that only asks (it reported 1 s while a block lasted a minute), and a true
+/// <c>Retry-After</c> needs exactly that. A failure log per key, trimmed as it is read, gives the exact time.</remarks>
+public sealed class WebhookFailureLimiter(WebhookOptions options, TimeProvider time)
 {
-    private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
+    private readonly TimeSpan _window = options.FailureWindow > TimeSpan.Zero ? options.FailureWindow : TimeSpan.FromSeconds(60);
+    private readonly int _limit = Math.Max(1, options.FailureLimit);
 
-    /// <summary>Creates the limiter from <see cref="WebhookOptions.FailureLimit"/> and <see cref="WebhookOptions.FailureWindow"/>.</summary>
-    public WebhookFailureLimiter(WebhookOptions options)
+    /// <summary>Null when <paramref name="client"/> may try <paramref name="provider"/>; otherwise how long until it
+    /// may (whole seconds, at least 1).</summary>
+    public TimeSpan? Blocked(string provider, string client)
     {
-        var window = options.FailureWindow > TimeSpan.Zero ? options.FailureWindow : TimeSpan.FromSeconds(60);
-        var limit = Math.Max(1, options.FailureLimit);
-        _limiter = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetSlidingWindowLimiter(address, _ => new SlidingWindowRateLimiterOptions
+        if (!_failures.TryGetValue(Key(provider, client), out var log)) return null;
+        lock (log)
         {
-            PermitLimit = limit,
-            Window = window,
-            // 12 segments: failures age out within a twelfth of the window of the exact time. The partitioned
-            // limiter slides windows on its own 100 ms heartbeat, so windows under ~1.2 s last about that long.
-            SegmentsPerWindow = 12,
-            QueueLimit = 0,
-        }));
+            var now = time.GetUtcNow();
+            Trim(log, now);
+            if (log.Count < _limit) return null;
+            // Free again when enough of the oldest failures have aged out to go under the limit.
+            var freedAt = log.ElementAt(log.Count - _limit) + _window;
+            return TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling((freedAt - now).TotalSeconds)));
+        }
     }
 
-    /// <summary>Null when <paramref name="address"/> may try; otherwise how long until it may (at least 1 s).</summary>
-    public TimeSpan? Blocked(string address)
+    /// <summary>Records a failed verification from <paramref name="client"/> for <paramref name="provider"/>.</summary>
+    public void Failed(string provider, string client)
     {
-        // Acquiring zero permits asks whether any are left without using one.
-        using var lease = _limiter.AttemptAcquire(address, 0);
-        if (lease.IsAcquired) return null;
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) && retryAfter > TimeSpan.FromSeconds(1) ? retryAfter : TimeSpan.FromSeconds(1);
+        var log = _failures.GetOrAdd(Key(provider, client), _ => new Queue<DateTimeOffset>());
+        lock (log)
+        {
+            var now = time.GetUtcNow();
+            Trim(log, now);
+            log.Enqueue(now);
+        }
+        // Keys of clients that stopped failing would otherwise stay forever.
+        if (_failures.Count > 10_000) Sweep();
     }
 
-    /// <summary>Records a failed verification from <paramref name="address"/>.</summary>
-    public void Failed(string address)
+    private void Trim(Queue<DateTimeOffset> log, DateTimeOffset now)
     {
-        using var lease = _limiter.AttemptAcquire(address, 1);
+        while (log.Count > 0 && log.Peek() + _window <= now) log.Dequeue();
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _limiter.Dispose();
+    private void Sweep()
+    {
+        var now = time.GetUtcNow();
+        foreach (var (key, log) in _failures)
+            lock (log)
+            {
+                Trim(log, now);
+                if (log.Count == 0) _failures.TryRemove(key, out _);
+            }
+    }
+
+    private static string Key(string provider, string client) => provider.ToLowerInvariant() + "\u001f" + client;
 }
