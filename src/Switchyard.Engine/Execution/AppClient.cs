@@ -40,8 +40,11 @@ public sealed class AppClient(IHttpClientFactory httpFactory, ServerOptions opti
             request.Headers.TryAddWithoutValidation(Headers.RunId, runId);
             request.Headers.TryAddWithoutValidation(Headers.StepId, stepId);
             request.Headers.TryAddWithoutValidation(Headers.ServerKind, devMode ? "dev" : "cloud");
-            using var response = await httpFactory.CreateClient(AppClient.HttpClientName).SendAsync(request, cancellationToken);
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            using var response = await httpFactory.CreateClient(AppClient.HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var text = await ReadBoundedAsync(response.Content, cancellationToken);
+            if (text is null)
+                return new CallOutcome.Failed((int)response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                    Error("ProtocolError", $"the app's answer is larger than {MaxAnswerBytes / (1024 * 1024)} MiB; steps should return references to large data, not the data"), true, null);
             var status = (int)response.StatusCode;
             var headers = response.Headers.Concat(response.Content.Headers)
                 .ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
@@ -52,6 +55,26 @@ public sealed class AppClient(IHttpClientFactory httpFactory, ServerOptions opti
             var message = ex is TaskCanceledException ? "call timed out" : $"app not reachable: {ex.Message}";
             return new CallOutcome.Failed(0, Stopwatch.GetElapsedTime(started).TotalMilliseconds, Error("TransportError", message), false, null);
         }
+    }
+
+    /// <summary>Largest answer read from an app (16 MiB): a bigger one fails the call for good instead of filling the
+    /// server's memory, and it would not fit the store's step rows anyway.</summary>
+    public const int MaxAnswerBytes = 16 * 1024 * 1024;
+
+    /// <summary>The body as text, or null when it is larger than <see cref="MaxAnswerBytes"/> (read no further).</summary>
+    private static async Task<string?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength is > MaxAnswerBytes) return null;
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxAnswerBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     /// <summary>Classifies an SDK answer (pure; unit-tested).</summary>
