@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchyard.Engine.Lifecycle;
 using Switchyard.Engine.Model;
+using Switchyard.Engine.Parsing;
 using Switchyard.Engine.Storage;
 using Switchyard.Engine.Telemetry;
 using Switchyard.Protocol.Dags;
@@ -37,7 +38,7 @@ public sealed class DagTelemetry(TelemetrySink sink) : IRunListener
         }
         if (entry.StepName == DagStepNames.Skipped && entry.Kind == HistoryKind.StepCompleted)
         {
-            foreach (var node in Parse(entry.Detail) as JsonArray ?? [])
+            foreach (var node in JsonLimits.ParseStored(entry.Detail) as JsonArray ?? [])
                 Emit(tx, run, entry, "dag.node.skipped", new JsonObject { ["node"] = node?.ToString() }, null, null, null);
             return;
         }
@@ -53,14 +54,14 @@ public sealed class DagTelemetry(TelemetrySink sink) : IRunListener
                 Emit(tx, run, entry, "dag.node.started", meta, null, null, null);
                 return;
             case HistoryKind.StepCompleted when part is null:
-                var value = Parse(entry.Detail);
-                if (value?[DagStepNames.WholeAttempt]?.GetValueKind() == JsonValueKind.True)
+                var value = JsonLimits.ParseStored(entry.Detail);
+                if ((value as JsonObject)?[DagStepNames.WholeAttempt]?.GetValueKind() == JsonValueKind.True)
                     Emit(tx, run, entry with { At = entry.At - (long)(entry.DurationMs ?? 0) }, "dag.node.started", meta, null, null, null);
                 EmitEnd(tx, run, entry, meta, value);
                 return;
             case HistoryKind.InvokeFinished when part is null:
-                var child = Parse(entry.Detail)?["childRunId"]?.GetValue<string>() is { } childId ? tx.GetRun(childId) : null;
-                var output = child?.Status == RunStatus.Completed && child.Output is { } json ? Parse(json) : null;
+                var child = (JsonLimits.ParseStored(entry.Detail) as JsonObject)?["childRunId"]?.GetValue<string>() is { } childId ? tx.GetRun(childId) : null;
+                var output = child?.Status == RunStatus.Completed && child.Output is { } json ? JsonLimits.ParseStored(json) : null;
                 if (child?.Status == RunStatus.Completed) EmitEnd(tx, run, entry, meta, output);
                 else Emit(tx, run, entry, "dag.node.failed", meta, false, TelemetrySink.ErrorText(child?.Error), null);
                 return;
@@ -73,11 +74,11 @@ public sealed class DagTelemetry(TelemetrySink sink) : IRunListener
     private void EmitEnd(IStoreTransaction tx, RunRecord run, HistoryEntry entry, JsonObject meta, JsonNode? value)
     {
         if (DagStepNames.Succeeded(value)) Emit(tx, run, entry, "dag.node.completed", meta, true, null, entry.DurationMs);
-        else Emit(tx, run, entry, "dag.node.failed", meta, false, value?["error"]?.ToString() ?? ExitText(value), entry.DurationMs);
+        else Emit(tx, run, entry, "dag.node.failed", meta, false, (value as JsonObject)?["error"]?.ToString() ?? ExitText(value), entry.DurationMs);
     }
 
     private static string? ExitText(JsonNode? value) =>
-        value?["exitCode"] is { } code ? $"exit code {code}" + (value["timedOut"]?.GetValueKind() == JsonValueKind.True ? " (timed out)" : "") : null;
+        value is JsonObject o && o["exitCode"] is { } code ? $"exit code {code}" + (o["timedOut"]?.GetValueKind() == JsonValueKind.True ? " (timed out)" : "") : null;
 
     private static double? Duration(RunRecord run) => run.StartedAt is { } s && run.EndedAt is { } e ? e - s : null;
 
@@ -92,10 +93,4 @@ public sealed class DagTelemetry(TelemetrySink sink) : IRunListener
             metadata.ToJsonString(), null, null, run.Id, run.EventId));
     }
 
-    private static JsonNode? Parse(string? json)
-    {
-        if (string.IsNullOrEmpty(json)) return null;
-        try { return JsonNode.Parse(json); }
-        catch (JsonException) { return null; }
-    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Switchyard.Client.Models;
 using Switchyard.Engine.Errors;
 using Switchyard.Engine.Model;
+using Switchyard.Engine.Parsing;
 using Switchyard.Engine.Storage;
 using Switchyard.Protocol.Dags;
 using Switchyard.Protocol.Steps;
@@ -85,7 +86,7 @@ public sealed class DagViews(IStore store, PipelineCatalog catalog, TimeProvider
     private async Task<(DagSpec? Spec, JsonObject? Data)> SpecAsync(RunRecord run, CancellationToken ct)
     {
         var trigger = await store.Reader.GetEventBySeqAsync(run.EventSeq, ct);
-        var data = trigger is null ? null : JsonNode.Parse(trigger.Body)?["data"] as JsonObject;
+        var data = trigger is null ? null : (JsonLimits.ParseStored(trigger.Body) as JsonObject)?["data"] as JsonObject;
         return (DagParser.Parse(data?["dag"]).Spec, data);
     }
 
@@ -99,7 +100,7 @@ public sealed class DagViews(IStore store, PipelineCatalog catalog, TimeProvider
         foreach (var step in steps)
         {
             var name = step.Name ?? names.GetValueOrDefault(step.Hash);
-            var unwrapped = StepResult.Unwrap(Parse(step.Value));
+            var unwrapped = StepResult.Unwrap(JsonLimits.ParseStored(step.Value));
             if (name == DagStepNames.Skipped) skipped = (unwrapped.Data as JsonArray)?.Select(n => n?.ToString() ?? "").ToList() ?? [];
             else if (DagStepNames.TryParse(name, out var node, out var attempt, out var part) && part is null) values[(node, attempt)] = unwrapped;
         }
@@ -157,14 +158,8 @@ public sealed class DagViews(IStore store, PipelineCatalog catalog, TimeProvider
     private static string? ErrorMessage(string? errorJson)
     {
         if (errorJson is null) return null;
-        var node = Parse(errorJson);
+        var node = JsonLimits.ParseStored(errorJson);
         return node is JsonObject o && o["message"] is JsonValue m ? m.ToString() : node?.ToString() ?? errorJson;
     }
 
-    private static JsonNode? Parse(string? json)
-    {
-        if (string.IsNullOrEmpty(json)) return null;
-        try { return JsonNode.Parse(json); }
-        catch (JsonException) { return null; }
-    }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchyard.Engine.Lifecycle;
 using Switchyard.Engine.Model;
+using Switchyard.Engine.Parsing;
 using Switchyard.Engine.Storage;
 
 namespace Switchyard.Engine.Dags;
@@ -28,7 +29,7 @@ public sealed class PipelineNotifier(PipelineCatalog catalog) : IRunListener
     {
         if (run.FunctionId != DagRuntime.FunctionId || entry.Kind is not (HistoryKind.RunCompleted or HistoryKind.RunFailed or HistoryKind.RunCancelled)) return;
         var trigger = tx.EventBySeq(run.EventSeq);
-        var name = trigger is null ? null : JsonNode.Parse(trigger.Body)?["data"]?["pipeline"]?.GetValue<string>();
+        var name = trigger is null ? null : (JsonLimits.ParseStored(trigger.Body) as JsonObject)?["data"]?["pipeline"]?.GetValue<string>();
         if (name is null || catalog.Find(name) is not { Notify: { } channel }) return;
         var failed = entry.Kind != HistoryKind.RunCompleted;
         var data = new JsonObject
@@ -49,12 +50,12 @@ public sealed class PipelineNotifier(PipelineCatalog catalog) : IRunListener
         {
             case HistoryKind.RunCompleted:
                 text.Append(CultureInfo.InvariantCulture, $"pipeline {pipeline} completed{took} (run {run.Id})");
-                if (Parse(run.Output)?["nodes"] is JsonObject nodes)
+                if ((JsonLimits.ParseStored(run.Output) as JsonObject)?["nodes"] is JsonObject nodes)
                     foreach (var (node, output) in nodes.Take(MaxNodes))
                         text.Append(CultureInfo.InvariantCulture, $"\n• {node}: {Clip(output)}");
                 break;
             default:
-                var error = Parse(entry.Detail);
+                var error = JsonLimits.ParseStored(entry.Detail) as JsonObject;
                 var message = error?["message"]?.ToString() ?? error?["error"]?["message"]?.ToString() ?? entry.Detail ?? "";
                 text.Append(CultureInfo.InvariantCulture, $"pipeline {pipeline} {(entry.Kind == HistoryKind.RunFailed ? "failed" : "was cancelled")}{took} (run {run.Id}): {message}");
                 break;
@@ -70,10 +71,4 @@ public sealed class PipelineNotifier(PipelineCatalog catalog) : IRunListener
         return text.Length <= MaxOutputChars ? text : text[..(MaxOutputChars - 1)] + "…";
     }
 
-    private static JsonNode? Parse(string? json)
-    {
-        if (string.IsNullOrEmpty(json)) return null;
-        try { return JsonNode.Parse(json); }
-        catch (JsonException) { return null; }
-    }
 }

@@ -269,12 +269,23 @@ public static class DagParser
         return null;
     }
 
+    /// <summary>A duration as a DAG may write it: a string such as <c>30s</c> or <c>1h30m</c>, or whole milliseconds;
+    /// null when absent or not a duration. The parser checks config durations with it and the orchestrator reads
+    /// them with it, so both agree on the grammar.</summary>
+    public static TimeSpan? ReadDuration(JsonNode? value) => value switch
+    {
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => TimeString.TryParseDuration(v.GetValue<string>(), out var span) && span >= TimeSpan.Zero ? span : null,
+        // Whole milliseconds, whether the node came from parsed text or was built in code (an int-backed node does
+        // not answer TryGetValue<long>).
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number && long.TryParse(v.ToJsonString(), NumberStyles.None, CultureInfo.InvariantCulture, out var millis)
+            => TimeSpan.FromMilliseconds(millis),
+        _ => null,
+    };
+
     private static TimeSpan? OptionalDuration(JsonObject obj, string key, string? node, List<DagProblem> problems, string prefix = "")
     {
         if (obj[key] is null) return null;
-        if (obj[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String && TimeString.TryParseDuration(v.GetValue<string>(), out var span) && span >= TimeSpan.Zero)
-            return span;
-        if (obj[key] is JsonValue ms && ms.TryGetValue<long>(out var millis) && millis >= 0) return TimeSpan.FromMilliseconds(millis);
+        if (ReadDuration(obj[key]) is { } duration) return duration;
         problems.Add(new DagProblem(node, prefix + key, "must be a duration such as 30s, 5m or 1h30m (or milliseconds)"));
         return null;
     }

@@ -39,8 +39,9 @@ public static class DagApi
         v1.MapPost("/pipelines/{name}/trigger", TriggerAsync).Accepts<PipelineTriggerRequest>("application/json").Answers<PipelineTriggerResult>(400, 404, 413);
         v1.MapGet("/pipelines/{name}/history", async (string name, int? count, DagViews views, CancellationToken ct) =>
         {
-            if (count is < 1 or > RestApi.MaxCount) return ApiError.BadRequest("invalid_count", $"count must be between 1 and {RestApi.MaxCount}").ToResult();
-            var (history, error) = await views.HistoryAsync(name, count ?? 50, ct);
+            var (n, countError) = RestApi.CountParam(count, 50);
+            if (countError is not null) return countError.ToResult();
+            var (history, error) = await views.HistoryAsync(name, n, ct);
             return error is not null ? error.ToResult() : Results.Json(history);
         }).Answers<PipelineHistory>(400, 404);
     }
@@ -72,7 +73,8 @@ public static class DagApi
 
     private static async Task<IResult> ListAsync(string? pipeline, string? status, int? count, DagViews views, CancellationToken ct)
     {
-        if (count is < 1 or > RestApi.MaxCount) return ApiError.BadRequest("invalid_count", $"count must be between 1 and {RestApi.MaxCount}").ToResult();
+        var (n, countError) = RestApi.CountParam(count, 50);
+        if (countError is not null) return countError.ToResult();
         RunStatus? filter = null;
         if (!string.IsNullOrEmpty(status))
         {
@@ -80,7 +82,7 @@ public static class DagApi
                 return ApiError.BadRequest("invalid_status", $"status must be one of {string.Join(", ", RunStatuses.All)}").ToResult();
             filter = parsed;
         }
-        return Results.Json(await views.ListAsync(string.IsNullOrEmpty(pipeline) ? null : pipeline, filter, count ?? 50, ct));
+        return Results.Json(await views.ListAsync(string.IsNullOrEmpty(pipeline) ? null : pipeline, filter, n, ct));
     }
 
     private static async Task<IResult> GetAsync(string id, string? wait, DagViews views, RunCompletions completions, CancellationToken ct)

@@ -101,7 +101,8 @@ public static class RestApi
         return await next(context);
     }
 
-    private static (int Count, ApiError? Error) CountParam(int? count, int fallback) => count switch
+    /// <summary>A <c>count</c> query parameter: the fallback when absent, a 400 outside 1…<see cref="MaxCount"/>.</summary>
+    internal static (int Count, ApiError? Error) CountParam(int? count, int fallback) => count switch
     {
         null => (fallback, null),
         < 1 or > MaxCount => (0, ApiError.BadRequest("invalid_count", $"count must be between 1 and {MaxCount}")),

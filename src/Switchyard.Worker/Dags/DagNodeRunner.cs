@@ -73,9 +73,9 @@ internal sealed class DagNodeRunner(WorkerOptions options, IHttpClientFactory ht
 
     private static async Task<JsonNode?> NoopAsync(FunctionContext<JsonObject> context, DagNode node, int attempt, JsonObject config)
     {
-        var duration = TimeSpan.Zero;
-        var sleeps = config["sleep"] is JsonValue sleep && Protocol.TimeString.TryParseDuration(sleep.ToString(), out duration) && duration > TimeSpan.Zero;
-        if (sleeps) await context.Step.Sleep(DagStepNames.Attempt(node.Id, attempt, "sleep"), duration);
+        var sleep = DagParser.ReadDuration(config["sleep"]) ?? TimeSpan.Zero;
+        var sleeps = sleep > TimeSpan.Zero;
+        if (sleeps) await context.Step.Sleep(DagStepNames.Attempt(node.Id, attempt, "sleep"), sleep);
         var output = config["output"]?.DeepClone();
         return await context.Step.Run(DagStepNames.Attempt(node.Id, attempt), () => (JsonNode?)(sleeps ? Attempt(true, output, null) : Whole(Attempt(true, output, null))));
     }
@@ -123,7 +123,7 @@ internal sealed class DagNodeRunner(WorkerOptions options, IHttpClientFactory ht
         if (config["waitFor"] is not JsonObject wait)
             return await context.Step.Run(DagStepNames.Attempt(node.Id, attempt), () => Attempt(true, new JsonObject { ["id"] = ids.Count > 0 ? ids[0] : null }, null));
         var waitEvent = wait["event"]!.GetValue<string>();
-        var timeout = wait["timeout"] is { } t && Protocol.TimeString.TryParseDuration(t.ToString(), out var span) ? span : node.Timeout ?? TimeSpan.FromHours(1);
+        var timeout = DagParser.ReadDuration(wait["timeout"]) ?? node.Timeout ?? TimeSpan.FromHours(1);
         var condition = wait["if"]?.GetValue<string>();
         // match (Inngest's form, a path in the event such as data.ticket): the reply's value there equals the sent
         // event's. Written as an expression over the reply (async) with the sent value inlined, because the run's

@@ -181,4 +181,14 @@ public sealed class DagParserTests
             Assert.Contains($"n{root}", problem.Message);
         }, iter: 300);
     }
+
+    [Fact]
+    public void Durations_read_the_same_way_for_the_parser_and_the_orchestrator()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(90), DagParser.ReadDuration(JsonValue.Create("1m30s")));
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), DagParser.ReadDuration(JsonValue.Create(1500)));
+        Assert.Null(DagParser.ReadDuration(JsonValue.Create("soon")));
+        Assert.Null(DagParser.ReadDuration(JsonValue.Create(-1)));
+        Assert.Null(DagParser.ReadDuration(null));
+    }
 }
