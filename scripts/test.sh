@@ -88,6 +88,16 @@ count() { { grep -E "^ +$1: +[0-9]+\$" "$log" || true; } | awk '{s+=$2} END {pri
 passed=$(count Passed)
 failed=$(count Failed)
 skipped=$(count Skipped)
+# The failures again, at the end, where a CI log that keeps only its tail still shows them: each failed test's name,
+# message and the top of its stack trace.
+if [ "$failed" -ne 0 ]; then
+  echo "---- failed tests ----"
+  awk '/^  Failed [A-Za-z]/ {on=1; n=0}
+       on && /^  (Passed|Skipped) / {on=0}
+       on && /^\[xUnit/ {on=0}
+       on && n < 30 {print; n++}' "$log"
+  echo "----------------------"
+fi
 rm -f "$log"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then exit 1; fi
