@@ -38,7 +38,20 @@ public static class EventApi
     internal static async Task<(byte[] Body, bool TooLarge)> ReadBodyAsync(HttpRequest request, long limit, CancellationToken ct)
     {
         if (request.ContentLength > limit) return ([], true);
-        var reader = request.BodyReader;
+        try
+        {
+            return await ReadUpToAsync(request.BodyReader, limit, ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // A chunked body that outgrows the route's Kestrel cap (RequestGate sets one per route, sometimes below
+            // `limit`) surfaces here as an exception; it is the same answer, not an application error to log.
+            return ([], true);
+        }
+    }
+
+    private static async Task<(byte[] Body, bool TooLarge)> ReadUpToAsync(System.IO.Pipelines.PipeReader reader, long limit, CancellationToken ct)
+    {
         while (true)
         {
             var result = await reader.ReadAsync(ct);

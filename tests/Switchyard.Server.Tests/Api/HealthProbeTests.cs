@@ -43,7 +43,7 @@ public sealed class HealthProbeTests
     }
 }
 
-/// <summary>Ready on PostgreSQL, and 503 once its database is gone (dropped under the server: the cheapest outage to
+/// <summary>Ready on PostgreSQL, and 503 once its database refuses connections (closed under the server: the cheapest outage to
 /// make on a shared test cluster), while live stays 200 so Kubernetes does not restart the replica.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresHealthProbeTests(PostgresServer postgres)
@@ -61,8 +61,12 @@ public sealed class PostgresHealthProbeTests(PostgresServer postgres)
         await using (var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={postgres.Port};Username=postgres;Database=postgres"))
         {
             await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE {database} WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            // Refuse new connections and end the server's: unlike DROP DATABASE, which waits for a checkpoint (over
+            // 30 s once on a loaded machine), this takes no I/O.
+            await using var refuse = new NpgsqlCommand($"ALTER DATABASE {database} ALLOW_CONNECTIONS false", connection);
+            await refuse.ExecuteNonQueryAsync();
+            await using var end = new NpgsqlCommand($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'", connection);
+            await end.ExecuteNonQueryAsync();
         }
 
         using var unready = await server.Http.GetAsync("/health/ready");

@@ -78,6 +78,11 @@ public sealed class RequestGateTests
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Hostile.ApiToken);
         using var response = await server.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        // Our envelope, not Kestrel's empty answer to an exception the route let escape (logged as an app error).
+        // TODO(lead): framework-bound bodies (invoke) answer Kestrel's bare 413 still.
+        if (path.EndsWith("/invoke", StringComparison.Ordinal)) return;
+        var error = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Equal("body_too_large", error["code"]!.GetValue<string>());
     }
 
     [Fact]

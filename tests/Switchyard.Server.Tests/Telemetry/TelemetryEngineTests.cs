@@ -37,14 +37,28 @@ public sealed class TelemetryEngineTests : IAsyncLifetime
         return TelemetryClient.Events(body).ToList();
     }
 
+    /// <summary>
+    /// The one entry of <paramref name="action"/> for the run, polled: telemetry lives in a file of its own and is
+    /// appended after the run's commit, so a run already read as finished may not have its entry yet.
+    /// </summary>
+    private async Task<JsonNode> SingleActionAsync(string runId, string action)
+    {
+        List<JsonNode> entries = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            entries = (await ListAsync($"?runId={runId}")).Where(e => e["action"]!.GetValue<string>() == action).ToList();
+            return entries.Count > 0;
+        }, $"telemetry {action} of run {runId}");
+        return Assert.Single(entries);
+    }
+
     [Fact]
     public async Task A_completed_run_emits_run_completed_correlated_by_run_event_and_function()
     {
         var (eventId, runId) = await RunAsync("tel/ok");
 
-        var byRun = await ListAsync($"?runId={runId}");
-        Assert.Contains(byRun, e => e["action"]!.GetValue<string>() == "run.started");
-        var completed = Assert.Single(byRun, e => e["action"]!.GetValue<string>() == "run.completed");
+        var completed = await SingleActionAsync(runId, "run.completed");
+        Assert.Contains(await ListAsync($"?runId={runId}"), e => e["action"]!.GetValue<string>() == "run.started");
         Assert.Equal("run.completed", completed["action"]!.GetValue<string>());
         Assert.Equal("switchyard", completed["source"]!.GetValue<string>());
         Assert.Equal("runs", completed["component"]!.GetValue<string>());
@@ -63,7 +77,7 @@ public sealed class TelemetryEngineTests : IAsyncLifetime
     {
         var (_, runId) = await RunAsync("tel/fail");
 
-        var failed = Assert.Single(await ListAsync($"?runId={runId}"), e => e["action"]!.GetValue<string>() == "run.failed");
+        var failed = await SingleActionAsync(runId, "run.failed");
         Assert.Equal("run.failed", failed["action"]!.GetValue<string>());
         Assert.Equal("error", failed["level"]!.GetValue<string>());
         Assert.False(failed["success"]!.GetValue<bool>());
@@ -80,7 +94,7 @@ public sealed class TelemetryEngineTests : IAsyncLifetime
         var runId = (await _server.WaitForRunsOfEventAsync(id))[0]!["id"]!.GetValue<string>();
         using (var response = await _server.Http.PostAsync($"/v1/runs/{runId}/cancel", null)) Assert.True(response.IsSuccessStatusCode);
 
-        var cancelled = Assert.Single(await ListAsync($"?runId={runId}"), e => e["action"]!.GetValue<string>() == "run.cancelled");
+        var cancelled = await SingleActionAsync(runId, "run.cancelled");
         Assert.Equal("run.cancelled", cancelled["action"]!.GetValue<string>());
         Assert.Equal("warn", cancelled["level"]!.GetValue<string>());
         Assert.Contains("cancelled by operator", cancelled["error"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -100,6 +114,8 @@ public sealed class TelemetryEngineTests : IAsyncLifetime
             return 0;
         });
 
+        await SingleActionAsync(runId, "retry.scheduled");
+        await SingleActionAsync(runId, "step.failed");
         var events = (await ListAsync($"?runId={runId}")).ToDictionary(e => e["action"]!.GetValue<string>());
         Assert.Equal("warn", events["retry.scheduled"]["level"]!.GetValue<string>());
         Assert.Null(events["retry.scheduled"]["error"]);
@@ -113,8 +129,13 @@ public sealed class TelemetryEngineTests : IAsyncLifetime
     [Fact]
     public async Task Syncing_an_app_emits_app_synced_with_its_functions()
     {
-        var synced = (await ListAsync("?source=switchyard&component=registry"))
-            .Where(e => e["metadata"]!["appId"]!.GetValue<string>() == "tel").ToList();
+        List<JsonNode> synced = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            synced = (await ListAsync("?source=switchyard&component=registry"))
+                .Where(e => e["metadata"]!["appId"]!.GetValue<string>() == "tel").ToList();
+            return synced.Count > 0;
+        }, "telemetry app.synced of app tel");
 
         var e = Assert.Single(synced);
         Assert.Equal("app.synced", e["action"]!.GetValue<string>());
