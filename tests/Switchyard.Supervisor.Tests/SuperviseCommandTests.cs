@@ -21,6 +21,8 @@ public sealed class SuperviseCommandTests
             [supervisor]
             status_port = {statusPort}
             server_url = "{server.Url}"
+            # Telemetry is best-effort with a 2 s post timeout: on a loaded machine the first batch could be dropped.
+            telemetry_timeout = "30s"
 
             [services.web]
             command = "bash"

@@ -55,7 +55,7 @@ public sealed class SupervisorHarness : IAsyncDisposable
         _app.Services.GetRequiredService<SupervisorService>().Status().Services.Single(s => s.Name == service);
 
     /// <summary>Waits until <paramref name="count"/> events of <paramref name="action"/> have been emitted; returns the last of them.</summary>
-    public async Task<SupervisorEvent> WaitForAsync(string action, int count = 1, double seconds = 15)
+    public async Task<SupervisorEvent> WaitForAsync(string action, int count = 1, double seconds = 30)
     {
         var found = await Eventually.GetAsync(() => Task.FromResult(Of(action) is { } events && events.Count >= count ? events : null),
             () => $"{count} × {action}; events: {string.Join(", ", _events.Select(e => e.Action + (e.Error is null ? "" : $" ({e.Error})")))}",
