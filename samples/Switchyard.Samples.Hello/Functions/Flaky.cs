@@ -12,7 +12,7 @@ public sealed class Flaky : SwitchyardFunction<JsonObject>
     /// <inheritdoc />
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> context)
     {
-        var result = await context.Step.Run("call-unreliable-api", () =>
+        var result = await context.Step.RunAsync("call-unreliable-api", () =>
         {
             if (context.Attempt < 2) throw new HttpRequestException($"Upstream unavailable (attempt {context.Attempt})");
             return $"succeeded on attempt {context.Attempt}";

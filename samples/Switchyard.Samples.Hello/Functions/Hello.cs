@@ -14,7 +14,7 @@ public sealed class Hello : SwitchyardFunction<HelloRequested>
     /// <inheritdoc />
     public override async Task<object?> RunAsync(FunctionContext<HelloRequested> context)
     {
-        var greeting = await context.Step.Run("greet", () => $"Hello, {context.Event.Data.Name ?? "world"}!");
+        var greeting = await context.Step.RunAsync("greet", () => $"Hello, {context.Event.Data.Name ?? "world"}!");
         return new { greeting };
     }
 }

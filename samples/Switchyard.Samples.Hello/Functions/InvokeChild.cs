@@ -17,7 +17,7 @@ public sealed class InvokeChild : SwitchyardFunction<ChildInput>
     /// <inheritdoc />
     public override async Task<object?> RunAsync(FunctionContext<ChildInput> context)
     {
-        var doubled = await context.Step.Run("double", () => context.Event.Data.Value * 2);
+        var doubled = await context.Step.RunAsync("double", () => context.Event.Data.Value * 2);
         return new ChildResult(doubled);
     }
 }

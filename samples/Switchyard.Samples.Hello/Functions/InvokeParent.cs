@@ -12,7 +12,7 @@ public sealed class InvokeParent : SwitchyardFunction<JsonObject>
     /// <inheritdoc />
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> context)
     {
-        var child = await context.Step.Invoke<ChildResult>("call-child", "invoke-child", new { value = 21 }, timeout: TimeSpan.FromMinutes(5));
+        var child = await context.Step.InvokeAsync<ChildResult>("call-child", "invoke-child", new { value = 21 }, timeout: TimeSpan.FromMinutes(5));
         return new { fromChild = child.Doubled };
     }
 }

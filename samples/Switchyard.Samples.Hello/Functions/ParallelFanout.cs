@@ -12,7 +12,7 @@ public sealed class ParallelFanout : SwitchyardFunction<JsonObject>
     /// <inheritdoc />
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> context)
     {
-        var parts = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => context.Step.Run($"square-{i}", () => i * i)));
+        var parts = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => context.Step.RunAsync($"square-{i}", () => i * i)));
         return new { sum = parts.Sum() };
     }
 }

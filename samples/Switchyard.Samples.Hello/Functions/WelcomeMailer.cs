@@ -14,7 +14,7 @@ public sealed class WelcomeMailer : SwitchyardFunction<WelcomeSent>
     /// <inheritdoc />
     public override async Task<object?> RunAsync(FunctionContext<WelcomeSent> context)
     {
-        var sentTo = await context.Step.Run("send-mail", () =>
+        var sentTo = await context.Step.RunAsync("send-mail", () =>
         {
             context.Logger.LogInformation("Mailing a welcome to {Email}", context.Event.Data.Email ?? context.Event.Data.UserId);
             return context.Event.Data.Email ?? context.Event.Data.UserId;

@@ -77,7 +77,7 @@ internal sealed class DagFunction(DagNodeRunner runner) : SwitchyardFunction<Jso
         if (failed is not null)
         {
             var skipped = spec.Nodes.Where(n => !started.ContainsKey(n.Id)).Select(n => n.Id).ToList();
-            if (skipped.Count > 0) await context.Step.Run(DagStepNames.Skipped, () => skipped);
+            if (skipped.Count > 0) await context.Step.RunAsync(DagStepNames.Skipped, () => skipped);
             var outcome = outcomes[failed];
             throw new NonRetriableException($"node '{failed}' failed after {outcome.Attempts} attempt{(outcome.Attempts == 1 ? "" : "s")}: {outcome.Error}");
         }

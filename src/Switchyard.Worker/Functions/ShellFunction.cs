@@ -43,7 +43,7 @@ internal sealed class ShellFunction(WorkerOptions options, ShellRunner runner, S
         if (request is null || string.IsNullOrWhiteSpace(request.DagRunId) || string.IsNullOrWhiteSpace(request.Node) || string.IsNullOrWhiteSpace(request.Command))
             throw new NonRetriableException("The shell function needs dagRunId, node and command.");
         // Claim and run in one step: a call cut off before the result is stored claims a new number when retried.
-        return await context.Step.Run("run", () => ExecuteAsync(request, context.RunId, context.CancellationToken));
+        return await context.Step.RunAsync("run", () => ExecuteAsync(request, context.RunId, context.CancellationToken));
     }
 
     private async Task<ShellResult> ExecuteAsync(ShellRequest request, string runId, CancellationToken callAborted)
