@@ -95,6 +95,24 @@ public sealed class SyncOnStartTests
     }
 
     [Fact]
+    public async Task ARealServerServesTheFunctionsOfAnAppThatSyncedOnStart()
+    {
+        await using var server = await Switchyard.Testing.TestServer.StartAsync();
+        await using var app = await Switchyard.Testing.TestApp.StartAsync(server.Url, "boot-real", sdk => sdk.AddFunction<TypedReport>(), sync: false,
+            configure: o => o.SyncOnStart = true);
+
+        var answer = await app.Services.GetRequiredService<StartupRegistration>().Done.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(answer.Ok, answer.Message);
+        var functions = (await server.GetAsync("/v1/functions"))["functions"]!.AsArray().Select(f => f!["id"]!.GetValue<string>());
+        Assert.Contains("boot-real-typed-report", functions);
+
+        var eventId = await server.SendEventAsync("test/report", new { user = "ada", pages = 2 });
+        var runId = (await server.WaitForRunsOfEventAsync(eventId))[0]!["id"]!.GetValue<string>();
+        var run = await server.WaitForRunAsync(runId);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"user":"ada","pages":4,"sent":true}"""), run["run"]!["output"]), run.ToJsonString());
+    }
+
+    [Fact]
     public async Task WithoutSyncOnStartNothingIsRegistered()
     {
         await using var server = await RegisterEndpoint.StartAsync(failures: 0);

@@ -6,10 +6,10 @@ namespace Switchyard.Samples.Hello.Functions;
 public sealed record UserCreated(string UserId, string? Email);
 
 /// <summary><c>app/user.created</c>: every kind of step in a row — run, sleep, send an event, wait for an event.</summary>
-public sealed class Signup : SwitchyardFunction<UserCreated>
+public sealed class Signup : SwitchyardFunction<UserCreated>, IFunctionDefinition
 {
     /// <inheritdoc />
-    public override void Configure(FunctionBuilder function) => function.Id("signup").Name("Signup").OnEvent("app/user.created");
+    public static void Define(FunctionBuilder function) => function.Id("signup").Name("Signup").OnEvent("app/user.created");
 
     /// <inheritdoc />
     public override async Task<object?> RunAsync(FunctionContext<UserCreated> context)

@@ -6,10 +6,10 @@ namespace Switchyard.Samples.Hello.Functions;
 public sealed record WelcomeSent(string UserId, string? Email);
 
 /// <summary><c>app/welcome.sent</c> (sent by <see cref="Signup"/>): one step that "mails" the user.</summary>
-public sealed class WelcomeMailer : SwitchyardFunction<WelcomeSent>
+public sealed class WelcomeMailer : SwitchyardFunction<WelcomeSent>, IFunctionDefinition
 {
     /// <inheritdoc />
-    public override void Configure(FunctionBuilder function) => function.Id("welcome-mailer").Name("Welcome mailer").OnEvent("app/welcome.sent");
+    public static void Define(FunctionBuilder function) => function.Id("welcome-mailer").Name("Welcome mailer").OnEvent("app/welcome.sent");
 
     /// <inheritdoc />
     public override async Task<object?> RunAsync(FunctionContext<WelcomeSent> context)
