@@ -35,6 +35,25 @@ public sealed class StaticDefinitionTests
     }
 
     [Fact]
+    public void AnOnFailureOverrideRegistersTheInngestFailureFunction()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddSwitchyard(o => o.AppId = "billing").AddFunction<OnFailureTests.FailingCharge>().AddFunction<TypedReport>();
+        using var provider = services.BuildServiceProvider();
+        var registry = provider.GetRequiredService<FunctionRegistry>();
+
+        var failure = registry.Find("billing-charge-failure")!.ToConfig("billing", "http://app/api/switchyard");
+        Assert.Equal("charge (failure)", failure.Name);
+        var trigger = Assert.Single(failure.Triggers);
+        Assert.Equal("inngest/function.failed", trigger.Event);
+        Assert.Equal("event.data.function_id == 'billing-charge'", trigger.Expression);
+        Assert.Equal(1, failure.Steps["step"].Retries!.Attempts);
+        // Only functions that override OnFailureAsync get one.
+        Assert.Null(registry.Find("billing-typed-report-failure"));
+        Assert.Equal(3, registry.Count);
+    }
+
+    [Fact]
     public void AFunctionWithNeitherDefineNorConfigureFailsNamingIt()
     {
         var services = new ServiceCollection().AddLogging();
