@@ -56,6 +56,7 @@ public static class SwitchyardServiceCollectionExtensions
         services.AddSingleton<IPostConfigureOptions<SwitchyardOptions>>(sp => sp.GetRequiredService<SwitchyardEnvironment>());
         services.AddSingleton<IValidateOptions<SwitchyardOptions>, SwitchyardOptionsValidator>();
         services.AddOptions<SwitchyardOptions>().ValidateOnStart();
+        services.AddSingleton(new SyncOnStartStatus());
         services.AddSingleton<StartupRegistration>();
         services.AddHostedService(sp => sp.GetRequiredService<StartupRegistration>());
         services.AddHttpClient(SwitchyardClient.HttpClientName);

@@ -86,6 +86,10 @@ public sealed class SyncOnStartTests
 
         var answer = await registration.Done.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.True(answer.Ok);
+        var status = app.Services.GetRequiredService<SyncOnStartStatus>();
+        var answered = await status.Answered.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(answered.Ok);
+        Assert.Same(answered, status.Last);
         Assert.Equal(3, server.Bodies.Count);
         var body = server.Bodies.Last();
         Assert.Equal("boot-app", (string?)body["appName"]);
@@ -123,6 +127,7 @@ public sealed class SyncOnStartTests
         var registration = app.Services.GetRequiredService<StartupRegistration>();
         await registration.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.False(registration.Done.IsCompleted);
+        Assert.Null(app.Services.GetRequiredService<SyncOnStartStatus>().Last);
         Assert.Empty(server.Bodies);
         await app.StopAsync();
     }

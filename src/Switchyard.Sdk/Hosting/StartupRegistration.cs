@@ -16,6 +16,7 @@ internal sealed class StartupRegistration(
     IServer server,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
+    SyncOnStartStatus status,
     ILogger<StartupRegistration> logger) : BackgroundService
 {
     /// <summary>Wait after the first failure.</summary>
@@ -70,13 +71,16 @@ internal sealed class StartupRegistration(
             try
             {
                 var answer = await sync.RegisterAsync(serveUrl, null, "", cancellationToken).ConfigureAwait(false);
+                var attempt = new SyncAttempt(time.GetUtcNow(), answer.Ok, answer.Message);
                 if (answer.Ok)
                 {
+                    status.Answer(attempt);
                     logger.LogInformation("Registered {Url} with the Switchyard server at {Server}", serveUrl, options.Value.ServerUrl);
                     return answer;
                 }
                 if (!answer.IsTransient)
                 {
+                    status.Answer(attempt);
                     logger.LogError("The Switchyard server at {Server} refused to register {Url} ({Status}): {Message}", options.Value.ServerUrl, serveUrl, answer.Status, answer.Message);
                     return answer;
                 }
@@ -86,6 +90,7 @@ internal sealed class StartupRegistration(
             {
                 failure = e.Message;
             }
+            status.Record(new SyncAttempt(time.GetUtcNow(), false, failure));
             logger.LogWarning("Could not register {Url} with the Switchyard server at {Server} yet ({Failure}); retrying in {Delay} s",
                 serveUrl, options.Value.ServerUrl, failure, delay.TotalSeconds);
             await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
