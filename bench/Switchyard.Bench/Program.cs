@@ -394,9 +394,9 @@ namespace Switchyard.Bench
         public override async Task<object?> RunAsync(FunctionContext<JsonObject> context)
         {
             var n = context.Event.Data["n"]!.GetValue<int>();
-            var a = await context.Step.Run("a", () => n);
-            var b = await context.Step.Run("b", () => n * 2);
-            var c = await context.Step.Run("c", () => n * 3);
+            var a = await context.Step.RunAsync("a", () => n);
+            var b = await context.Step.RunAsync("b", () => n * 2);
+            var c = await context.Step.RunAsync("c", () => n * 3);
             Interlocked.Increment(ref _returned);
             return new { total = a + b + c };
         }
@@ -409,7 +409,7 @@ namespace Switchyard.Bench
         public override async Task<object?> RunAsync(FunctionContext<JsonObject> context)
         {
             var n = context.Event.Data["n"]!.GetValue<int>();
-            var parts = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => context.Step.Run($"p{i}", () => n + i)));
+            var parts = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => context.Step.RunAsync($"p{i}", () => n + i)));
             return new { total = parts.Sum() };
         }
     }
@@ -423,7 +423,7 @@ namespace Switchyard.Bench
         public override async Task<object?> RunAsync(FunctionContext<JsonObject> context)
         {
             counter.Hit();
-            await context.Step.Sleep("nap", TimeSpan.FromHours(1));
+            await context.Step.SleepAsync("nap", TimeSpan.FromHours(1));
             return null;
         }
     }
@@ -437,7 +437,7 @@ namespace Switchyard.Bench
             var n = context.Event.Data["n"]!.GetValue<int>();
             var total = 0;
             foreach (var step in new[] { "a", "b", "c" })
-                total += await context.Step.Run(step, () => { executions.AddOrUpdate($"{n}:{step}", 1, (_, v) => v + 1); return n; });
+                total += await context.Step.RunAsync(step, () => { executions.AddOrUpdate($"{n}:{step}", 1, (_, v) => v + 1); return n; });
             return total;
         }
     }

@@ -1,14 +1,12 @@
 using Switchyard.Sdk;
 using Switchyard.Samples.Hello.Functions;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json is read next to the binary, so the app starts the same from any directory (scripts/dev.sh runs the dll).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:3939");
 
-builder.Services.AddSwitchyard(o =>
-    {
-        o.AppId = "hello";
-        o.ServerUrl = new Uri(Environment.GetEnvironmentVariable("SWITCHYARD_SERVER_URL") ?? "http://127.0.0.1:8288");
-    })
+// The "Switchyard" section of appsettings.json, over the SWITCHYARD_* environment variables (SWITCHYARD_SERVER_URL…).
+builder.Services.AddSwitchyard(builder.Configuration.GetSection("Switchyard"))
     .AddFunction<Hello>()
     .AddFunction<Signup>()
     .AddFunction<ParallelFanout>()

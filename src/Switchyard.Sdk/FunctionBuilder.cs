@@ -5,7 +5,8 @@ using Switchyard.Sdk.Hosting;
 
 namespace Switchyard.Sdk;
 
-/// <summary>Describes a function in <see cref="SwitchyardFunction.Configure(FunctionBuilder)"/>: its id, name,
+/// <summary>Describes a function in its static <see cref="IFunctionDefinition.Define(FunctionBuilder)"/> (or
+/// <see cref="SwitchyardFunction.Configure(FunctionBuilder)"/>): its id, name,
 /// triggers, retries and flow control. Flow-control options have the Inngest names and semantics; key expressions
 /// are CEL over <c>event</c> (e.g. <c>event.data.userId</c>).</summary>
 public sealed class FunctionBuilder
@@ -184,11 +185,19 @@ public sealed class FunctionBuilder
         return this;
     }
 
+    /// <summary>The metadata <typeparamref name="TFunction"/> declares statically, read without constructing it.</summary>
+    internal static FunctionDefinition Describe<TFunction>() where TFunction : IFunctionDefinition
+    {
+        var builder = new FunctionBuilder();
+        TFunction.Define(builder);
+        return builder.Build(typeof(TFunction));
+    }
+
     /// <summary>The function as configured.</summary>
     internal FunctionDefinition Build(Type type)
     {
         if (_id is null)
-            throw new InvalidOperationException($"{type.Name}.Configure must set an id with FunctionBuilder.Id(…).");
+            throw new InvalidOperationException($"{type.Name}.{(typeof(IFunctionDefinition).IsAssignableFrom(type) ? "Define" : "Configure")} must set an id with FunctionBuilder.Id(…).");
         var config = new FunctionConfig
         {
             Id = _id, Name = _name ?? _id, Triggers = _triggers.ToArray(),

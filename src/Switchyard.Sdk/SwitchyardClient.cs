@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Switchyard.Protocol;
 using Switchyard.Protocol.Events;
 using Switchyard.Sdk.Hosting;
+using Switchyard.Sdk.Serialization;
 
 namespace Switchyard.Sdk;
 
@@ -46,7 +47,8 @@ public sealed class SwitchyardClient
     {
         ArgumentNullException.ThrowIfNull(events);
         var now = DateTimeOffset.UtcNow;
-        var payloads = events.Select(e => ToPayload(e, now)).ToArray();
+        var serializer = _options.Value.Serializer;
+        var payloads = events.Select(e => ToPayload(e, now, serializer)).ToArray();
         if (payloads.Length == 0) return [];
 
         var options = _options.Value;
@@ -78,11 +80,11 @@ public sealed class SwitchyardClient
             response.IsSuccessStatusCode ? HttpStatusCode.BadGateway : response.StatusCode);
     }
 
-    private static EventPayload ToPayload(Event e, DateTimeOffset now)
+    private static EventPayload ToPayload(Event e, DateTimeOffset now, ISwitchyardSerializer serializer)
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentException.ThrowIfNullOrWhiteSpace(e.Name);
-        var data = e.Data is null ? new JsonObject() : JsonSerializer.SerializeToNode(e.Data, SwitchyardOptions.Json) as JsonObject
+        var data = e.Data is null ? new JsonObject() : serializer.Serialize(e.Data, e.Data.GetType()) as JsonObject
             ?? throw new ArgumentException($"The data of event \"{e.Name}\" must serialize to a JSON object.", nameof(e));
         return new EventPayload(e.Name, data, e.Id, (e.Timestamp ?? now).ToUnixTimeMilliseconds());
     }

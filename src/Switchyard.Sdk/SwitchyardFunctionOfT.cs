@@ -1,11 +1,11 @@
-using System.Text.Json;
 using Switchyard.Sdk.Execution;
 
 namespace Switchyard.Sdk;
 
-/// <summary>A durable function triggered by events whose data is read as <typeparamref name="TData"/>. Instances
-/// are resolved from dependency injection, in a new scope for each call.</summary>
-/// <typeparam name="TData">Type of the triggering events' data (System.Text.Json, web defaults);
+/// <summary>A durable function triggered by events whose data is read as <typeparamref name="TData"/>, returning any
+/// result. For a typed result (and typed invokes of it) derive from <see cref="SwitchyardFunction{TData, TResult}"/>.
+/// Instances are resolved from dependency injection, in a new scope for each call.</summary>
+/// <typeparam name="TData">Type of the triggering events' data (read with <see cref="SwitchyardOptions.Serializer"/>);
 /// <see cref="System.Text.Json.Nodes.JsonObject"/> keeps it raw.</typeparam>
 public abstract class SwitchyardFunction<TData> : SwitchyardFunction
 {
@@ -20,19 +20,30 @@ public abstract class SwitchyardFunction<TData> : SwitchyardFunction
     /// <returns>The run's result (serialized to JSON), or null.</returns>
     public abstract Task<object?> RunAsync(FunctionContext<TData> context);
 
+    /// <summary>Runs once after a run of this function failed for good (retries exhausted, or a
+    /// <see cref="NonRetriableException"/>), with the error and the failed run's event, as Inngest's <c>onFailure</c>.
+    /// Overriding it registers a second function, <c>&lt;id&gt;-failure</c>, triggered by
+    /// <c>inngest/function.failed</c>; it is a durable function itself (steps work) and is retried once.</summary>
+    /// <param name="context">The failed run's event, the error, and step tools.</param>
+    public virtual Task OnFailureAsync(FailureContext<TData> context) => Task.CompletedTask;
+
     internal sealed override Task<object?> ExecuteAsync(RunInfo run)
     {
         FunctionContext<TData> context;
         try
         {
-            var events = run.Events.Select(EventReader.Read<TData>).ToArray();
-            context = new FunctionContext<TData>(EventReader.Read<TData>(run.Event), events, run.RunId, run.Attempt, run.Step, run.Logger, run.CancellationToken);
+            context = ContextOf<TData>(run);
         }
-        catch (JsonException e)
+        catch (NonRetriableException e)
         {
-            // The same event will never read differently, so retrying is pointless.
-            return Task.FromException<object?>(new NonRetriableException($"The event data does not fit {typeof(TData).Name}: {e.Message}", e));
+            return Task.FromException<object?>(e);
         }
         return RunAsync(context);
+    }
+
+    internal sealed override async Task<object?> ExecuteFailureAsync(RunInfo run)
+    {
+        await OnFailureAsync(FailureContextOf<TData>(run));
+        return null;
     }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Switchyard.Sdk.Serialization;
 
 namespace Switchyard.Sdk;
 
@@ -62,6 +62,14 @@ public sealed class SwitchyardOptions
     /// Fixed at 10 s by the protocol; settable here only so tests need not wait.</summary>
     internal TimeSpan StepNotFoundTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>JSON settings for event data, step results and function results.</summary>
-    internal static JsonSerializerOptions Json => JsonSerializerOptions.Web;
+    /// <summary>Serializes event data, step results, invoke data and results, and function results. Defaults to
+    /// <see cref="SystemTextJsonSerializer"/> with the web defaults; use
+    /// <c>new SystemTextJsonSerializer(AppJsonContext.Default)</c> for a source-generated context.</summary>
+    public ISwitchyardSerializer Serializer { get; set; } = new SystemTextJsonSerializer();
+
+    /// <summary>Registers the app with the server (<c>POST {ServerUrl}/fn/register</c>) once the host listens,
+    /// retrying with backoff (1 s doubling to 30 s) until the server answers, so the app need not wait for a
+    /// <c>PUT</c> from <c>yard dev</c> or a supervisor. The URL registered is <see cref="ServeOrigin"/> (or the first
+    /// address the host listens on) plus <see cref="ServePath"/>. Off by default; <c>SWITCHYARD_SYNC_ON_START</c>.</summary>
+    public bool SyncOnStart { get; set; }
 }

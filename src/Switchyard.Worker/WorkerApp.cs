@@ -89,12 +89,6 @@ public sealed class WorkerApp : IAsyncDisposable
         services.AddSingleton(sp => new ShellRunner(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ShellExecutions>();
         services.AddSingleton<DagRunWatch>();
-        if (options.SyncAtStart)
-        {
-            services.AddSingleton(sp => new StartupSync(sp.GetRequiredService<Switchyard.Client.SwitchyardClient>(), () => sp.GetRequiredService<WorkerEndpoint>().ServeUrl,
-                sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<StartupSync>>(), sp.GetRequiredService<SyncState>().Record));
-            services.AddHostedService(sp => sp.GetRequiredService<StartupSync>());
-        }
         var switchyard = services.AddSwitchyard(o =>
             {
                 o.AppId = options.AppId;
@@ -103,6 +97,8 @@ public sealed class WorkerApp : IAsyncDisposable
                 o.ServerUrl = options.ServerUrl;
                 o.ServePath = WorkerEndpoint.ServePath;
                 o.ServeOrigin = options.PublicUrl;
+                // The SDK registers the worker once it listens, retrying until the server answers.
+                o.SyncOnStart = options.SyncAtStart;
                 if (!string.IsNullOrEmpty(options.EventKey)) o.EventKey = options.EventKey;
                 if (!string.IsNullOrEmpty(options.SigningKey)) o.SigningKey = options.SigningKey;
             })

@@ -10,7 +10,7 @@ public sealed class DoubleNumber : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        var doubled = await ctx.Step.Run("double", () => ctx.Event.Data["n"]!.GetValue<int>() * 2);
+        var doubled = await ctx.Step.RunAsync("double", () => ctx.Event.Data["n"]!.GetValue<int>() * 2);
         return new { doubled, by = "csharp" };
     }
 }
@@ -22,7 +22,7 @@ public sealed class CallsJs : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        var result = await ctx.Step.Invoke<JsonObject>("call-js", FunctionRef.ById("compat-js-child"), new { n = ctx.Event.Data["n"]!.GetValue<int>() });
+        var result = await ctx.Step.InvokeAsync<JsonObject>("call-js", FunctionRef.ById("compat-js-child"), new { n = ctx.Event.Data["n"]!.GetValue<int>() });
         return new { fromJs = result };
     }
 }

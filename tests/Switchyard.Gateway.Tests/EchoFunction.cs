@@ -12,7 +12,7 @@ public sealed class EchoFunction : SwitchyardFunction<JsonObject>
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> context)
     {
         var data = context.Event.Data;
-        await context.Step.SendEvent("reply", new Event("gateway/notify.requested", new
+        await context.Step.SendEventAsync("reply", new Event("gateway/notify.requested", new
         {
             kind = "receipt",
             text = "echo: " + data["text"]?.GetValue<string>(),

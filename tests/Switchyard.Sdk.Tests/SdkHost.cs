@@ -22,6 +22,8 @@ public sealed class SdkHost : IAsyncLifetime
     private readonly string? _signingKeyFallback;
     private readonly string? _eventKey;
     private readonly TimeSpan _checkpointBudget;
+    private readonly Action<SwitchyardBuilder>? _functions;
+    private readonly Action<SwitchyardOptions>? _configure;
     private WebApplication? _app;
 
     /// <summary>A host in dev mode: no keys, nothing verified, one step per call (the classic protocol).</summary>
@@ -34,6 +36,13 @@ public sealed class SdkHost : IAsyncLifetime
     internal SdkHost(TimeSpan checkpointBudget)
     {
         _checkpointBudget = checkpointBudget;
+    }
+
+    /// <summary>A host serving only <paramref name="functions"/>, with options changed by <paramref name="configure"/>.</summary>
+    internal SdkHost(Action<SwitchyardBuilder> functions, Action<SwitchyardOptions>? configure = null)
+    {
+        _functions = functions;
+        _configure = configure;
     }
 
     /// <summary>A host with keys: with a signing key, the SDK verifies signatures (cloud mode).</summary>
@@ -65,7 +74,7 @@ public sealed class SdkHost : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IGreeter, Greeter>();
-        builder.Services.AddSwitchyard(o =>
+        var sdk = builder.Services.AddSwitchyard(o =>
             {
                 o.AppId = AppId;
                 o.StepNotFoundTimeout = TimeSpan.FromMilliseconds(300);
@@ -74,7 +83,10 @@ public sealed class SdkHost : IAsyncLifetime
                 o.SigningKey = _signingKey ?? "";
                 o.SigningKeyFallback = _signingKeyFallback ?? "";
                 o.EventKey = _eventKey ?? "";
-            })
+                _configure?.Invoke(o);
+            });
+        if (_functions is not null) _functions(sdk);
+        else sdk
             .AddFunction<OneStep>()
             .AddFunction<Sequential>()
             .AddFunction<ParallelSteps>()
@@ -136,7 +148,8 @@ public sealed class SdkHost : IAsyncLifetime
         int attempt = 0,
         int maxAttempts = 4,
         bool disableImmediateExecution = false,
-        string eventName = "test/one")
+        string eventName = "test/one",
+        CancellationToken cancellationToken = default)
     {
         var evt = new JsonObject { ["name"] = eventName, ["data"] = data?.DeepClone() ?? new JsonObject(), ["id"] = "01EVT", ["ts"] = 1732650000000, ["user"] = new JsonObject() };
         stack ??= steps?.Select(p => p.Key).ToArray() ?? [];
@@ -158,16 +171,17 @@ public sealed class SdkHost : IAsyncLifetime
             ["use_api"] = false,
         };
         var url = $"{ServeUrl}?fnId={AppId}-{fnId}&stepId={stepId}";
-        return await SendAsync(HttpMethod.Post, url, body.ToJsonString());
+        return await SendAsync(HttpMethod.Post, url, body.ToJsonString(), cancellationToken: cancellationToken);
     }
 
-    public async Task<CallResult> SendAsync(HttpMethod method, string url, string? body, IReadOnlyDictionary<string, string>? headers = null)
+    public async Task<CallResult> SendAsync(HttpMethod method, string url, string? body, IReadOnlyDictionary<string, string>? headers = null,
+        CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(method, url);
         if (body is not null) request.Content = new StringContent(body, new MediaTypeHeaderValue("application/json"));
         foreach (var (name, value) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(name, value);
-        using var response = await Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
+        using var response = await Http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
         return new CallResult((int)response.StatusCode, response.Headers, text.Length == 0 ? null : JsonNode.Parse(text));
     }
 }

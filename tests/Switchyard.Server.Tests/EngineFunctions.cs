@@ -9,7 +9,7 @@ public sealed class FailsTwice(Probe probe) : SwitchyardFunction<JsonObject>
     public override void Configure(FunctionBuilder f) => f.Id("fails-twice").OnEvent("e2e/flaky").Retries(4);
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) =>
-        await ctx.Step.Run("unstable", () =>
+        await ctx.Step.RunAsync("unstable", () =>
         {
             if (probe.Hit(ctx.RunId) < 3) throw new InvalidOperationException("not yet");
             return "ok";
@@ -21,7 +21,7 @@ public sealed class GivesUp(Probe probe) : SwitchyardFunction<JsonObject>
     public override void Configure(FunctionBuilder f) => f.Id("gives-up").OnEvent("e2e/nonretriable").Retries(4);
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) =>
-        await ctx.Step.Run("doomed", Doomed(ctx.RunId));
+        await ctx.Step.RunAsync("doomed", Doomed(ctx.RunId));
 
     private Func<string> Doomed(string runId) => () =>
     {
@@ -36,9 +36,9 @@ public sealed class Napper(Probe probe) : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        var before = await ctx.Step.Run("before", () => { probe.Hit(ctx.RunId + ":before"); return DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(); });
-        await ctx.Step.Sleep("nap", TimeSpan.FromMilliseconds(ctx.Event.Data["ms"]?.GetValue<int>() ?? 2000));
-        var after = await ctx.Step.Run("after", () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var before = await ctx.Step.RunAsync("before", () => { probe.Hit(ctx.RunId + ":before"); return DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(); });
+        await ctx.Step.SleepAsync("nap", TimeSpan.FromMilliseconds(ctx.Event.Data["ms"]?.GetValue<int>() ?? 2000));
+        var after = await ctx.Step.RunAsync("after", () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         return new { before, after };
     }
 }
@@ -50,7 +50,7 @@ public sealed class Approval : SwitchyardFunction<JsonObject>
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
         var timeout = TimeSpan.FromMilliseconds(ctx.Event.Data["timeoutMs"]?.GetValue<int>() ?? 30_000);
-        var approved = await ctx.Step.WaitForEvent("approved", new WaitForEventOptions("e2e/approved", timeout) { Match = "data.id" });
+        var approved = await ctx.Step.WaitForEventAsync("approved", new WaitForEventOptions("e2e/approved", timeout) { Match = "data.id" });
         return new { got = approved?.Data["note"]?.GetValue<string>() };
     }
 }
@@ -64,7 +64,7 @@ public sealed class Parent : SwitchyardFunction<JsonObject>
         var target = ctx.Event.Data["target"]!.GetValue<string>();
         try
         {
-            var result = await ctx.Step.Invoke<JsonObject>("call-child", target, new { n = 21 });
+            var result = await ctx.Step.InvokeAsync<JsonObject>("call-child", target, new { n = 21 });
             return new { result = result?["doubled"]?.GetValue<int>() };
         }
         catch (StepFailedException ex)
@@ -81,7 +81,7 @@ public sealed class ChildOk : SwitchyardFunction<JsonObject>
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
         var n = ctx.Event.Data["n"]!.GetValue<int>();
-        return await ctx.Step.Run("double", () => new { doubled = n * 2 });
+        return await ctx.Step.RunAsync("double", () => new { doubled = n * 2 });
     }
 }
 
@@ -98,7 +98,7 @@ public sealed class FanOut(Probe probe) : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        var parts = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => ctx.Step.Run($"part-{i}", () => { probe.Hit($"{ctx.RunId}:{i}"); return i; })));
+        var parts = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => ctx.Step.RunAsync($"part-{i}", () => { probe.Hit($"{ctx.RunId}:{i}"); return i; })));
         return parts.Sum();
     }
 }
@@ -109,7 +109,7 @@ public sealed class Emitter : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        var ids = await ctx.Step.SendEvent("announce", new Event("e2e/emitted", new { from = ctx.RunId }));
+        var ids = await ctx.Step.SendEventAsync("announce", new Event("e2e/emitted", new { from = ctx.RunId }));
         return new { ids };
     }
 }
@@ -119,7 +119,7 @@ public sealed class Receiver : SwitchyardFunction<JsonObject>
     public override void Configure(FunctionBuilder f) => f.Id("receiver").OnEvent("e2e/emitted");
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) =>
-        await ctx.Step.Run("receive", () => ctx.Event.Data["from"]!.GetValue<string>());
+        await ctx.Step.RunAsync("receive", () => ctx.Event.Data["from"]!.GetValue<string>());
 }
 
 public sealed class Filtered : SwitchyardFunction<JsonObject>
@@ -138,7 +138,7 @@ public sealed class EarlyBird(SwitchyardClient client) : SwitchyardFunction<Json
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
         await client.SendAsync(new Event("e2e/early-approved", new { id = ctx.RunId }) { Id = ctx.RunId + "-early" });
-        var approved = await ctx.Step.WaitForEvent("approved",
+        var approved = await ctx.Step.WaitForEventAsync("approved",
             new WaitForEventOptions("e2e/early-approved", TimeSpan.FromSeconds(20)) { If = $"async.data.id == '{ctx.RunId}'" });
         return new { got = approved?.Data["id"]?.GetValue<string>() };
     }
@@ -151,9 +151,9 @@ public sealed class ThreeSteps(Probe probe) : SwitchyardFunction<JsonObject>
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
         var n = ctx.Event.Data["n"]!.GetValue<int>();
-        var a = await ctx.Step.Run("a", () => { probe.Hit($"{n}:a"); return n; });
-        var b = await ctx.Step.Run("b", () => { probe.Hit($"{n}:b"); return n * 2; });
-        var c = await ctx.Step.Run("c", () => { probe.Hit($"{n}:c"); return n * 3; });
+        var a = await ctx.Step.RunAsync("a", () => { probe.Hit($"{n}:a"); return n; });
+        var b = await ctx.Step.RunAsync("b", () => { probe.Hit($"{n}:b"); return n * 2; });
+        var c = await ctx.Step.RunAsync("c", () => { probe.Hit($"{n}:c"); return n * 3; });
         return a + b + c;
     }
 }
@@ -164,7 +164,7 @@ public sealed class Hangs(Probe probe, HangGate gate) : SwitchyardFunction<JsonO
     public override void Configure(FunctionBuilder f) => f.Id("hangs").OnEvent("crash/app");
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) =>
-        await ctx.Step.Run("slow", async () =>
+        await ctx.Step.RunAsync("slow", async () =>
         {
             if (probe.Hit("slow") == 1)
             {
@@ -188,13 +188,13 @@ public sealed class Checkpointed(Probe probe) : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        var a = await ctx.Step.Run("a", () => { probe.Hit(ctx.RunId + ":a"); return 1; });
-        var b = await ctx.Step.Run("b", () =>
+        var a = await ctx.Step.RunAsync("a", () => { probe.Hit(ctx.RunId + ":a"); return 1; });
+        var b = await ctx.Step.RunAsync("b", () =>
         {
             if (probe.Hit(ctx.RunId + ":b") == 1) throw new InvalidOperationException("b fails once");
             return 2;
         });
-        var c = await ctx.Step.Run("c", () => { probe.Hit(ctx.RunId + ":c"); return 3; });
+        var c = await ctx.Step.RunAsync("c", () => { probe.Hit(ctx.RunId + ":c"); return 3; });
         return new { sum = a + b + c };
     }
 }
@@ -211,7 +211,7 @@ public sealed class ParallelFlaky(Probe probe) : SwitchyardFunction<JsonObject>
             if (probe.Hit($"{ctx.RunId}:{name}") == 1 && name != "good") throw new InvalidOperationException($"{name} fails once");
             return value;
         }
-        var parts = await Task.WhenAll(ctx.Step.Run("good", () => Step("good", 1)), ctx.Step.Run("x", () => Step("x", 2)), ctx.Step.Run("y", () => Step("y", 3)));
+        var parts = await Task.WhenAll(ctx.Step.RunAsync("good", () => Step("good", 1)), ctx.Step.RunAsync("x", () => Step("x", 2)), ctx.Step.RunAsync("y", () => Step("y", 3)));
         return parts.Sum();
     }
 }

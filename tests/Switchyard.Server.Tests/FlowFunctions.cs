@@ -34,9 +34,9 @@ public sealed class PerUserWork(Intervals intervals) : SwitchyardFunction<JsonOb
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
         var user = ctx.Event.Data["user"]!.GetValue<string>();
-        await ctx.Step.Run("begin", () => intervals.Start(ctx.RunId, user));
-        await ctx.Step.Run("work", async () => { await Task.Delay(150); });
-        await ctx.Step.Run("end", () => intervals.End(ctx.RunId));
+        await ctx.Step.RunAsync("begin", () => intervals.Start(ctx.RunId, user));
+        await ctx.Step.RunAsync("work", async () => { await Task.Delay(150); });
+        await ctx.Step.RunAsync("end", () => intervals.End(ctx.RunId));
         return user;
     }
 }
@@ -50,9 +50,9 @@ public sealed class Serialized(IntervalsByFunction recorders) : SwitchyardFuncti
         var key = ctx.Event.Data["key"]!.GetValue<string>();
         var intervals = recorders.For(nameof(Serialized));
         // A measurable critical section: two runs of one key inside it at once would show as an overlap.
-        await ctx.Step.Run("begin", () => intervals.Start(ctx.RunId, key));
-        await ctx.Step.Run("work", async () => { await Task.Delay(3); });
-        await ctx.Step.Run("end", () => intervals.End(ctx.RunId));
+        await ctx.Step.RunAsync("begin", () => intervals.Start(ctx.RunId, key));
+        await ctx.Step.RunAsync("work", async () => { await Task.Delay(3); });
+        await ctx.Step.RunAsync("end", () => intervals.End(ctx.RunId));
         return key;
     }
 }
@@ -62,7 +62,7 @@ public sealed class Throttled : SwitchyardFunction<JsonObject>
     public override void Configure(FunctionBuilder f) => f.Id("throttled").OnEvent("flow/throttled").Throttle(1, TimeSpan.FromSeconds(1));
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) =>
-        await ctx.Step.Run("at", () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await ctx.Step.RunAsync("at", () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 }
 
 public sealed class RateLimited : SwitchyardFunction<JsonObject>
@@ -95,7 +95,7 @@ public sealed class Prioritized(ConcurrentQueue<string> order) : SwitchyardFunct
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
         var name = ctx.Event.Data["name"]!.GetValue<string>();
-        await ctx.Step.Run("work", async () => { order.Enqueue(name); await Task.Delay(name == "blocker" ? 700 : 10); });
+        await ctx.Step.RunAsync("work", async () => { order.Enqueue(name); await Task.Delay(name == "blocker" ? 700 : 10); });
         return name;
     }
 }
@@ -113,7 +113,7 @@ public sealed class SingletonSkip : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        await ctx.Step.Sleep("hold", TimeSpan.FromMilliseconds(800));
+        await ctx.Step.SleepAsync("hold", TimeSpan.FromMilliseconds(800));
         return "done";
     }
 }
@@ -124,7 +124,7 @@ public sealed class SingletonCancel : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        await ctx.Step.Sleep("hold", TimeSpan.FromMilliseconds(800));
+        await ctx.Step.SleepAsync("hold", TimeSpan.FromMilliseconds(800));
         return ctx.Event.Data["n"]!.GetValue<int>();
     }
 }
@@ -136,7 +136,7 @@ public sealed class Cancellable : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        await ctx.Step.Sleep("forever", TimeSpan.FromHours(1));
+        await ctx.Step.SleepAsync("forever", TimeSpan.FromHours(1));
         return "woke";
     }
 }
@@ -147,7 +147,7 @@ public sealed class FinishTimeout : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        await ctx.Step.Sleep("too-long", TimeSpan.FromSeconds(30));
+        await ctx.Step.SleepAsync("too-long", TimeSpan.FromSeconds(30));
         return "finished";
     }
 }

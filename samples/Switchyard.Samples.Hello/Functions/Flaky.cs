@@ -4,15 +4,15 @@ using Switchyard.Sdk;
 namespace Switchyard.Samples.Hello.Functions;
 
 /// <summary><c>demo/flaky</c>: a step that fails its first two attempts, then succeeds.</summary>
-public sealed class Flaky : SwitchyardFunction<JsonObject>
+public sealed class Flaky : SwitchyardFunction<JsonObject>, IFunctionDefinition
 {
     /// <inheritdoc />
-    public override void Configure(FunctionBuilder function) => function.Id("flaky").Name("Flaky").OnEvent("demo/flaky").Retries(3);
+    public static void Define(FunctionBuilder function) => function.Id("flaky").Name("Flaky").OnEvent("demo/flaky").Retries(3);
 
     /// <inheritdoc />
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> context)
     {
-        var result = await context.Step.Run("call-unreliable-api", () =>
+        var result = await context.Step.RunAsync("call-unreliable-api", () =>
         {
             if (context.Attempt < 2) throw new HttpRequestException($"Upstream unavailable (attempt {context.Attempt})");
             return $"succeeded on attempt {context.Attempt}";

@@ -9,15 +9,18 @@ public sealed record ChildInput(int Value);
 public sealed record ChildResult(int Doubled);
 
 /// <summary>Meant to be invoked by <see cref="InvokeParent"/>; <c>demo/child</c> also starts it directly.</summary>
-public sealed class InvokeChild : SwitchyardFunction<ChildInput>
+public sealed class InvokeChild : SwitchyardFunction<ChildInput, ChildResult>, IFunctionDefinition
 {
-    /// <inheritdoc />
-    public override void Configure(FunctionBuilder function) => function.Id("invoke-child").Name("Invoke child").OnEvent("demo/child");
+    /// <summary>How other functions invoke this one, typed.</summary>
+    public static FunctionRef<ChildInput, ChildResult> Ref { get; } = FunctionRef<ChildInput, ChildResult>.To<InvokeChild>();
 
     /// <inheritdoc />
-    public override async Task<object?> RunAsync(FunctionContext<ChildInput> context)
+    public static void Define(FunctionBuilder function) => function.Id("invoke-child").Name("Invoke child").OnEvent("demo/child");
+
+    /// <inheritdoc />
+    public override async Task<ChildResult> RunAsync(FunctionContext<ChildInput> context)
     {
-        var doubled = await context.Step.Run("double", () => context.Event.Data.Value * 2);
+        var doubled = await context.Step.RunAsync("double", () => context.Event.Data.Value * 2);
         return new ChildResult(doubled);
     }
 }

@@ -4,15 +4,15 @@ using Switchyard.Sdk;
 namespace Switchyard.Samples.Hello.Functions;
 
 /// <summary><c>demo/fanout</c>: ten steps in parallel, summed.</summary>
-public sealed class ParallelFanout : SwitchyardFunction<JsonObject>
+public sealed class ParallelFanout : SwitchyardFunction<JsonObject>, IFunctionDefinition
 {
     /// <inheritdoc />
-    public override void Configure(FunctionBuilder function) => function.Id("parallel-fanout").Name("Parallel fan-out").OnEvent("demo/fanout");
+    public static void Define(FunctionBuilder function) => function.Id("parallel-fanout").Name("Parallel fan-out").OnEvent("demo/fanout");
 
     /// <inheritdoc />
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> context)
     {
-        var parts = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => context.Step.Run($"square-{i}", () => i * i)));
+        var parts = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => context.Step.RunAsync($"square-{i}", () => i * i)));
         return new { sum = parts.Sum() };
     }
 }

@@ -26,11 +26,11 @@ public sealed class DeliverFunction(GatewayConfig config, DeliveryRouter router,
     {
         var request = context.Event.Data ?? new NotifyRequest();
         var correlationId = string.IsNullOrEmpty(request.CorrelationId) ? context.Event.Id ?? context.RunId : request.CorrelationId;
-        var plan = await context.Step.Run("route", () => router.PlanAsync(request, correlationId, context.Event.Id, context.Event.Timestamp, context.CancellationToken));
+        var plan = await context.Step.RunAsync("route", () => router.PlanAsync(request, correlationId, context.Event.Id, context.Event.Timestamp, context.CancellationToken));
 
         if (plan.Queued is { } queue)
         {
-            await context.Step.SendEvent("queued", new Event(DeliveryEvents.Queued, new
+            await context.Step.SendEventAsync("queued", new Event(DeliveryEvents.Queued, new
             {
                 correlationId, kind = plan.Kind, queue, requestEventId = context.Event.Id, runId = context.RunId,
                 reason = queue == "sleep" ? "the gateway sleeps: delivered in the digest on wake" : "the route batches this kind into the next digest",
@@ -39,12 +39,12 @@ public sealed class DeliverFunction(GatewayConfig config, DeliveryRouter router,
         }
 
         IReadOnlyList<string> sessions = plan.Error is null && plan.Sessions.Count > 0
-            ? await context.Step.Run("stream", () => reporter.SessionsAsync(plan, context.Event.Id, context.CancellationToken))
+            ? await context.Step.RunAsync("stream", () => reporter.SessionsAsync(plan, context.Event.Id, context.CancellationToken))
             : [];
         var outcomes = await Task.WhenAll(plan.Targets.Select(t => SendAsync(context, plan, t)));
         var receipt = Receipt.From(correlationId, plan.Kind, [.. outcomes, .. plan.Skipped], sessions, context.Event.Id, context.RunId, plan.Error);
-        await context.Step.Run("report", () => reporter.ReceiptAsync(receipt, context.CancellationToken));
-        await context.Step.SendEvent("receipt", new Event(receipt.EventName, receipt) { Id = DeliveryEvents.ReceiptId(correlationId) });
+        await context.Step.RunAsync("report", () => reporter.ReceiptAsync(receipt, context.CancellationToken));
+        await context.Step.SendEventAsync("receipt", new Event(receipt.EventName, receipt) { Id = DeliveryEvents.ReceiptId(correlationId) });
         return receipt;
     }
 
@@ -52,7 +52,7 @@ public sealed class DeliverFunction(GatewayConfig config, DeliveryRouter router,
     {
         try
         {
-            return await context.Step.Run("send:" + target.Channel, () => sender.SendAsync(plan, target, context.CancellationToken));
+            return await context.Step.RunAsync("send:" + target.Channel, () => sender.SendAsync(plan, target, context.CancellationToken));
         }
         catch (StepFailedException ex)
         {

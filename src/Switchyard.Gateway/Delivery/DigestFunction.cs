@@ -25,13 +25,13 @@ public sealed class DigestFunction(GatewayConfig config, DeliveryRouter router, 
         var items = request?.Items ?? [];
         var digestId = request?.DigestId ?? context.RunId;
         if (items.Count == 0) return new { digestId, items = 0 };
-        var plan = await context.Step.Run("route", () => router.PlanDigestAsync(digestId, items, context.CancellationToken));
-        var sessions = plan.Sessions.Count > 0 ? await context.Step.Run("stream", () => reporter.SessionsAsync(plan, context.Event.Id, context.CancellationToken)) : [];
+        var plan = await context.Step.RunAsync("route", () => router.PlanDigestAsync(digestId, items, context.CancellationToken));
+        var sessions = plan.Sessions.Count > 0 ? await context.Step.RunAsync("stream", () => reporter.SessionsAsync(plan, context.Event.Id, context.CancellationToken)) : [];
         var outcomes = await Task.WhenAll(plan.Targets.Select(async t =>
         {
             try
             {
-                return await context.Step.Run("send:" + t.Channel, () => sender.SendAsync(plan, t, context.CancellationToken));
+                return await context.Step.RunAsync("send:" + t.Channel, () => sender.SendAsync(plan, t, context.CancellationToken));
             }
             catch (StepFailedException ex)
             {
@@ -41,8 +41,8 @@ public sealed class DigestFunction(GatewayConfig config, DeliveryRouter router, 
         IReadOnlyList<DeliveryOutcome> all = [.. outcomes, .. plan.Skipped];
         var receipts = items.Select(i => Receipt.From(i.CorrelationId, i.Kind, all, sessions, i.EventId, context.RunId, plan.Error, digestId)).ToList();
         var digestReceipt = Receipt.From(digestId, "digest", all, sessions, context.Event.Id, context.RunId, plan.Error, digestId);
-        await context.Step.Run("report", () => reporter.ReceiptAsync(digestReceipt, context.CancellationToken));
-        await context.Step.SendEvent("receipts", receipts.Select(r => new Event(r.EventName, r) { Id = DeliveryEvents.ReceiptId(r.CorrelationId) }));
+        await context.Step.RunAsync("report", () => reporter.ReceiptAsync(digestReceipt, context.CancellationToken));
+        await context.Step.SendEventAsync("receipts", receipts.Select(r => new Event(r.EventName, r) { Id = DeliveryEvents.ReceiptId(r.CorrelationId) }));
         return digestReceipt;
     }
 }

@@ -77,9 +77,6 @@ public static class GatewayApp
         AddHosted<DigestFlusher>(builder.Services);
         AddHosted<BusWatcher>(builder.Services);
         AddHosted<TelegramPoller>(builder.Services);
-        builder.Services.AddSingleton(sp => new StartupSync(sp.GetRequiredService<Client.SwitchyardClient>(), () => ServeUrl(sp, config),
-            sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<StartupSync>>()));
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<StartupSync>());
         builder.Services.AddSwitchyard(o =>
             {
                 o.AppId = config.AppId;
@@ -87,6 +84,9 @@ public static class GatewayApp
                 o.EventKey = config.EventKey;
                 o.SigningKey = config.SigningKey;
                 o.ServeOrigin = config.PublicUrl;
+                // The SDK registers the gateway once it listens (public_url, else the bound address), retrying until
+                // the server answers.
+                o.SyncOnStart = true;
             })
             .AddFunction<DeliverFunction>()
             .AddFunction<DigestFunction>();
@@ -105,17 +105,6 @@ public static class GatewayApp
     /// <summary>The bus client settings of <paramref name="config"/>: server, API token, telemetry token.</summary>
     internal static SwitchyardClientOptions BusOptions(GatewayConfig config) =>
         new() { ServerUrl = config.ServerUrl, ApiToken = config.ApiToken, TelemetryToken = config.TelemetryToken, EventKey = config.EventKey ?? "dev" };
-
-    /// <summary>The SDK endpoint the server syncs: under <c>public_url</c> when set, else the bound address (a
-    /// wildcard read as loopback).</summary>
-    private static Uri ServeUrl(IServiceProvider services, GatewayConfig config)
-    {
-        var path = services.GetRequiredService<IOptions<SwitchyardOptions>>().Value.ServePath;
-        if (config.PublicUrl is { } origin) return new Uri(new Uri(origin.AbsoluteUri.TrimEnd('/') + "/"), path.TrimStart('/'));
-        var address = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("The gateway is not listening yet.");
-        return new Uri(new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)), path);
-    }
 
     /// <summary>The addresses the gateway listens on (after start).</summary>
     public static IReadOnlyList<string> Addresses(WebApplication app) => app.Urls.ToList();

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Switchyard.Protocol.Calls;
 using Switchyard.Protocol.Steps;
 using Switchyard.Sdk.Hosting;
+using Switchyard.Sdk.Serialization;
 
 namespace Switchyard.Sdk.Execution;
 
@@ -32,6 +33,7 @@ internal sealed class CallExecution
     private readonly List<Op> _checkpointed = [];
     private readonly string? _target;
     private readonly TimeSpan _checkpointBudget;
+    private readonly ISwitchyardSerializer _serializer;
     private int _attempt;
     private readonly int _maxAttempts;
     private readonly bool _disableImmediateExecution;
@@ -48,9 +50,11 @@ internal sealed class CallExecution
     /// <param name="stepNotFoundTimeout">How long a call for <paramref name="target"/> may replay before giving up.</param>
     /// <param name="checkpointBudget">How long this call may keep running steps one after another; zero runs at most
     /// one step per call (the classic protocol).</param>
+    /// <param name="serializer">Serializes the function's result.</param>
     public CallExecution(JsonObject memoized, string? target, int attempt, int maxAttempts, bool disableImmediateExecution, TimeSpan stepNotFoundTimeout,
-        TimeSpan checkpointBudget = default)
+        TimeSpan checkpointBudget, ISwitchyardSerializer serializer)
     {
+        _serializer = serializer;
         _checkpointBudget = checkpointBudget;
         _memoized = memoized;
         _target = target;
@@ -266,7 +270,7 @@ internal sealed class CallExecution
         try
         {
             var value = run.Result;
-            result = value is null ? null : JsonSerializer.SerializeToNode(value, value.GetType(), SwitchyardOptions.Json);
+            result = value is null ? null : _serializer.Serialize(value, value.GetType());
         }
         catch (Exception e)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Switchyard.Sdk.Serialization;
 
 namespace Switchyard.Sdk.Execution;
 
@@ -11,4 +12,5 @@ internal sealed record RunInfo(
     int Attempt,
     StepTools Step,
     ILogger Logger,
+    ISwitchyardSerializer Serializer,
     CancellationToken CancellationToken);

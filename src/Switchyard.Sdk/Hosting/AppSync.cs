@@ -18,9 +18,26 @@ internal sealed class AppSync(IHttpClientFactory http, IOptions<SwitchyardOption
 
     public async Task<SdkResponse> SyncAsync(HttpRequest request, byte[] body, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var serveUrl = ServeUrl.Resolve(settings, request, body);
+        var serveUrl = ServeUrl.Resolve(options.Value, request, body);
         var deployId = request.Query["deployId"].ToString() is { Length: > 0 } d ? d : null;
+        SyncAnswer answer;
+        try
+        {
+            answer = await RegisterAsync(serveUrl, deployId, request.Headers[Headers.ServerKind].ToString(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            logger.LogWarning(e, "Could not reach the Switchyard server at {Url} to register", options.Value.ServerUrl);
+            return Answer(500, $"Failed to register: {e.Message}", false);
+        }
+        return Answer(answer.Status, answer.Message, answer.Modified);
+    }
+
+    /// <summary>Posts the app's functions to the server's <c>/fn/register</c>, as served at <paramref name="serveUrl"/>.</summary>
+    /// <exception cref="HttpRequestException">The server could not be reached.</exception>
+    public async Task<SyncAnswer> RegisterAsync(string serveUrl, string? deployId, string expectedKind, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
         var registration = new RegisterRequest
         {
             Url = serveUrl,
@@ -38,22 +55,11 @@ internal sealed class AppSync(IHttpClientFactory http, IOptions<SwitchyardOption
 
         var path = "/fn/register" + (deployId is null ? "" : "?deployId=" + Uri.EscapeDataString(deployId));
         var json = JsonSerializer.Serialize(registration, ProtocolJson.Options);
-        var expectedKind = request.Headers[Headers.ServerKind].ToString();
 
-        int httpStatus;
-        string text;
-        try
-        {
-            (httpStatus, text) = await RegisterAsync(new Uri(settings.ServerUrl, path), json, expectedKind, settings.SigningKey, cancellationToken).ConfigureAwait(false);
-            // As the JS SDK: a rejected key is retried once with the fallback key, for servers that already rotated.
-            if (httpStatus is 401 or 403 && !string.IsNullOrEmpty(settings.SigningKeyFallback))
-                (httpStatus, text) = await RegisterAsync(new Uri(settings.ServerUrl, path), json, expectedKind, settings.SigningKeyFallback, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e)
-        {
-            logger.LogWarning(e, "Could not reach the Switchyard server at {Url} to register", settings.ServerUrl);
-            return Answer(500, $"Failed to register: {e.Message}", false);
-        }
+        var (httpStatus, text) = await PostAsync(new Uri(settings.ServerUrl, path), json, expectedKind, settings.SigningKey, cancellationToken).ConfigureAwait(false);
+        // As the JS SDK: a rejected key is retried once with the fallback key, for servers that already rotated.
+        if (httpStatus is 401 or 403 && !string.IsNullOrEmpty(settings.SigningKeyFallback))
+            (httpStatus, text) = await PostAsync(new Uri(settings.ServerUrl, path), json, expectedKind, settings.SigningKeyFallback, cancellationToken).ConfigureAwait(false);
 
         JsonObject? reply;
         try
@@ -64,17 +70,17 @@ internal sealed class AppSync(IHttpClientFactory http, IOptions<SwitchyardOption
         {
             reply = null;
         }
-        if (reply is null) return Answer(500, $"Failed to register; the server's reply was not a JSON object; status code: {httpStatus}", false);
+        if (reply is null) return new SyncAnswer(500, $"Failed to register; the server's reply was not a JSON object; status code: {httpStatus}", false, httpStatus);
 
         // As in the JS SDK, the reply's "status" field decides, not the HTTP status.
         var status = reply["status"] is JsonValue s && s.TryGetValue(out int n) ? n : 200;
         var error = reply["error"] is JsonValue e2 && e2.TryGetValue(out string? m) ? m : null;
         var modified = reply["modified"] is JsonValue mv && mv.TryGetValue(out bool b) && b;
         if (status >= 300) logger.LogWarning("Switchyard registration failed ({Status}): {Error}", status, error);
-        return Answer(status, error ?? "Successfully registered", modified);
+        return new SyncAnswer(status, error ?? "Successfully registered", modified, httpStatus);
     }
 
-    private async Task<(int Status, string Text)> RegisterAsync(Uri url, string json, string expectedKind, string? signingKey, CancellationToken cancellationToken)
+    private async Task<(int Status, string Text)> PostAsync(Uri url, string json, string expectedKind, string? signingKey, CancellationToken cancellationToken)
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         message.Headers.Add(Headers.Sdk, SdkInfo.Header);

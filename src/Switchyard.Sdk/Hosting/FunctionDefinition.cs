@@ -11,6 +11,9 @@ internal sealed record FunctionDefinition(Type Type, FunctionConfig Config, int?
 
     public bool HasCron => Config.Triggers.Any(t => t.Cron is not null);
 
+    /// <summary>True for the <c>&lt;id&gt;-failure</c> function that runs <c>OnFailureAsync</c> of <see cref="Type"/>.</summary>
+    public bool IsFailureHandler { get; init; }
+
     /// <summary>The roles the function runs in; empty = every role.</summary>
     public IReadOnlyList<string> Roles { get; init; } = [];
 
@@ -18,6 +21,20 @@ internal sealed record FunctionDefinition(Type Type, FunctionConfig Config, int?
     public bool RunsIn(string? role) => role is null || Roles.Count == 0 || Roles.Contains(role, StringComparer.Ordinal);
 
     public static string CompositeId(string appId, string localId) => $"{appId}-{localId}";
+
+    /// <summary>The failure handler of this function, as Inngest defines it: id <c>&lt;id&gt;-failure</c>, triggered by
+    /// <c>inngest/function.failed</c> for this function's composite id, retried once.</summary>
+    public FunctionDefinition FailureHandler(string appId) => this with
+    {
+        IsFailureHandler = true,
+        Retries = 1,
+        Config = new FunctionConfig
+        {
+            Id = $"{LocalId}-failure",
+            Name = $"{Config.Name} (failure)",
+            Triggers = [new TriggerConfig { Event = InternalEvents.FunctionFailed, Expression = $"event.data.function_id == '{CompositeId(appId, LocalId)}'" }],
+        },
+    };
 
     /// <summary>The config as registered: composite id and the single <c>step</c> entry pointing at the serve URL.</summary>
     public FunctionConfig ToConfig(string appId, string serveUrl)

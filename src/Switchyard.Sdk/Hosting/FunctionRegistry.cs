@@ -25,19 +25,37 @@ internal sealed class FunctionRegistry
     private static Dictionary<string, FunctionDefinition> Build(IEnumerable<FunctionRegistration> registrations, IServiceScopeFactory scopes, SwitchyardOptions options)
     {
         var all = new Dictionary<string, FunctionDefinition>(StringComparer.Ordinal);
-        using var scope = scopes.CreateScope();
-        foreach (var type in registrations.Select(r => r.Type).Distinct())
+        // Only functions without a static Define are constructed here; the scope is created for the first of them.
+        IServiceScope? scope = null;
+        try
         {
-            var function = (SwitchyardFunction)scope.ServiceProvider.GetRequiredService(type);
-            var builder = new FunctionBuilder();
-            function.Configure(builder);
-            var definition = builder.Build(type);
-            var id = FunctionDefinition.CompositeId(options.AppId, definition.LocalId);
-            if (!all.TryAdd(id, definition))
-                throw new InvalidOperationException($"Functions {all[id].Type.Name} and {type.Name} both use the id \"{definition.LocalId}\".");
+            foreach (var registration in registrations.DistinctBy(r => r.Type))
+            {
+                var builder = new FunctionBuilder();
+                if (registration.Define is { } define) define(builder);
+                else
+                {
+                    scope ??= scopes.CreateScope();
+                    ((SwitchyardFunction)scope.ServiceProvider.GetRequiredService(registration.Type)).Configure(builder);
+                }
+                var definition = builder.Build(registration.Type);
+                Add(all, options.AppId, definition);
+                if (SwitchyardFunction.HasFailureHandler(registration.Type)) Add(all, options.AppId, definition.FailureHandler(options.AppId));
+            }
+        }
+        finally
+        {
+            scope?.Dispose();
         }
         var role = CheckRole(options, all.Values);
         return all.Where(kv => kv.Value.RunsIn(role)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+    }
+
+    private static void Add(Dictionary<string, FunctionDefinition> all, string appId, FunctionDefinition definition)
+    {
+        var id = FunctionDefinition.CompositeId(appId, definition.LocalId);
+        if (!all.TryAdd(id, definition))
+            throw new InvalidOperationException($"Functions {all[id].Type.Name} and {definition.Type.Name} both use the id \"{definition.LocalId}\".");
     }
 
     /// <summary>The role to filter by, after checking it and the functions' roles against what the app knows.

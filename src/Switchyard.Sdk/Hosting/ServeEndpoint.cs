@@ -91,7 +91,7 @@ internal sealed class ServeEndpoint(
         var maxAttempts = root["ctx"]?["max_attempts"] is null ? int.MaxValue : request.Ctx.MaxAttempts;
         var settings = options.Value;
         var call = new CallExecution(request.Steps, target, request.Ctx.Attempt, maxAttempts, request.Ctx.DisableImmediateExecution, settings.StepNotFoundTimeout,
-            settings.CheckpointBudget);
+            settings.CheckpointBudget, settings.Serializer);
 
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         await using var scope = scopes.CreateAsyncScope();
@@ -108,8 +108,8 @@ internal sealed class ServeEndpoint(
             }
             var logger = new ReplayAwareLogger(loggers.CreateLogger(definition.Type), () => call.IsReplaying);
             var run = new RunInfo(request.Event, events, request.Ctx.RunId, request.Ctx.Attempt,
-                new StepTools(call, settings.AppId, client), logger, cancellation.Token);
-            var response = await call.RunAsync(() => function.ExecuteAsync(run), cancellation.Token);
+                new StepTools(call, settings.AppId, client, settings.Serializer), logger, settings.Serializer, cancellation.Token);
+            var response = await call.RunAsync(() => definition.IsFailureHandler ? function.ExecuteFailureAsync(run) : function.ExecuteAsync(run), cancellation.Token);
             if (response.Status >= 400) _logger.LogWarning("Function {FunctionId} run {RunId} answered {Status}: {Body}", fnId, request.Ctx.RunId, response.Status, response.Body?.ToJsonString());
             return response;
         }

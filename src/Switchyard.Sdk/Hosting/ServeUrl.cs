@@ -18,6 +18,18 @@ internal static class ServeUrl
         return UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path);
     }
 
+    /// <summary>The serve URL when nothing asked: <see cref="SwitchyardOptions.ServeOrigin"/>, else the first address
+    /// the host listens on, a wildcard host read as loopback. Null when neither is known.</summary>
+    public static string? Own(SwitchyardOptions options, IEnumerable<string> listening)
+    {
+        if (options.ServeOrigin is { } origin) return origin.AbsoluteUri.TrimEnd('/') + options.ServePath;
+        var address = listening.FirstOrDefault();
+        if (address is null) return null;
+        address = address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)
+            .Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal);
+        return address.TrimEnd('/') + options.ServePath;
+    }
+
     private static string? UrlFromBody(ReadOnlySpan<byte> body)
     {
         if (body.IsEmpty) return null;

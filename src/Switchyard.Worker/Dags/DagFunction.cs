@@ -13,10 +13,10 @@ namespace Switchyard.Worker.Dags;
 /// Replay-safe by construction: every decision is a function of memoized step values, and step names carry the node
 /// id and attempt (<see cref="DagStepNames"/>), so the order in which nodes are reached on replay does not change
 /// what is memoized. Node attempts never throw into the engine: each attempt's value records success or failure, so
-/// the engine's own retries (high, see <see cref="Configure"/>) are left for failed calls, a killed worker or a
+/// the engine's own retries (high, see <see cref="Define"/>) are left for failed calls, a killed worker or a
 /// lost connection, and a node's <c>retries</c> are counted here, with a durable backoff sleep between attempts.
 /// </remarks>
-internal sealed class DagFunction(DagNodeRunner runner) : SwitchyardFunction<JsonObject>
+internal sealed class DagFunction(DagNodeRunner runner) : SwitchyardFunction<JsonObject>, IFunctionDefinition
 {
     /// <summary>The event that starts a DAG run; the server also starts runs directly (<c>POST /v1/dags</c>).</summary>
     public const string RequestedEvent = "switchyard/dag.requested";
@@ -24,7 +24,7 @@ internal sealed class DagFunction(DagNodeRunner runner) : SwitchyardFunction<Jso
     /// <summary>The event of a pipeline run (schedule tick, trigger, queue item).</summary>
     public const string PipelineRequestedEvent = "switchyard/pipeline.requested";
 
-    public override void Configure(FunctionBuilder function) => function
+    public static void Define(FunctionBuilder function) => function
         .Id(WorkerFunction.Dag.Id).Name("DAG run")
         .Roles([.. WorkerFunction.Dag.Roles])
         .OnEvent(RequestedEvent)
@@ -77,7 +77,7 @@ internal sealed class DagFunction(DagNodeRunner runner) : SwitchyardFunction<Jso
         if (failed is not null)
         {
             var skipped = spec.Nodes.Where(n => !started.ContainsKey(n.Id)).Select(n => n.Id).ToList();
-            if (skipped.Count > 0) await context.Step.Run(DagStepNames.Skipped, () => skipped);
+            if (skipped.Count > 0) await context.Step.RunAsync(DagStepNames.Skipped, () => skipped);
             var outcome = outcomes[failed];
             throw new NonRetriableException($"node '{failed}' failed after {outcome.Attempts} attempt{(outcome.Attempts == 1 ? "" : "s")}: {outcome.Error}");
         }

@@ -38,7 +38,7 @@ internal sealed class DagNodeRunner(WorkerOptions options, IHttpClientFactory ht
             if (attempt > 1)
             {
                 var delay = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, spec.RetryDelay.Ticks * (1L << Math.Min(attempt - 2, 20))));
-                await context.Step.Sleep(DagStepNames.Attempt(node.Id, attempt, "backoff"), delay);
+                await context.Step.SleepAsync(DagStepNames.Attempt(node.Id, attempt, "backoff"), delay);
             }
             JsonObject config;
             try
@@ -60,7 +60,7 @@ internal sealed class DagNodeRunner(WorkerOptions options, IHttpClientFactory ht
         IReadOnlyDictionary<string, JsonNode?> outputs) => node.Handler switch
     {
         DagHandler.Noop => NoopAsync(context, node, attempt, config),
-        DagHandler.Http => context.Step.Run(DagStepNames.Attempt(node.Id, attempt), async () => (JsonNode?)Whole(await HttpAsync(node, config, context.CancellationToken))),
+        DagHandler.Http => context.Step.RunAsync(DagStepNames.Attempt(node.Id, attempt), async () => (JsonNode?)Whole(await HttpAsync(node, config, context.CancellationToken))),
         DagHandler.Event => EventAsync(context, node, attempt, config),
         DagHandler.Invoke => InvokeAsync(context, node, attempt, config["function"]!.GetValue<string>(), config["data"], node.Timeout),
         DagHandler.Shell => InvokeAsync(context, node, attempt, ShellFunctionId(node.Role), ShellRequest(context, node, config, outputs),
@@ -75,9 +75,9 @@ internal sealed class DagNodeRunner(WorkerOptions options, IHttpClientFactory ht
     {
         var sleep = DagParser.ReadDuration(config["sleep"]) ?? TimeSpan.Zero;
         var sleeps = sleep > TimeSpan.Zero;
-        if (sleeps) await context.Step.Sleep(DagStepNames.Attempt(node.Id, attempt, "sleep"), sleep);
+        if (sleeps) await context.Step.SleepAsync(DagStepNames.Attempt(node.Id, attempt, "sleep"), sleep);
         var output = config["output"]?.DeepClone();
-        return await context.Step.Run(DagStepNames.Attempt(node.Id, attempt), () => (JsonNode?)(sleeps ? Attempt(true, output, null) : Whole(Attempt(true, output, null))));
+        return await context.Step.RunAsync(DagStepNames.Attempt(node.Id, attempt), () => (JsonNode?)(sleeps ? Attempt(true, output, null) : Whole(Attempt(true, output, null))));
     }
 
     private async Task<JsonNode> HttpAsync(DagNode node, JsonObject config, CancellationToken cancellationToken)
@@ -118,10 +118,10 @@ internal sealed class DagNodeRunner(WorkerOptions options, IHttpClientFactory ht
         var name = config["name"]!.GetValue<string>();
         var data = config["data"]?.DeepClone() ?? new JsonObject();
         // The id makes a re-sent event (a retried call) one the server stores once.
-        var ids = await context.Step.SendEvent(DagStepNames.Attempt(node.Id, attempt, "send"),
+        var ids = await context.Step.SendEventAsync(DagStepNames.Attempt(node.Id, attempt, "send"),
             new Event(name, data) { Id = $"dag:{context.RunId}:{node.Id}:{attempt}" });
         if (config["waitFor"] is not JsonObject wait)
-            return await context.Step.Run(DagStepNames.Attempt(node.Id, attempt), () => Attempt(true, new JsonObject { ["id"] = ids.Count > 0 ? ids[0] : null }, null));
+            return await context.Step.RunAsync(DagStepNames.Attempt(node.Id, attempt), () => Attempt(true, new JsonObject { ["id"] = ids.Count > 0 ? ids[0] : null }, null));
         var waitEvent = wait["event"]!.GetValue<string>();
         var timeout = DagParser.ReadDuration(wait["timeout"]) ?? node.Timeout ?? TimeSpan.FromHours(1);
         var condition = wait["if"]?.GetValue<string>();
@@ -135,9 +135,9 @@ internal sealed class DagNodeRunner(WorkerOptions options, IHttpClientFactory ht
             var match = $"async.{path} == {sent?.ToJsonString() ?? "null"}";
             condition = condition is null ? match : $"({condition}) && {match}";
         }
-        var reply = await context.Step.WaitForEvent(DagStepNames.Attempt(node.Id, attempt, "wait"), new WaitForEventOptions(waitEvent, timeout) { If = condition });
+        var reply = await context.Step.WaitForEventAsync(DagStepNames.Attempt(node.Id, attempt, "wait"), new WaitForEventOptions(waitEvent, timeout) { If = condition });
         var output = new JsonObject { ["id"] = ids.Count > 0 ? ids[0] : null, ["reply"] = reply is null ? null : new JsonObject { ["id"] = reply.Id, ["name"] = reply.Name, ["data"] = reply.Data?.DeepClone() } };
-        return await context.Step.Run(DagStepNames.Attempt(node.Id, attempt), () => reply is null
+        return await context.Step.RunAsync(DagStepNames.Attempt(node.Id, attempt), () => reply is null
             ? Attempt(false, output, $"timed out after {Protocol.TimeString.Format(timeout)} waiting for {waitEvent}")
             : Attempt(true, output, null));
     }
@@ -146,7 +146,7 @@ internal sealed class DagNodeRunner(WorkerOptions options, IHttpClientFactory ht
     {
         try
         {
-            return await context.Step.Invoke<JsonNode?>(DagStepNames.Attempt(node.Id, attempt), FunctionRef.ById(functionId), data?.DeepClone(), timeout);
+            return await context.Step.InvokeAsync<JsonNode?>(DagStepNames.Attempt(node.Id, attempt), FunctionRef.ById(functionId), data?.DeepClone(), timeout);
         }
         catch (StepFailedException e)
         {

@@ -27,9 +27,9 @@ internal sealed class FunctionHealthFunction(WorkerOptions options, FunctionHeal
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> context)
     {
-        var report = await context.Step.Run("inspect", () => check.RunAsync(context.CancellationToken));
-        await context.Step.SendEvent("report", new Event(ReportEvent, report) { Id = $"health:{context.RunId}" });
-        await context.Step.Run("telemetry", () => (Task)bus.EmitTelemetryAsync([Telemetry(report, context.RunId)], context.CancellationToken));
+        var report = await context.Step.RunAsync("inspect", () => check.RunAsync(context.CancellationToken));
+        await context.Step.SendEventAsync("report", new Event(ReportEvent, report) { Id = $"health:{context.RunId}" });
+        await context.Step.RunAsync("telemetry", () => (Task)bus.EmitTelemetryAsync([Telemetry(report, context.RunId)], context.CancellationToken));
         return report;
     }
 

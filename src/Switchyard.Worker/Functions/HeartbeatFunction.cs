@@ -28,7 +28,7 @@ internal sealed class HeartbeatFunction(WorkerOptions options) : SwitchyardFunct
             runId = context.RunId,
         };
         // The id makes a re-sent heartbeat (a retried call) a duplicate the server stores once.
-        var ids = await context.Step.SendEvent("emit", new Event(EventName, data) { Id = $"heartbeat:{context.RunId}" });
+        var ids = await context.Step.SendEventAsync("emit", new Event(EventName, data) { Id = $"heartbeat:{context.RunId}" });
         return new { eventId = ids.Count > 0 ? ids[0] : null, data.app, data.firedAt };
     }
 }

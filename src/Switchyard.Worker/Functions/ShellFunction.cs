@@ -12,7 +12,7 @@ namespace Switchyard.Worker.Functions;
 /// non-zero exit is a returned result; only a failed call (worker stopped, connection lost) is retried, as a new
 /// execution with a new attempt number.</summary>
 internal sealed class ShellFunction(WorkerOptions options, ShellRunner runner, ShellExecutions executions, DagRunWatch watch,
-    Switchyard.Client.SwitchyardClient bus, IHostApplicationLifetime lifetime, TimeProvider time) : SwitchyardFunction<ShellRequest>
+    Switchyard.Client.SwitchyardClient bus, IHostApplicationLifetime lifetime, TimeProvider time) : SwitchyardFunction<ShellRequest, ShellResult>
 {
     /// <summary>The function's only trigger, made inert by a false condition: the SDK needs a trigger, but a shell
     /// command must never start from an event anyone with an event key can send. Invokes (API token, or another
@@ -37,13 +37,13 @@ internal sealed class ShellFunction(WorkerOptions options, ShellRunner runner, S
             .Retries(CallRetries);
     }
 
-    public override async Task<object?> RunAsync(FunctionContext<ShellRequest> context)
+    public override async Task<ShellResult> RunAsync(FunctionContext<ShellRequest> context)
     {
         var request = context.Event.Data;
         if (request is null || string.IsNullOrWhiteSpace(request.DagRunId) || string.IsNullOrWhiteSpace(request.Node) || string.IsNullOrWhiteSpace(request.Command))
             throw new NonRetriableException("The shell function needs dagRunId, node and command.");
         // Claim and run in one step: a call cut off before the result is stored claims a new number when retried.
-        return await context.Step.Run("run", () => ExecuteAsync(request, context.RunId, context.CancellationToken));
+        return await context.Step.RunAsync("run", () => ExecuteAsync(request, context.RunId, context.CancellationToken));
     }
 
     private async Task<ShellResult> ExecuteAsync(ShellRequest request, string runId, CancellationToken callAborted)

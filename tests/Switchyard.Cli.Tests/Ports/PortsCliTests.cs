@@ -83,5 +83,5 @@ public sealed class OneStep : SwitchyardFunction<JsonObject>
 {
     public override void Configure(FunctionBuilder f) => f.Id("one-step").OnEvent("ports/one-step");
 
-    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) => await ctx.Step.Run("work", () => "done");
+    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) => await ctx.Step.RunAsync("work", () => "done");
 }

@@ -66,7 +66,7 @@ public sealed class Nightly : SwitchyardFunction<JsonObject>
 {
     public override void Configure(FunctionBuilder f) => f.Id("nightly").OnCron("0 3 * * *");
 
-    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) => await ctx.Step.Run("tick", () => "ticked");
+    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) => await ctx.Step.RunAsync("tick", () => "ticked");
 }
 
 /// <summary>Sleeps for an hour, so a run stays in flight until it is cancelled.</summary>
@@ -76,7 +76,7 @@ public sealed class Slow : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        await ctx.Step.Sleep("hold", TimeSpan.FromHours(1));
+        await ctx.Step.SleepAsync("hold", TimeSpan.FromHours(1));
         return "woke";
     }
 }
@@ -87,7 +87,7 @@ public sealed class Double : SwitchyardFunction<JsonObject>
     public override void Configure(FunctionBuilder f) => f.Id("double").OnEvent("cliproc/double");
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) =>
-        await ctx.Step.Run("double", () => new { doubled = (ctx.Event.Data["x"]?.GetValue<int>() ?? 0) * 2 });
+        await ctx.Step.RunAsync("double", () => new { doubled = (ctx.Event.Data["x"]?.GetValue<int>() ?? 0) * 2 });
 }
 
 /// <summary>Paused and resumed by its test only, so pausing it cannot change what the other tests see.</summary>
@@ -95,5 +95,5 @@ public sealed class Pausable : SwitchyardFunction<JsonObject>
 {
     public override void Configure(FunctionBuilder f) => f.Id("pausable").OnEvent("cliproc/pausable");
 
-    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) => await ctx.Step.Run("work", () => "done");
+    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) => await ctx.Step.RunAsync("work", () => "done");
 }

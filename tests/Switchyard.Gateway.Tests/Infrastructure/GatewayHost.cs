@@ -49,7 +49,8 @@ public sealed class GatewayHost : IAsyncDisposable
         var config = GatewayConfigLoader.Parse(text, stateDir);
         var app = GatewayApp.Build(config, b => b.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Switchyard", LogLevel.Error));
         await app.StartAsync();
-        await app.Services.GetRequiredService<Switchyard.Client.Hosting.StartupSync>().Synced.WaitAsync(TimeSpan.FromSeconds(30));
+        var synced = await app.Services.GetRequiredService<Switchyard.Sdk.SyncOnStartStatus>().Answered.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(synced.Ok, synced.Message);
         return new GatewayHost(app, config);
     }
 

@@ -10,7 +10,7 @@ internal sealed class OneStep : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        var r = await ctx.Step.Run("say-hello", () => new { hello = (string?)ctx.Event.Data["name"] });
+        var r = await ctx.Step.RunAsync("say-hello", () => new { hello = (string?)ctx.Event.Data["name"] });
         return new { done = true, r };
     }
 }
@@ -21,9 +21,9 @@ internal sealed class Sequential : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        var a = await ctx.Step.Run("first", () => 1);
-        var b = await ctx.Step.Run("second", () => 2);
-        var c = await ctx.Step.Run("first", () => 3);
+        var a = await ctx.Step.RunAsync("first", () => 1);
+        var b = await ctx.Step.RunAsync("second", () => 2);
+        var c = await ctx.Step.RunAsync("first", () => 3);
         return new { a, b, c };
     }
 }
@@ -36,7 +36,7 @@ internal sealed class ParallelSteps : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        var results = await Task.WhenAll(ctx.Step.Run("a", () => "A"), ctx.Step.Run("b", () =>
+        var results = await Task.WhenAll(ctx.Step.RunAsync("a", () => "A"), ctx.Step.RunAsync("b", () =>
         {
             Interlocked.Increment(ref BRuns);
             return "B";
@@ -56,7 +56,7 @@ internal sealed class IoThenParallel : SwitchyardFunction<JsonObject>
         async Task<int> Branch(string id)
         {
             await Task.Yield();
-            return await ctx.Step.Run(id, () => id.Length);
+            return await ctx.Step.RunAsync(id, () => id.Length);
         }
         var r = await Task.WhenAll(Branch("x"), Branch("yy"));
         return r.Sum();
@@ -69,7 +69,7 @@ internal sealed class Sleeper : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        await ctx.Step.Sleep("nap", TimeSpan.FromSeconds(10));
+        await ctx.Step.SleepAsync("nap", TimeSpan.FromSeconds(10));
         return "woke";
     }
 }
@@ -80,7 +80,7 @@ internal sealed class SleepUntilFunction : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        await ctx.Step.SleepUntil("until", new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await ctx.Step.SleepUntilAsync("until", new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
         return "late";
     }
 }
@@ -91,7 +91,7 @@ internal sealed class Waiter : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        var got = await ctx.Step.WaitForEvent("wait-for-approval", new WaitForEventOptions("probe/approved", TimeSpan.FromHours(1)) { Match = "data.id" });
+        var got = await ctx.Step.WaitForEventAsync("wait-for-approval", new WaitForEventOptions("probe/approved", TimeSpan.FromHours(1)) { Match = "data.id" });
         return new { got = got?.Data, name = got?.Name };
     }
 }
@@ -102,7 +102,7 @@ internal sealed class Invoker : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        var r = await ctx.Step.Invoke<JsonObject>("call-one", "one-step", new { name = "inv" }, TimeSpan.FromMinutes(5));
+        var r = await ctx.Step.InvokeAsync<JsonObject>("call-one", "one-step", new { name = "inv" }, TimeSpan.FromMinutes(5));
         return new { child = r };
     }
 }
@@ -113,7 +113,7 @@ internal sealed class OtherAppInvoker : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        var r = await ctx.Step.Invoke<JsonObject>("call-js", FunctionRef.ById("js-app-child"), new { name = "inv" });
+        var r = await ctx.Step.InvokeAsync<JsonObject>("call-js", FunctionRef.ById("js-app-child"), new { name = "inv" });
         return new { child = r };
     }
 }
@@ -124,7 +124,7 @@ internal sealed class Sender : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        var ids = await ctx.Step.SendEvent("send-it", new Event("probe/sent", new { x = 1 }));
+        var ids = await ctx.Step.SendEventAsync("send-it", new Event("probe/sent", new { x = 1 }));
         return new { ids };
     }
 }
@@ -136,7 +136,7 @@ internal sealed class FailingStep : SwitchyardFunction<JsonObject>
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
         static string Explode() => throw new InvalidOperationException("step exploded");
-        await ctx.Step.Run("boom", Explode);
+        await ctx.Step.RunAsync("boom", Explode);
         return "unreachable";
     }
 }
@@ -150,7 +150,7 @@ internal sealed class NonRetriableStep : SwitchyardFunction<JsonObject>
         try
         {
             static string GiveUp() => throw new NonRetriableException("never again");
-            await ctx.Step.Run("nope", GiveUp);
+            await ctx.Step.RunAsync("nope", GiveUp);
         }
         catch (StepFailedException e)
         {
@@ -182,7 +182,7 @@ internal sealed class Greeting(IGreeter greeter) : SwitchyardFunction<UserCreate
 
     public override async Task<object?> RunAsync(FunctionContext<UserCreated> ctx)
     {
-        var greeting = await ctx.Step.Run("greet", () => greeter.Greet(ctx.Event.Data.Name));
+        var greeting = await ctx.Step.RunAsync("greet", () => greeter.Greet(ctx.Event.Data.Name));
         return new { greeting, plan = ctx.Event.Data.Plan };
     }
 }
@@ -207,9 +207,9 @@ internal sealed class RunThenFail : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        await ctx.Step.Run("ok", () => "fine");
+        await ctx.Step.RunAsync("ok", () => "fine");
         static string Explode() => throw new InvalidOperationException("second step exploded");
-        await ctx.Step.Run("boom", Explode);
+        await ctx.Step.RunAsync("boom", Explode);
         return "unreachable";
     }
 }
@@ -220,8 +220,8 @@ internal sealed class RunThenSleep : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        var n = await ctx.Step.Run("count", () => 41);
-        await ctx.Step.Sleep("nap", TimeSpan.FromMinutes(1));
+        var n = await ctx.Step.RunAsync("count", () => 41);
+        await ctx.Step.SleepAsync("nap", TimeSpan.FromMinutes(1));
         return n + 1;
     }
 }
@@ -232,7 +232,7 @@ internal sealed class RunThenThrow : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        var n = await ctx.Step.Run("count", () => 1);
+        var n = await ctx.Step.RunAsync("count", () => 1);
         throw new InvalidOperationException($"the function failed after step {n}");
     }
 }
@@ -243,8 +243,8 @@ internal sealed class RunThenParallel : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        var first = await ctx.Step.Run("first", () => 1);
-        var rest = await Task.WhenAll(ctx.Step.Run("a", () => 2), ctx.Step.Run("b", () => 3));
+        var first = await ctx.Step.RunAsync("first", () => 1);
+        var rest = await Task.WhenAll(ctx.Step.RunAsync("a", () => 2), ctx.Step.RunAsync("b", () => 3));
         return first + rest.Sum();
     }
 }
@@ -256,7 +256,7 @@ internal sealed class ParallelFailing : SwitchyardFunction<JsonObject>
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
         static int Fail(string what) => throw new InvalidOperationException(what);
-        var r = await Task.WhenAll(ctx.Step.Run("good", () => 1), ctx.Step.Run("bad1", () => Fail("one")), ctx.Step.Run("bad2", () => Fail("two")));
+        var r = await Task.WhenAll(ctx.Step.RunAsync("good", () => 1), ctx.Step.RunAsync("bad1", () => Fail("one")), ctx.Step.RunAsync("bad2", () => Fail("two")));
         return r.Sum();
     }
 }

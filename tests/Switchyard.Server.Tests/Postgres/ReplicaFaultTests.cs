@@ -100,7 +100,7 @@ public sealed class ReplicaSteps(ConcurrentDictionary<string, int> executions) :
         var n = ctx.Event.Data["n"]!.GetValue<int>();
         var total = 0;
         foreach (var step in new[] { "a", "b", "c" })
-            total += await ctx.Step.Run(step, () => { executions.AddOrUpdate($"{ctx.RunId}:{step}:{ctx.Attempt}", 1, (_, v) => v + 1); return n; });
+            total += await ctx.Step.RunAsync(step, () => { executions.AddOrUpdate($"{ctx.RunId}:{step}:{ctx.Attempt}", 1, (_, v) => v + 1); return n; });
         return total;
     }
 }

@@ -7,7 +7,7 @@ public sealed class TelemetryOk : SwitchyardFunction<JsonObject>
 {
     public override void Configure(FunctionBuilder f) => f.Id("ok").OnEvent("tel/ok");
 
-    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) => await ctx.Step.Run("work", () => "done");
+    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) => await ctx.Step.RunAsync("work", () => "done");
 }
 
 public sealed class TelemetryFails : SwitchyardFunction<JsonObject>
@@ -15,7 +15,7 @@ public sealed class TelemetryFails : SwitchyardFunction<JsonObject>
     public override void Configure(FunctionBuilder f) => f.Id("fails").OnEvent("tel/fail").Retries(0);
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) =>
-        await ctx.Step.Run("explode", Explode);
+        await ctx.Step.RunAsync("explode", Explode);
 
     private static string Explode() => throw new NonRetriableException("the disk is on fire");
 }
@@ -26,7 +26,7 @@ public sealed class TelemetrySleeps : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        await ctx.Step.Sleep("long", TimeSpan.FromMinutes(10));
+        await ctx.Step.SleepAsync("long", TimeSpan.FromMinutes(10));
         return null;
     }
 }

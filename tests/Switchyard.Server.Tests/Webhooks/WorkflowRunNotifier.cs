@@ -12,9 +12,9 @@ public sealed class WorkflowRunNotifier : SwitchyardFunction<JsonObject>
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
         var data = ctx.Event.Data;
-        var summary = await ctx.Step.Run("summarize", () =>
+        var summary = await ctx.Step.RunAsync("summarize", () =>
             $"{data["repository"]?["full_name"]}: {data["workflow_run"]?["name"]} {data["workflow_run"]?["conclusion"]}");
-        var ids = await ctx.Step.SendEvent("notify", new Event("gateway/notify.requested", new { channel = "ops", text = summary, source = ctx.Event.Id }));
+        var ids = await ctx.Step.SendEventAsync("notify", new Event("gateway/notify.requested", new { channel = "ops", text = summary, source = ctx.Event.Id }));
         return new { ids };
     }
 }

@@ -121,7 +121,7 @@ public sealed class ShellFunctionTests : IAsyncLifetime
 
         public override async Task<object?> RunAsync(FunctionContext<JsonObject> context)
         {
-            await context.Step.Sleep("wait", TimeSpan.FromDays(1));
+            await context.Step.SleepAsync("wait", TimeSpan.FromDays(1));
             return null;
         }
     }
