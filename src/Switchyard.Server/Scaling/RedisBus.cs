@@ -50,29 +50,37 @@ public sealed class RedisBus(ServerOptions options, IWorkScheduler scheduler, Wo
     }
 
     /// <inheritdoc />
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <remarks>The first attempt is awaited, so a reachable Redis relays from the first request on, as before; only
+    /// when it fails do the retries move to the background.</remarks>
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _connecting = ConnectLoopAsync(_stop.Token);
-        return Task.CompletedTask;
+        if (await TryConnectAsync()) return;
+        _connecting = RetryLoopAsync(_stop.Token);
     }
 
-    private async Task ConnectLoopAsync(CancellationToken ct)
+    private async Task RetryLoopAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
-            try
-            {
-                await ConnectAsync();
-                return;
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or System.Net.Sockets.SocketException or ArgumentException)
-            {
-                _lastError = ex.Message;
-                logger.LogWarning("redis {Redis} unreachable ({Error}); retrying in {Delay}s", SwitchyardConfiguration.MaskPassword(options.Redis), ex.Message, _retry.TotalSeconds);
-            }
             try { await Task.Delay(_retry, time, ct); }
             catch (OperationCanceledException) { return; }
             _retry = TimeSpan.FromTicks(Math.Min(_retry.Ticks * 2, MaxRetry.Ticks));
+            if (await TryConnectAsync()) return;
+        }
+    }
+
+    private async Task<bool> TryConnectAsync()
+    {
+        try
+        {
+            await ConnectAsync();
+            return true;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or System.Net.Sockets.SocketException or ArgumentException)
+        {
+            _lastError = ex.Message;
+            logger.LogWarning("redis {Redis} unreachable ({Error}); retrying in {Delay}s", SwitchyardConfiguration.MaskPassword(options.Redis), ex.Message, _retry.TotalSeconds);
+            return false;
         }
     }
 
