@@ -12,14 +12,20 @@ namespace Switchyard.Gateway.Hosting;
 /// <c>Host</c> is DNS rebinding.</summary>
 internal sealed class ControlAccess(GatewayConfig config)
 {
-    /// <summary>Refuses a configuration that would open the stream and the control routes to other hosts: outside dev
-    /// mode, a gateway without a control token must listen on loopback.</summary>
+    /// <summary>Refuses a configuration that would open the gateway to other hosts: outside dev mode, a gateway that
+    /// listens beyond loopback needs a control token (stream, control routes) and a signing key (its SDK endpoint,
+    /// through which the delivery function posts to every channel).</summary>
     public static void CheckStartup(GatewayConfig config)
     {
-        if (config.Dev || config.ControlToken is not null || IsLoopback(config.Host)) return;
-        throw new InvalidDataException(
-            $"gateway.host = \"{config.Host}\" is reachable from other hosts, but gateway.control_token is unset: anyone who reaches the gateway could read every bus event on /stream and sleep or mute it. " +
-            "Set gateway.control_token (or SWITCHYARD_GATEWAY_TOKEN), or keep gateway.host = \"127.0.0.1\"");
+        if (config.Dev || IsLoopback(config.Host)) return;
+        if (config.ControlToken is null)
+            throw new InvalidDataException(
+                $"gateway.host = \"{config.Host}\" is reachable from other hosts, but gateway.control_token is unset: anyone who reaches the gateway could read every bus event on /stream and sleep or mute it. " +
+                "Set gateway.control_token (or SWITCHYARD_GATEWAY_TOKEN), or keep gateway.host = \"127.0.0.1\"");
+        if (config.SigningKey is null)
+            throw new InvalidDataException(
+                $"gateway.host = \"{config.Host}\" is reachable from other hosts, but gateway.signing_key is unset: anyone who reaches /api/switchyard could call the delivery function and post to every channel. " +
+                "Set gateway.signing_key (or SWITCHYARD_SIGNING_KEY) to the server's, or keep gateway.host = \"127.0.0.1\"");
     }
 
     /// <summary>Whether <paramref name="host"/> (a <c>gateway.host</c> value) listens on loopback only.</summary>

@@ -36,8 +36,12 @@ public sealed class GatewayAccessTests
         var error = Assert.Throws<InvalidDataException>(() => GatewayApp.Build(open));
         Assert.Contains("control_token", error.Message, StringComparison.Ordinal);
         Assert.Contains("gateway.host", error.Message, StringComparison.Ordinal);
-        // With a token, or in dev mode, the same host is allowed.
-        await GatewayApp.Build(open with { ControlToken = Token }).DisposeAsync();
+        // The SDK endpoint takes the server's calls (which deliver notifications): unsigned, anyone on the network could
+        // make the gateway post to every channel, so the signing key is required there too.
+        var unsigned = Assert.Throws<InvalidDataException>(() => GatewayApp.Build(open with { ControlToken = Token }));
+        Assert.Contains("signing_key", unsigned.Message, StringComparison.Ordinal);
+        // With both, or in dev mode, the same host is allowed.
+        await GatewayApp.Build(open with { ControlToken = Token, SigningKey = "signkey-gateway-0123456789" }).DisposeAsync();
         await GatewayApp.Build(open with { Dev = true }).DisposeAsync();
     }
 
