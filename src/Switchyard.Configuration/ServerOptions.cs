@@ -61,6 +61,10 @@ public sealed class ServerOptions
     /// <summary>Opens <c>POST /observability/emit</c> to callers without a token outside dev mode. Off by default: open
     /// ingest lets anyone plant entries in traces; <c>yard status</c> warns while it is on.</summary>
     public bool TelemetryOpen { get; set; }
+    /// <summary>Serves <c>GET /metrics</c> to callers without a token outside dev mode. Off by default: the counters name
+    /// functions, apps and event rates, so a scraper sends the API token (Prometheus <c>authorization</c> /
+    /// <c>bearer_token</c>).</summary>
+    public bool MetricsOpen { get; set; }
     /// <summary>How long telemetry events are kept after receipt (0 = forever).</summary>
     public TimeSpan TelemetryRetention { get; set; } = TimeSpan.FromDays(30);
     /// <summary>Debug events per second from one component above which its debug events are sampled (0 = never).</summary>

@@ -66,7 +66,10 @@ public static class SwitchyardServerExtensions
         if (TrustedProxies.Forwarding(app.Services.GetRequiredService<ServerOptions>()) is { } forwarding) app.UseForwardedHeaders(forwarding);
         // Before any endpoint binds its parameters: the API token, /v1 body limits and dev mode's browser guards.
         app.Use(RequestGate.InvokeAsync);
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        // The counters name functions, apps and event rates: outside dev mode a scraper sends the API token, unless
+        // metrics_open says otherwise (issue 21).
+        var metrics = app.MapPrometheusScrapingEndpoint("/metrics");
+        if (!app.Services.GetRequiredService<ServerOptions>().MetricsOpen) metrics.WithMetadata(ApiTokenRequired.Instance);
         WireTraceTelemetry(app.Services);
         app.MapEventApi();
         app.MapRegisterApi();

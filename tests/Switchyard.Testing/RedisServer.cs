@@ -26,14 +26,15 @@ public sealed class RedisServer : IAsyncDisposable
     public static string? Binary => new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
 
     /// <summary>Starts a server and waits until it answers <c>PING</c>.</summary>
+    /// <param name="port">The port (a free one when null), for tests that point a client at Redis before it runs.</param>
     /// <exception cref="InvalidOperationException">redis-server is not installed or exited at start.</exception>
-    public static async Task<RedisServer> StartAsync()
+    public static async Task<RedisServer> StartAsync(int? port = null)
     {
         var binary = Binary ?? throw new InvalidOperationException("redis-server is not installed (scripts/test.sh installs it: apt-get install -y redis-server)");
-        var port = Loopback.FreePort();
+        port ??= Loopback.FreePort();
         var psi = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         // --dir: even without persistence redis may write there; a temp dir keeps it out of the test's working directory.
-        foreach (var a in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", TempDir.Create() })
+        foreach (var a in new[] { "--port", port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", TempDir.Create() })
             psi.ArgumentList.Add(a);
         var process = Process.Start(psi)!;
         // Drained so a chatty server never blocks on a full pipe.
@@ -41,7 +42,7 @@ public sealed class RedisServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new RedisServer(process, port);
+        var server = new RedisServer(process, port.Value);
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (DateTime.UtcNow < deadline)
         {
@@ -50,7 +51,7 @@ public sealed class RedisServer : IAsyncDisposable
             {
                 // PING rather than a bare connect: redis accepts connections before it is ready to serve them.
                 using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
+                await client.ConnectAsync(IPAddress.Loopback, port.Value);
                 await using var stream = client.GetStream();
                 await stream.WriteAsync("PING\r\n"u8.ToArray());
                 var buffer = new byte[16];

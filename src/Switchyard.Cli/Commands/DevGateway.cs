@@ -44,6 +44,7 @@ public static class DevGateway
             ApiToken = config.ApiToken ?? NullIfEmpty(server.ApiToken),
             SigningKey = config.SigningKey ?? NullIfEmpty(server.SigningKey),
             EventKey = config.EventKey ?? server.EventKeyList.FirstOrDefault(),
+            Dev = server.Dev,
         };
         WebApplication app;
         try

@@ -33,8 +33,16 @@ public sealed record GatewayConfig
     /// <summary>Bearer token for <c>POST /observability/emit</c>; the API token when unset.</summary>
     public string? TelemetryToken { get; init; }
 
-    /// <summary>When set, the gateway's own control endpoints and stream need <c>Authorization: Bearer</c> with it.</summary>
+    /// <summary>When set, the gateway's own control endpoints and stream need <c>Authorization: Bearer</c> with it.
+    /// Without it (outside <see cref="Dev"/>) the gateway serves this host only: a non-loopback <see cref="Host"/> is
+    /// refused at start, and requests from web pages (a foreign <c>Origin</c> or <c>Host</c>) are refused.</summary>
     public string? ControlToken { get; init; }
+
+    /// <summary>Set by <c>yard dev --gateway</c>: the control token is not required whatever the host.</summary>
+    public bool Dev { get; init; }
+
+    /// <summary>The most WebSocket clients <c>/stream</c> serves at once in this process; more are refused with 503.</summary>
+    public int MaxStreamClients { get; init; } = 64;
 
     /// <summary>Where the server calls the gateway's functions, when not the listening address (proxies, containers).</summary>
     public Uri? PublicUrl { get; init; }

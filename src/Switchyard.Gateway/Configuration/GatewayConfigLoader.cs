@@ -23,7 +23,7 @@ public static partial class GatewayConfigLoader
     [
         "host", "port", "app_id", "server_url", "event_key", "api_token", "signing_key", "telemetry_token", "control_token",
         "public_url", "redis_url", "redis_prefix", "central_session", "send_retries", "digest_interval", "watch_interval", "lease_ttl", "state_dir",
-        "state",
+        "state", "max_stream_clients",
     ];
 
     private static readonly Dictionary<string, string[]> TypeKeys = new(StringComparer.Ordinal)
@@ -94,6 +94,7 @@ public static partial class GatewayConfigLoader
             State = g.String("state") ?? "auto",
             CentralSession = g.String("central_session") ?? "gateway",
             SendRetries = g.Int("send_retries", 0, 20) ?? 4,
+            MaxStreamClients = g.Int("max_stream_clients", 1, 100_000) ?? 64,
             DigestInterval = g.Duration("digest_interval") ?? TimeSpan.FromMinutes(15),
             WatchInterval = g.Duration("watch_interval") ?? TimeSpan.FromSeconds(1),
             LeaseTtl = g.Duration("lease_ttl") ?? TimeSpan.FromSeconds(15),

@@ -33,8 +33,11 @@ public static class GatewayApp
     /// set, else to the bus store (<see cref="BusGatewayState"/>), or stays in memory with <c>state = "memory"</c>.</summary>
     /// <param name="config">The configuration.</param>
     /// <param name="configure">Adjusts the builder (tests quiet the logs).</param>
+    /// <exception cref="InvalidDataException">The configuration would open the stream and the control routes to other
+    /// hosts (no <c>control_token</c> on a non-loopback <c>host</c> outside dev mode), or names a bad host.</exception>
     public static WebApplication Build(GatewayConfig config, Action<WebApplicationBuilder>? configure = null)
     {
+        ControlAccess.CheckStartup(config);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Switchyard.Gateway" });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
@@ -73,6 +76,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<SlackInbound>();
         builder.Services.AddSingleton<StreamEndpoint>();
         builder.Services.AddSingleton<GatewayControl>();
+        builder.Services.AddSingleton<ControlAccess>();
         AddHosted<StreamHub>(builder.Services);
         AddHosted<DigestFlusher>(builder.Services);
         AddHosted<BusWatcher>(builder.Services);
@@ -96,6 +100,9 @@ public static class GatewayApp
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapSwitchyard();
         Map(app, config);
+        if (config.ControlToken is null)
+            app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(
+                "no gateway.control_token: /stream and the control routes serve this host only (loopback, no web pages); set control_token to serve other hosts"));
         app.Lifetime.ApplicationStopped.Register(() => state.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
@@ -118,12 +125,8 @@ public static class GatewayApp
     private static void Map(WebApplication app, GatewayConfig config)
     {
         app.MapGet("/health", async (GatewayControl control, CancellationToken ct) => Results.Json(await control.HealthAsync(ct)));
-        var control = app.MapGroup("").AddEndpointFilter(async (context, next) =>
-        {
-            if (config.ControlToken is { } token && context.HttpContext.Request.Headers.Authorization.ToString() != "Bearer " + token)
-                return Results.Json(new { error = new { code = "unauthorized", message = "missing or wrong control token: send Authorization: Bearer <gateway.control_token>" } }, statusCode: 401);
-            return await next(context);
-        });
+        var access = app.Services.GetRequiredService<ControlAccess>();
+        var control = app.MapGroup("").AddEndpointFilter(async (context, next) => access.Refusal(context.HttpContext) ?? await next(context));
         control.MapGet("/stream", (HttpContext http, StreamEndpoint stream) => stream.HandleAsync(http));
         control.MapGet("/channels", async (GatewayControl c, CancellationToken ct) => Results.Json(new JsonObject { ["channels"] = (await c.HealthAsync(ct))["channels"]!.DeepClone() }));
         control.MapPost("/sleep", async (SleepRequest? request, GatewayControl c, CancellationToken ct) =>

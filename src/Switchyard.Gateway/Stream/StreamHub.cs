@@ -21,6 +21,7 @@ public sealed class StreamHub(IGatewayState state, ILogger<StreamHub> logger) : 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _sessions = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _reserved;
 
     /// <summary>Connected clients in this process.</summary>
     public int ClientCount => _clients.Count;
@@ -36,6 +37,18 @@ public sealed class StreamHub(IGatewayState state, ILogger<StreamHub> logger) : 
 
     /// <summary>Completes once the hub listens to shared messages.</summary>
     public Task Subscribed => _subscribed.Task;
+
+    /// <summary>Takes one of <paramref name="max"/> client places; false when all are taken. Places are counted
+    /// before the WebSocket handshake, so concurrent connects cannot overshoot.</summary>
+    internal bool TryReserve(int max)
+    {
+        if (Interlocked.Increment(ref _reserved) <= max) return true;
+        Interlocked.Decrement(ref _reserved);
+        return false;
+    }
+
+    /// <summary>Gives back a place taken by <see cref="TryReserve"/>.</summary>
+    internal void Release() => Interlocked.Decrement(ref _reserved);
 
     internal async Task AddAsync(StreamClient client, CancellationToken cancellationToken)
     {

@@ -9,6 +9,8 @@ public static class StreamTopics
     /// <summary>Null when <paramref name="subscription"/> is valid, else what is wrong with it.</summary>
     public static string? Problem(string subscription) => subscription switch
     {
+        { Length: > 256 } => "a topic may be at most 256 characters",
+        _ when subscription.Any(char.IsControl) => "a topic may not contain control characters (NUL, newlines)",
         "*" or "gateway" or "events" or "runs" => null,
         _ when subscription.StartsWith("session:", StringComparison.Ordinal) && subscription.Length > 8 => null,
         _ when subscription.StartsWith("events:", StringComparison.Ordinal) || subscription.StartsWith("runs:", StringComparison.Ordinal) => null,

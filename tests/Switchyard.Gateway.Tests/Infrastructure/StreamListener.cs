@@ -12,10 +12,12 @@ public sealed class StreamListener : IAsyncDisposable
     private readonly Channel<JsonObject> _messages = Channel.CreateUnbounded<JsonObject>();
     private readonly CancellationTokenSource _stop = new();
     private Task _reading = Task.CompletedTask;
+    private bool _disposed;
 
-    public static async Task<StreamListener> ConnectAsync(GatewayHost gateway, string query)
+    public static async Task<StreamListener> ConnectAsync(GatewayHost gateway, string query, string? token = null)
     {
         var listener = new StreamListener();
+        if (token is not null) listener._socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
         var url = new UriBuilder(gateway.Url) { Scheme = "ws", Path = "/stream", Query = query }.Uri;
         await listener._socket.ConnectAsync(url, CancellationToken.None);
         listener._reading = listener.ReadAsync();
@@ -26,6 +28,16 @@ public sealed class StreamListener : IAsyncDisposable
 
     public async Task SendAsync(string json) =>
         await _socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    /// <summary>Sends <paramref name="bytes"/> as one frame of <paramref name="type"/>, as-is (invalid UTF-8 too).</summary>
+    public async Task SendRawAsync(byte[] bytes, WebSocketMessageType type) =>
+        await _socket.SendAsync(bytes, type, true, CancellationToken.None);
+
+    /// <summary>Completes when the gateway has closed the stream (or it dropped).</summary>
+    public Task Closed => _reading;
+
+    /// <summary>The close status and reason the gateway sent, once <see cref="Closed"/>.</summary>
+    public (WebSocketCloseStatus? Status, string? Reason) Close => (_socket.CloseStatus, _socket.CloseStatusDescription);
 
     /// <summary>The next message (skipping others) that matches, within the timeout.</summary>
     public async Task<JsonObject> NextAsync(Func<JsonObject, bool> match, TimeSpan? timeout = null)
@@ -72,6 +84,8 @@ public sealed class StreamListener : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (_socket.State == WebSocketState.Open)
         {
             try { await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None); }

@@ -44,8 +44,8 @@ public sealed class AppUrlAllowListTests
     public void Wrong_tokens_of_any_length_are_compared_as_equal_length_digests()
     {
         // Finding 10: FixedTimeEquals over raw bytes returns early when lengths differ, timing the secret's length.
-        Assert.Equal(32, Api.Credential.Digest("").Length);
-        Assert.Equal(32, Api.Credential.Digest(new string('x', 500)).Length);
+        Assert.Equal(32, Switchyard.Protocol.Signing.SecretEquality.Digest("").Length);
+        Assert.Equal(32, Switchyard.Protocol.Signing.SecretEquality.Digest(new string('x', 500)).Length);
         Assert.True(Api.Credential.MatchesAny("api-token", ["other", "api-token"]));
         Assert.False(Api.Credential.MatchesAny("api-toke", ["api-token"]));
         Assert.False(Api.Credential.MatchesAny("", ["", "api-token"]));

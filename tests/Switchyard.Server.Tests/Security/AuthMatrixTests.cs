@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Switchyard.Server.Tests.Security;
 
@@ -17,7 +15,6 @@ public sealed class AuthMatrixTests
         ["GET /health"] = ("liveness probe for load balancers and `yard status`; no event data", HttpStatusCode.OK),
         ["GET /health/live"] = ("Kubernetes liveness probe (a kubelet holds no token); says only that the process serves", HttpStatusCode.OK),
         ["GET /health/ready"] = ("Kubernetes readiness probe; says only whether the store answers and migrations are done", HttpStatusCode.OK),
-        ["GET /metrics"] = ("Prometheus scrape: counters and histograms, no event data", HttpStatusCode.OK),
         ["GET /openapi/{documentName}.json"] = ("the API's description; nothing stored", HttpStatusCode.OK),
         ["POST /e/{eventKey}"] = ("guarded by the event keys (SWITCHYARD_EVENT_KEYS) in the path", HttpStatusCode.Unauthorized),
         ["POST /fn/register"] = ("guarded by the signing key (or its hash) as bearer", HttpStatusCode.Unauthorized),
@@ -30,7 +27,7 @@ public sealed class AuthMatrixTests
     public async Task Every_route_is_public_by_the_table_or_needs_the_api_token()
     {
         await using var server = await Hostile.ProductionAsync();
-        var routes = Routes(server.Services);
+        var routes = EndpointRoutes.List(server.Services);
         Assert.Contains("GET /v1/events", routes);
         Assert.Contains("POST /e/{eventKey}", routes);
         var failures = new List<string>();
@@ -65,20 +62,5 @@ public sealed class AuthMatrixTests
         // Stream routes answer headers and then stay open; the status is all this test needs.
         using var response = await server.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         return response.StatusCode;
-    }
-
-    /// <summary>"METHOD /pattern" of every route endpoint (a route without methods counts as GET).</summary>
-    private static SortedSet<string> Routes(IServiceProvider services)
-    {
-        var routes = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var source in services.GetServices<EndpointDataSource>())
-            foreach (var endpoint in source.Endpoints.OfType<RouteEndpoint>())
-            {
-                var raw = endpoint.RoutePattern.RawText!;
-                var path = raw.StartsWith('{') ? raw : "/" + raw.TrimStart('/');
-                var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
-                foreach (var method in methods is { Count: > 0 } ? methods : ["GET"]) routes.Add($"{method} {path}");
-            }
-        return routes;
     }
 }
