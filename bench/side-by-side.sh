@@ -2,7 +2,9 @@
 # Side-by-side benchmark: Switchyard and Restate 1.7.12 (npm) on this machine, same workloads, same driver, end to
 # end over keep-alive HTTP (request sent → durable result received). Everything runs inside a private network
 # namespace with only loopback (restate-server looks for updates on the internet at start; nothing may leave).
-# Usage: bash bench/side-by-side.sh   (as root; ~4 minutes). Prints a markdown table for bench/RESULTS.md.
+# The C# SDK rows use bench/Switchyard.Bench's functions; the JS rows an unmodified inngest@4.24.0 app (bench/js-app,
+# served with serve() on Node: 3 step.run steps and a 4th that POSTs to a local sink), with and without checkpointing.
+# Usage: bash bench/side-by-side.sh   (as root; ~5 minutes). Prints a markdown table for bench/RESULTS.md.
 # Knobs: BENCH_SECONDS (measured seconds per workload, 10), BENCH_WARMUP (3), BENCH_HISTORY_RUNS (completed runs
 # loaded into the store before the 3-step workloads are measured again, 100000; 0 skips that part).
 set -euo pipefail
@@ -11,6 +13,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build src/Switchyard.Cli -c Release -v quiet -clp:ErrorsOnly
 dotnet build bench/Switchyard.Bench -c Release -v quiet -clp:ErrorsOnly
 (cd bench/peer-restate && npm install --ignore-scripts --no-audit --no-fund --silent)
+(cd bench/js-app && npm ci --ignore-scripts --no-audit --no-fund --silent)
 exec unshare -n bash -c '
   set -euo pipefail
   ip link set lo up

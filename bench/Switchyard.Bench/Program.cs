@@ -14,6 +14,7 @@ if (!File.Exists(yardDll)) throw new InvalidOperationException($"build the CLI i
 if (which is "all" or "ingest") await Ingest();
 if (which is "all" or "sleepers") await Sleepers(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
 if (which is "side") await SideBySide();
+if (which is "js") await JsOnly();
 if (which is "replicas") await Replicas(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000);
 if (which is "all" or "dags") await Dags();
 if (which is "all" or "crash") await Crash(args.Length > 1 && which == "crash" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2_000);
@@ -88,6 +89,7 @@ async Task SideBySide()
             body => body["run"]?["status"]?.GetValue<string>() == "Completed");
     var rows = new List<string>();
     var empty = new List<Result>();
+    var restateThree = new Dictionary<int, Result>();
     (double Yard, double Restate) peak32 = (0, 0);
     foreach (var w in workloads)
     {
@@ -104,11 +106,13 @@ async Task SideBySide()
             rs = await rsTask;
         }
         if (w.InFlight == 32) peak32 = (syPeak, rsPeak);
+        if (w.Function == "bench-three-steps" && rs is not null) restateThree[w.InFlight] = rs;
         rows.Add(rs is null
             ? $"| {w.Name} | {sy.Rate:F0} runs/s, p50 {sy.P50:F1} ms, p99 {sy.P99:F1} ms | (restate not run) | |"
             : $"| {w.Name} | {sy.Rate:F0} runs/s, p50 {sy.P50:F1} ms, p99 {sy.P99:F1} ms | {rs.Rate:F0} runs/s, p50 {rs.P50:F1} ms, p99 {rs.P99:F1} ms | {sy.Rate / rs.Rate:F2}× rate, {sy.P50 / rs.P50:F2}× p50, {sy.P99 / rs.P99:F2}× p99 |");
         Console.WriteLine(rows[^1]);
     }
+    rows.AddRange(await JsWorkloads(yard, seconds, restateThree));
     rows.Add(restatePid is null
         ? $"| Peak resident memory during 3 steps, 32 in flight | server {peak32.Yard:F0} MB | | |"
         : $"| Peak resident memory during 3 steps, 32 in flight | server {peak32.Yard:F0} MB | restate-server {peak32.Restate:F0} MB | {peak32.Yard / peak32.Restate:F2}× |");
@@ -145,6 +149,44 @@ async Task SideBySide()
     Console.WriteLine("|---|---|---|---|");
     foreach (var r in rows) Console.WriteLine(r);
     Console.WriteLine($"switchyard server RSS at the end {yard.RssMb():F0} MB");
+}
+
+// The JS SDK workload alone on a fresh yard dev (no Restate): `dotnet Switchyard.Bench.dll js`.
+async Task JsOnly()
+{
+    var seconds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_SECONDS"), out var sec) ? sec : 10;
+    using var yard = await Yard.StartAsync(yardDll);
+    await JsWorkloads(yard, seconds, new Dictionary<int, Result>());
+}
+
+// The unmodified inngest app of bench/js-app (3 step.run steps and a 4th that POSTs to a local sink) at 1 and 32 in
+// flight, with checkpointing (the v4 default) and with it off (the classic protocol, one call per step). Each row also
+// gives the server's and the app's CPU time per run (from /proc, so other load on the machine does not count).
+async Task<List<string>> JsWorkloads(Yard yard, int seconds, Dictionary<int, Result> restate)
+{
+    var appDir = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../js-app"));
+    using var node = await NodeBenchApp.StartAsync(appDir, yard.Url);
+    using var sync = new HttpClient { BaseAddress = yard.Url };
+    (await sync.PostAsJsonAsync("/v1/apps/sync", new { url = node.ServeUrl.ToString() })).EnsureSuccessStatusCode();
+    var rows = new List<string>();
+    foreach (var (function, label, callsPerRun) in new[] { ("bench-js-three-steps", "checkpointing", 1), ("bench-js-three-steps-classic", "classic, checkpointing off", 5) })
+    foreach (var inFlight in new[] { 1, 32 })
+    {
+        var runsBefore = await node.SinkCountAsync();
+        var (yardCpu, nodeCpu) = (ProcessCpu.Milliseconds(yard.Pid), ProcessCpu.Milliseconds(node.Pid));
+        var sy = await Drive(yard.Url, $"/v1/functions/{function}/invoke", n => new { data = new { n }, timeout = "60s" }, inFlight, seconds,
+            body => body["run"]?["status"]?.GetValue<string>() == "Completed");
+        var runs = Math.Max(1, await node.SinkCountAsync() - runsBefore);
+        var serverMs = (ProcessCpu.Milliseconds(yard.Pid) - yardCpu) / runs;
+        var appMs = (ProcessCpu.Milliseconds(node.Pid) - nodeCpu) / runs;
+        var name = $"JS SDK ({label}), 3 steps + sink step, {inFlight} in flight";
+        var cpu = $"CPU per run: server {serverMs:F2} ms ({serverMs / callsPerRun:F2} ms per call, {callsPerRun} calls), node {appMs:F2} ms";
+        rows.Add(restate.TryGetValue(inFlight, out var rs)
+            ? $"| {name} | {sy.Rate:F0} runs/s, p50 {sy.P50:F1} ms, p99 {sy.P99:F1} ms; {cpu} | {rs.Rate:F0} runs/s, p50 {rs.P50:F1} ms, p99 {rs.P99:F1} ms (TS SDK, 3 steps) | {sy.Rate / rs.Rate:F2}× rate, {sy.P50 / rs.P50:F2}× p50, {sy.P99 / rs.P99:F2}× p99 |"
+            : $"| {name} | {sy.Rate:F0} runs/s, p50 {sy.P50:F1} ms, p99 {sy.P99:F1} ms; {cpu} | (restate not run) | |");
+        Console.WriteLine(rows[^1]);
+    }
+    return rows;
 }
 
 // Highest resident memory of a process while a task runs, sampled every 100 ms.

@@ -73,6 +73,7 @@ public static class SwitchyardServerExtensions
         WireTraceTelemetry(app.Services);
         app.MapEventApi();
         app.MapRegisterApi();
+        app.MapCheckpointApi();
         app.MapRestApi();
         app.MapWebhookApi();
         app.MapTelemetryApi();

@@ -164,6 +164,9 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
 
     public bool Dequeue(string itemId) => Command("DELETE FROM queue WHERE id = $1", S(itemId)).ExecuteNonQuery() > 0;
 
+    public bool HoldQueueItem(string runId, string itemId) =>
+        Command("SELECT 1 FROM queue WHERE id = $1 AND run_id = $2 FOR UPDATE", S(itemId), S(runId)).ExecuteScalar() is not null;
+
     public IReadOnlyList<string> DequeueRun(string runId) => Query("DELETE FROM queue WHERE run_id = $1 RETURNING id", r => r.GetString(0), S(runId));
 
     // Work queue

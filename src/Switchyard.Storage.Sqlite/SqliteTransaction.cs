@@ -131,6 +131,9 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
 
     public bool Dequeue(string itemId) => Command("DELETE FROM queue WHERE id = $p0", itemId).ExecuteNonQuery() > 0;
 
+    public bool HoldQueueItem(string runId, string itemId) =>
+        Command("SELECT 1 FROM queue WHERE id = $p0 AND run_id = $p1", itemId, runId).ExecuteScalar() is not null;
+
     public IReadOnlyList<string> DequeueRun(string runId) =>
         Query("DELETE FROM queue WHERE run_id = $p0 RETURNING id", r => r.GetString(0), runId);
 

@@ -135,6 +135,9 @@ public sealed class Executor(
                 DisableImmediateExecution = run.ForcePlan,
                 Stack = new StackInfo { Stack = steps.Select(s => s.Hash).ToList(), Current = steps.Count },
                 StepId = item.StepId,
+                // Lets v4 Inngest SDKs checkpoint (run several steps in this call); see CheckpointApi.
+                FunctionId = run.FunctionId,
+                QueueItemId = item.Id,
             },
         };
         SwitchyardDiagnostics.QueueLag.Record(Math.Max(0, time.GetUtcNow().ToUnixTimeMilliseconds() - item.DueAt));

@@ -30,14 +30,7 @@ public sealed class ResponseApplier(
         if (run is null || RunStatuses.IsTerminal(run.Status)) return;
         lifecycle.Record(tx, run, HistoryEntries.Step(tx, run.Id, HistoryKind.Call, CallStep(item),
             RunAdvancer.Detail(new { status = outcome.Status, stepId = item.StepId }), attempt: item.Attempt, durationMs: outcome.DurationMs));
-        if (run.Status == RunStatus.Queued)
-        {
-            run = run with { Status = RunStatus.Running, StartedAt = tx.Now };
-            lifecycle.Record(tx, run, HistoryEntries.Step(tx, run.Id, HistoryKind.RunStarted, null, null, attempt: item.Attempt));
-            tx.Dequeue(QueueItemIds.StartTimeout(run.Id));
-            if (registry.Current.Function(run.FunctionId)?.Flow.FinishTimeout is { } finish)
-                queue.Enqueue(tx, new QueueItem(QueueItemIds.FinishTimeout(run.Id), run.Id, QueueItemKind.Timeout, "finish", 0, tx.Now + (long)finish.TotalMilliseconds));
-        }
+        run = Start(tx, run, item.Attempt);
         if (outcome is CallOutcome.Ops { Version: { } v } && run.Version == -1) run = run with { Version = v };
         tx.UpdateRun(run);
 
@@ -55,6 +48,49 @@ public sealed class ResponseApplier(
         }
     }
 
+    /// <summary>Stores the steps an SDK checkpointed while the call for queue item <paramref name="queueItemId"/> is
+    /// still in flight (Inngest async checkpointing), in the caller's one transaction. Each step is stored as if it had
+    /// been its own call; the call's answer, applied later, carries on from them.</summary>
+    /// <returns>False when the checkpoint is stale: the item's call was applied already (or timed out and was retried),
+    /// or the run ended; nothing is written then.</returns>
+    public bool Checkpoint(IStoreTransaction tx, string runId, string queueItemId, IReadOnlyList<Op> steps)
+    {
+        if (!tx.HoldQueueItem(runId, queueItemId)) return false;
+        var run = tx.GetRun(runId);
+        if (run is null || RunStatuses.IsTerminal(run.Status)) return false;
+        run = Start(tx, run, 0);
+        // A retried checkpoint (its reply was lost) must not record the same steps twice.
+        StoreRanSteps(tx, run, steps.Where(o => !tx.StepExists(runId, o.Id)).DistinctBy(o => o.Id).ToList(), 0);
+        return true;
+    }
+
+    /// <summary>Marks a queued run running at its first call (or checkpoint), with the start and finish timeouts.</summary>
+    private RunRecord Start(IStoreTransaction tx, RunRecord run, int attempt)
+    {
+        if (run.Status != RunStatus.Queued) return run;
+        run = run with { Status = RunStatus.Running, StartedAt = tx.Now };
+        lifecycle.Record(tx, run, HistoryEntries.Step(tx, run.Id, HistoryKind.RunStarted, null, null, attempt: attempt));
+        tx.Dequeue(QueueItemIds.StartTimeout(run.Id));
+        if (registry.Current.Function(run.FunctionId)?.Flow.FinishTimeout is { } finish)
+            queue.Enqueue(tx, new QueueItem(QueueItemIds.FinishTimeout(run.Id), run.Id, QueueItemKind.Timeout, "finish", 0, tx.Now + (long)finish.TotalMilliseconds));
+        tx.UpdateRun(run);
+        return run;
+    }
+
+    /// <summary>Memoizes steps an SDK ran one after another in one call (in its answer, or in async checkpoints),
+    /// without queuing a call: the call's answer says what comes next.</summary>
+    private RunRecord StoreRanSteps(IStoreTransaction tx, RunRecord run, IReadOnlyList<Op> steps, int attempt)
+    {
+        if (steps.Count == 0) return run;
+        foreach (var op in steps)
+        {
+            lifecycle.Record(tx, run, Entry(tx, run, HistoryKind.StepCompleted, op, attempt, TimingMs(op), op.Data?.ToJsonString() ?? "null"));
+            // Later steps of the call started at their first attempt.
+            attempt = 0;
+        }
+        return advancer.Memoize(tx, run, steps.Select(o => (o.Id, (string?)o.Label, StepResult.Data(o.Data).ToJsonString())).ToList(), continueRun: false);
+    }
+
     private void ApplyOps(IStoreTransaction tx, RunRecord run, QueueItem item, CallOutcome.Ops outcome, long watermark, int maxAttempts)
     {
         var ops = outcome.Items.Where(o => !OpCode.IsLazy(o.Code)).ToList();
@@ -69,13 +105,9 @@ public sealed class ResponseApplier(
         while (done < ops.Count - 1 && ops[done].Code is OpCode.StepRun or OpCode.Step) done++;
         if (done > 0)
         {
-            foreach (var op in ops.Take(done))
-            {
-                lifecycle.Record(tx, run, Entry(tx, run, HistoryKind.StepCompleted, op, item.Attempt, TimingMs(op), op.Data?.ToJsonString() ?? "null"));
-                // Later steps of the call started at their first attempt.
-                item = item with { Attempt = 0 };
-            }
-            run = advancer.Memoize(tx, run, ops.Take(done).Select(o => (o.Id, (string?)o.Label, StepResult.Data(o.Data).ToJsonString())).ToList(), continueRun: false);
+            run = StoreRanSteps(tx, run, ops.Take(done).ToList(), item.Attempt);
+            // Later steps of the call started at their first attempt.
+            item = item with { Attempt = 0 };
             ops = ops.Skip(done).ToList();
         }
         if (ops.FirstOrDefault(o => o.Code == OpCode.RunComplete) is { } complete)

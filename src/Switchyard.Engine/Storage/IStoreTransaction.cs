@@ -75,6 +75,10 @@ public interface IStoreTransaction
     void Enqueue(QueueItem item);
     /// <summary>Removes a queue item; false when it was already gone (the work was applied before).</summary>
     bool Dequeue(string itemId);
+    /// <summary>True when queue item <paramref name="itemId"/> of run <paramref name="runId"/> is still there (its work
+    /// not applied yet); on stores with several writers the row stays locked until the transaction ends, so the item
+    /// cannot be applied in between.</summary>
+    bool HoldQueueItem(string runId, string itemId);
     /// <summary>Removes all queue items of a run and returns their ids.</summary>
     IReadOnlyList<string> DequeueRun(string runId);
 

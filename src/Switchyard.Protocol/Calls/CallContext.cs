@@ -19,6 +19,12 @@ public sealed record CallContext
     [JsonPropertyName("stack")] public StackInfo Stack { get; init; } = new();
     /// <summary>The step id this call is for (<c>step</c> or a hash); informational.</summary>
     [JsonPropertyName("step_id")] public string? StepId { get; init; }
+    /// <summary>The function's id on the server. A v4 Inngest SDK that receives it (and <see cref="QueueItemId"/>) runs
+    /// consecutive steps in one call and posts each to <c>/v1/checkpoint/{runId}/async</c>; absent, it runs one step
+    /// per call.</summary>
+    [JsonPropertyName("fn_id")] public string? FunctionId { get; init; }
+    /// <summary>The queue item this call is made for; a checkpoint names it, and is stale once the item is gone.</summary>
+    [JsonPropertyName("qi_id")] public string? QueueItemId { get; init; }
 }
 
 /// <summary>The memoized-step stack.</summary>

@@ -238,6 +238,7 @@ const handler = serve({
     steps, sleeper, waiter, sender, receiver, child, invoker, invokeTimeout, callsCsharp, signalWaiter, parallel,
     nonRetriable, retryAfter, flaky, stepFails, caught, cancellable, ticker,
     serialized, rateLimited, debounced, idempotent, batched,
+    ...require("./checkpointing")(inngest),
   ],
 });
 
