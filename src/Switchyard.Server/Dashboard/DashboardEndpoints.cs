@@ -19,8 +19,8 @@ internal static class DashboardEndpoints
     public const string Prefix = "/ui";
 
     /// <summary>Routes reachable without a session outside dev mode: the login form (and its post) and the
-    /// stylesheet/script the login form needs. <c>DashboardRouteTests</c> holds every other route to auth.</summary>
-    public static readonly IReadOnlySet<string> PublicRoutes = new HashSet<string>(StringComparer.Ordinal) { "/ui/login", "/ui/assets/{name}" };
+    /// stylesheet/script the login form needs, and <c>/ui</c> itself, which only redirects to the (guarded) runs page. <c>DashboardRouteTests</c> holds every other route to auth.</summary>
+    public static readonly IReadOnlySet<string> PublicRoutes = new HashSet<string>(StringComparer.Ordinal) { "/ui", "/ui/login", "/ui/assets/{name}" };
 
     /// <summary>Registers components, cookie authentication and anti-forgery.</summary>
     public static IServiceCollection AddDashboard(this IServiceCollection s)
