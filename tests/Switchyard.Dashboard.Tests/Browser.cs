@@ -18,9 +18,8 @@ public sealed class Browser : IAsyncLifetime
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: apt-get install -y chromium (scripts/test.sh does)");
         _playwright = await Playwright.CreateAsync();
-        // A persistent context would keep one profile for all tests; the user-data-dir flag is refused by Playwright's
-        // launch, so the fresh profile is the temporary directory Playwright makes per launch. The flags keep Chromium
-        // from reaching the (closed) network for updates, sync and QUIC probes.
+        // Playwright launches Chromium with a fresh temporary profile (user-data-dir) each time and deletes it after;
+        // the flags keep Chromium from reaching the (closed) network for updates, sync and QUIC probes.
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,

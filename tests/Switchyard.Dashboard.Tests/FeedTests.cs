@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Switchyard.Client;
 using Switchyard.Client.Models;
+using Microsoft.Extensions.DependencyInjection;
 using Switchyard.Engine.Feed;
 
 namespace Switchyard.Dashboard.Tests;
@@ -46,6 +47,27 @@ public sealed class FeedTests
     }
 
     [Fact]
+    public async Task The_client_reads_the_feed_filtered_by_event()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var app = await TestApp.StartAsync(server, "dash", f => f.AddFunction<Greeter>().AddFunction<BigOrders>());
+        using var client = new SwitchyardClient(new SwitchyardClientOptions { ServerUrl = server.Url });
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var items = client.FeedAsync(new FeedFilter(EventPrefix: "dash/order"), cts.Token).GetAsyncEnumerator(cts.Token);
+        var first = items.MoveNextAsync();
+        // The subscription exists once the server answers; wait for it before sending.
+        await Eventually.TrueAsync(() => Task.FromResult(server.Services.GetRequiredService<LiveFeed>().SubscriberCount > 0), "the client to subscribe");
+
+        await server.SendEventAsync("dash/hello", new { name = "not this one" });
+        var eventId = await server.SendEventAsync("dash/order", new { amount = 1 });
+
+        Assert.True(await first);
+        Assert.Equal(FeedItemKind.Event, items.Current.Kind);
+        Assert.Equal(eventId, items.Current.Event!.Id);
+        Assert.Equal(1, items.Current.Event.Data!["amount"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task The_feed_needs_the_api_token_outside_dev_mode_and_refuses_an_unknown_kind()
     {
         await using var server = await Production.StartAsync();
@@ -55,6 +77,18 @@ public sealed class FeedTests
         using var bad = await server.Http.GetAsync("/v1/feed?kind=bogus", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("kind", await bad.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_feed_and_its_item()
+    {
+        await using var server = await TestServer.StartAsync();
+        var document = await server.GetAsync("/openapi/v1.json");
+        var feed = document["paths"]!["/v1/feed"]!["get"]!;
+        Assert.Equal(["kind", "function", "event", "prefix"], feed["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()));
+        Assert.NotNull(feed["responses"]!["200"]!["content"]!["text/event-stream"]);
+        Assert.NotNull(document["components"]!["schemas"]!["FeedItem"]);
+        Assert.Null(document["paths"]!["/ui/feed"]);
     }
 
     [Fact]
