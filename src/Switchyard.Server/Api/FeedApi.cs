@@ -68,13 +68,19 @@ internal static class FeedApi
                 var next = items.MoveNextAsync().AsTask();
                 while (true)
                 {
-                    if (await Task.WhenAny(next, Task.Delay(KeepAlive, ct)) != next)
+                    bool more;
+                    try
+                    {
+                        // One timer per wait, dropped when the item arrives (Task.Delay would leave one per item).
+                        more = await next.WaitAsync(KeepAlive, ct);
+                    }
+                    catch (TimeoutException)
                     {
                         await response.WriteAsync(": keep-alive\n\n", ct);
                         await response.Body.FlushAsync(ct);
                         continue;
                     }
-                    if (!await next) return;
+                    if (!more) return;
                     var item = items.Current;
                     await response.WriteAsync($"event: {WireName(item.Kind)}\ndata: {JsonSerializer.Serialize(item, json)}\n\n", ct);
                     await response.Body.FlushAsync(ct);
