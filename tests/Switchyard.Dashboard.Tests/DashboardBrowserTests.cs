@@ -110,6 +110,24 @@ public sealed class DashboardBrowserTests(Browser browser) : IClassFixture<Brows
         await Browser.ScreenshotAsync(phone, "runs-phone-dark");
     }
 
+    [Fact]
+    public async Task The_topology_page_draws_each_trigger_as_an_arrow_from_event_to_function()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var app = await TestApp.StartAsync(server, "dash", f => f.AddFunction<Greeter>().AddFunction<BigOrders>());
+        var page = await browser.NewPageAsync(server.Url);
+        await page.GotoAsync("/ui/topology");
+
+        await Expect(page.Locator("svg.topology .node-function")).ToHaveCountAsync(2);
+        await Expect(page.Locator("svg.topology .node-event")).ToContainTextAsync(["dash/hello", "dash/order"]);
+        await Expect(page.Locator("svg.topology .link title", new() { HasText = "dash/hello → dash-greeter (triggers)" })).ToHaveCountAsync(1);
+        await Expect(page.Locator("svg.topology .link title", new() { HasText = "dash/order → dash-big-orders (triggers, if event.data.amount > 100)" })).ToHaveCountAsync(1);
+        // Each arrow is a drawn curve (a path that did not parse would have no length).
+        foreach (var path in await page.Locator("svg.topology .link path").AllAsync())
+            Assert.True(await path.EvaluateAsync<double>("p => p.getTotalLength()") > 50, await path.GetAttributeAsync("d"));
+        await Browser.ScreenshotAsync(page, "topology");
+    }
+
     private static async Task<bool> PausedAsync(TestServer server, string functionId) =>
         (await server.GetAsync("/v1/functions"))["functions"]!.AsArray().Single(f => f!["id"]!.GetValue<string>() == functionId)!["paused"]!.GetValue<bool>();
 }
