@@ -61,6 +61,17 @@ if ! command -v redis-server >/dev/null 2>&1; then
   $as_root service redis-server stop >/dev/null 2>&1 || true
 fi
 
+# The dashboard's browser tests (tests/Switchyard.Dashboard.Tests) drive Debian's headless Chromium through
+# Playwright with its executable path set to /usr/bin/chromium; Playwright never downloads a browser.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then as_root=""; elif command -v sudo >/dev/null 2>&1; then as_root="sudo"; else
+    echo "chromium is required by tests/Switchyard.Dashboard.Tests: run as root, or apt-get install -y chromium" >&2
+    exit 1
+  fi
+  $as_root apt-get update
+  $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+fi
+
 # The deploy/ tests (tests/Switchyard.Server.Tests/Deploy) check the systemd units with systemd-analyze (Debian's
 # systemd package) and render the Kubernetes overlays with kubectl kustomize (Debian's kubernetes-client, when no
 # kubectl is installed already); the schema check itself runs on node, installed above.

@@ -54,6 +54,11 @@ public static class EngineServiceCollectionExtensions
         s.AddSingleton<IRunListener, PipelineNotifier>();
         s.AddSingleton<RunCompletions>();
         s.AddSingleton<IRunListener>(sp => sp.GetRequiredService<RunCompletions>());
+        // The live feed (GET /v1/feed, the dashboard): new events and run transitions, after commit.
+        s.AddSingleton<Feed.LiveFeed>();
+        s.AddSingleton<Feed.FeedListener>();
+        s.AddSingleton<IRunListener>(sp => sp.GetRequiredService<Feed.FeedListener>());
+        s.AddSingleton<IEventListener>(sp => sp.GetRequiredService<Feed.FeedListener>());
 
         // Ingest → admission → runs → queue.
         s.AddSingleton<WorkQueue>();

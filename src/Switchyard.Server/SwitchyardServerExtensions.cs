@@ -12,6 +12,7 @@ using Switchyard.Engine.Insight;
 using Switchyard.Engine.Storage;
 using Switchyard.Engine.Telemetry;
 using Switchyard.Server.Api;
+using Switchyard.Server.Dashboard;
 using Switchyard.Server.Scaling;
 using Switchyard.Server.Webhooks;
 using Switchyard.Storage.Postgres;
@@ -48,6 +49,8 @@ public static class SwitchyardServerExtensions
 
         // The API's description at /openapi/v1.json, from the routes' typed response metadata (Api/ApiMetadata).
         s.AddOpenApi();
+        // The web dashboard at /ui (Dashboard/README.md).
+        s.AddDashboard();
 
         var telemetry = s.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("switchyard-server", serviceVersion: "0.1.0"))
@@ -80,6 +83,8 @@ public static class SwitchyardServerExtensions
         app.MapKvApi();
         app.MapDagApi();
         app.MapQueueApi();
+        app.MapFeedApi();
+        app.MapDashboard(app.Services.GetRequiredService<ServerOptions>());
         app.MapOpenApi();
         app.MapFallback(() => new ApiError(StatusCodes.Status404NotFound, "not_found", "no such endpoint; see /v1/ and /e/{eventKey}").ToResult());
         return app;

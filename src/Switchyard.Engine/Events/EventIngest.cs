@@ -14,8 +14,11 @@ namespace Switchyard.Engine.Events;
 /// timestamps, match triggers, then in one durable transaction store the event (unless its id was seen within the
 /// dedup window), apply flow control, record every decision, start the admitted runs and resume (or cancel) the runs
 /// waiting for it.</summary>
-public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunAdmission admission, WaitResolver waits, ServerOptions options, TimeProvider time)
+public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunAdmission admission, WaitResolver waits, ServerOptions options, TimeProvider time,
+    IEnumerable<Lifecycle.IEventListener>? eventListeners = null)
 {
+    private readonly Lifecycle.IEventListener[] _eventListeners = [.. eventListeners ?? []];
+
     /// <summary>Ingests events; the returned ids are durable when the task completes. Duplicates keep their id.</summary>
     /// <param name="events">Validated events.</param>
     /// <param name="source">Where they came from (api, webhook, …).</param>
@@ -112,6 +115,7 @@ public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunAdmissi
                     : new AdmissionResult(match.Outcome, match.Reason, null);
                 tx.InsertDecision(new Decision(stored.Id, stored.Seq, match.Function.Id, result.Outcome, result.Reason, result.RunId, tx.Now));
             }
+            foreach (var listener in _eventListeners) listener.OnStored(tx, stored);
         }
         return ids;
     }

@@ -46,4 +46,21 @@ public sealed class RunReplayer(IStore store, FunctionRegistry registry, RunStar
         }, ct);
         return (ids, null);
     }
+
+    /// <summary>Starts a new run of <paramref name="runId"/>'s function for the same event (the dashboard's Rerun);
+    /// like a replay it bypasses the rules that suppress duplicates.</summary>
+    public async Task<(string? RunId, EngineError? Error)> RerunAsync(string runId, CancellationToken ct)
+    {
+        if (await store.Reader.GetRunAsync(runId, ct) is not { } old) return (null, EngineError.NotFound($"no run with id '{runId}'"));
+        if (registry.Current.Function(old.FunctionId) is not { } fn) return (null, EngineError.NotFound($"no function with id '{old.FunctionId}'"));
+        var id = await store.WriteAsync(tx =>
+        {
+            if (tx.EventBySeq(old.EventSeq) is not { } ev) return null;
+            var reason = $"rerun of {old.Id} by an operator";
+            var run = starter.Start(tx, ev, fn, reason);
+            tx.InsertDecision(new Decision(ev.Id, ev.Seq, fn.Id, DecisionOutcome.Matched, reason, run.Id, tx.Now));
+            return run.Id;
+        }, ct);
+        return id is null ? (null, EngineError.NotFound($"the event of run '{runId}' is no longer stored")) : (id, null);
+    }
 }

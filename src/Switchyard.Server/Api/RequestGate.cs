@@ -60,8 +60,10 @@ internal static class RequestGate
         var origin = request.Headers.Origin.ToString();
         if (origin.Length > 0 && !OriginAllowed(origin, request.Host))
             return new ApiError(StatusCodes.Status403Forbidden, "cross_site", $"dev mode refuses cross-site requests (Origin '{origin}'); only the server's own origin and loopback origins are accepted");
-        if (StateChanging(request.Method) && !request.Path.StartsWithSegments("/webhooks") && HasBody(request) && !IsJson(request.ContentType))
-            // Webhooks are exempt: providers post forms (Slack) and are checked by signature instead.
+        if (StateChanging(request.Method) && !request.Path.StartsWithSegments("/webhooks") && !request.Path.StartsWithSegments(Dashboard.DashboardEndpoints.Prefix)
+            && HasBody(request) && !IsJson(request.ContentType))
+            // Webhooks are exempt: providers post forms (Slack) and are checked by signature instead. So are the
+            // dashboard's forms: each carries an anti-forgery token, which a cross-site page cannot read.
             return new ApiError(StatusCodes.Status415UnsupportedMediaType, "unsupported_content_type", $"dev mode accepts only application/json bodies on state-changing routes (Content-Type was '{request.ContentType}')");
         return null;
     }

@@ -124,9 +124,12 @@ public static class RestApi
         if (countError is not null) return countError.ToResult();
         var (since, hoursError) = HoursParam(hours);
         if (hoursError is not null) return hoursError.ToResult();
-        var events = await store.Reader.ListEventsAsync(string.IsNullOrEmpty(prefix) ? null : prefix, since, n, ct);
-        return Results.Json(new EventList(events.Select(ApiViews.Event).ToList()));
+        return Results.Json(await EventListAsync(store, prefix, since, n, ct));
     }
+
+    /// <summary>The answer of <c>GET /v1/events</c> (also what the dashboard lists).</summary>
+    internal static async Task<EventList> EventListAsync(IStore store, string? prefix, long? since, int count, CancellationToken ct) =>
+        new((await store.Reader.ListEventsAsync(string.IsNullOrEmpty(prefix) ? null : prefix, since, count, ct)).Select(ApiViews.Event).ToList());
 
     /// <summary>Event ids may contain <c>/</c> (e.g. <c>order/123</c>, <c>inngest/function.failed:…</c>); clients send it
     /// as <c>%2F</c>, which routing leaves encoded.</summary>
@@ -135,11 +138,17 @@ public static class RestApi
     private static async Task<IResult> GetEvent(string id, IStore store, CancellationToken ct)
     {
         id = EventId(id);
+        return await EventDetailAsync(store, id, ct) is { } detail ? Results.Json(detail) : ApiError.NotFound($"no event with id '{id}'").ToResult();
+    }
+
+    /// <summary>The answer of <c>GET /v1/events/{id}</c>, or null when there is no such event.</summary>
+    internal static async Task<EventDetail?> EventDetailAsync(IStore store, string id, CancellationToken ct)
+    {
         var e = await store.Reader.GetEventAsync(id, ct);
-        if (e is null) return ApiError.NotFound($"no event with id '{id}'").ToResult();
+        if (e is null) return null;
         var runs = await store.Reader.RunsForEventAsync(e.Seq, ct);
         var decisions = await store.Reader.DecisionsForEventAsync(e.Seq, ct);
-        return Results.Json(new EventDetail(ApiViews.Event(e), runs.Select(ApiViews.Run).ToList(), decisions.Select(ApiViews.Decision).ToList()));
+        return new EventDetail(ApiViews.Event(e), runs.Select(ApiViews.Run).ToList(), decisions.Select(ApiViews.Decision).ToList());
     }
 
     private static IResult ListApps(FunctionRegistry registry)
@@ -158,18 +167,24 @@ public static class RestApi
         return Results.Json(new SyncResult(true, result.Message, result.Modified, app is null ? null : ApiViews.App(app, snapshot)));
     }
 
-    private static IResult ListFunctions(FunctionRegistry registry)
+    private static IResult ListFunctions(FunctionRegistry registry) => Results.Json(FunctionListOf(registry));
+
+    /// <summary>The answer of <c>GET /v1/functions</c>.</summary>
+    internal static FunctionList FunctionListOf(FunctionRegistry registry)
     {
         var snapshot = registry.Current;
-        return Results.Json(new FunctionList(snapshot.Functions.Select(f => ApiViews.Function(f, snapshot)).ToList()));
+        return new FunctionList(snapshot.Functions.Select(f => ApiViews.Function(f, snapshot)).ToList());
     }
 
-    private static async Task<IResult> SetPaused(string id, bool paused, IStore store, FunctionRegistry registry, CancellationToken ct)
+    private static async Task<IResult> SetPaused(string id, bool paused, IStore store, FunctionRegistry registry, CancellationToken ct) =>
+        await SetPausedAsync(id, paused, store, registry, ct) ? Results.Json(new PauseResult(id, paused)) : ApiError.NotFound($"no function with id '{id}'").ToResult();
+
+    /// <summary>Pauses or resumes a function (<c>POST /v1/functions/{id}/pause|resume</c>); false when there is none.</summary>
+    internal static async Task<bool> SetPausedAsync(string id, bool paused, IStore store, FunctionRegistry registry, CancellationToken ct)
     {
         var found = await store.WriteAsync(tx => tx.SetPaused(id, paused), ct);
-        if (!found) return ApiError.NotFound($"no function with id '{id}'").ToResult();
-        await registry.ReloadAsync(ct);
-        return Results.Json(new PauseResult(id, paused));
+        if (found) await registry.ReloadAsync(ct);
+        return found;
     }
 
     private static async Task<IResult> ListRuns(string? status, string? function, double? hours, int? count, IStore store, CancellationToken ct)
@@ -184,17 +199,24 @@ public static class RestApi
             if (RunStatuses.TryParseFilter(status, out var parsed)) normalized = parsed;
             else return ApiError.BadRequest("invalid_status", $"status must be one of {string.Join(", ", RunStatuses.All)}").ToResult();
         }
-        var runs = await store.Reader.ListRunsAsync(normalized, string.IsNullOrEmpty(function) ? null : function, since, n, ct);
-        return Results.Json(new RunList(runs.Select(ApiViews.Run).ToList()));
+        return Results.Json(await RunListAsync(store, normalized, function, since, n, ct));
     }
 
-    private static async Task<IResult> GetRun(string id, IStore store, CancellationToken ct)
+    /// <summary>The answer of <c>GET /v1/runs</c> (also what the dashboard lists).</summary>
+    internal static async Task<RunList> RunListAsync(IStore store, RunStatus? status, string? function, long? since, int count, CancellationToken ct) =>
+        new((await store.Reader.ListRunsAsync(status, string.IsNullOrEmpty(function) ? null : function, since, count, ct)).Select(ApiViews.Run).ToList());
+
+    private static async Task<IResult> GetRun(string id, IStore store, CancellationToken ct) =>
+        await RunDetailAsync(store, id, ct) is { } detail ? Results.Json(detail) : ApiError.NotFound($"no run with id '{id}'").ToResult();
+
+    /// <summary>The answer of <c>GET /v1/runs/{id}</c>, or null when there is no such run.</summary>
+    internal static async Task<RunDetail?> RunDetailAsync(IStore store, string id, CancellationToken ct)
     {
         var run = await store.Reader.GetRunAsync(id, ct);
-        if (run is null) return ApiError.NotFound($"no run with id '{id}'").ToResult();
+        if (run is null) return null;
         var steps = await store.Reader.GetStepsAsync(id, ct);
         var history = await store.Reader.GetHistoryAsync(id, ct);
-        return Results.Json(new RunDetail(ApiViews.Run(run), steps.Select(ApiViews.Step).ToList(), history.Select(ApiViews.History).ToList()));
+        return new RunDetail(ApiViews.Run(run), steps.Select(ApiViews.Step).ToList(), history.Select(ApiViews.History).ToList());
     }
 
     private static async Task<IResult> CancelRun(string id, RunCanceller canceller, CancellationToken ct)
