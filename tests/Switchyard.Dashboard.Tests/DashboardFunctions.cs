@@ -10,9 +10,9 @@ public sealed class Greeter : SwitchyardFunction<JsonObject>
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
-        var name = await ctx.Step.Run("look-up-name", () => ctx.Event.Data["name"]?.GetValue<string>() ?? "world");
-        await ctx.Step.Sleep("pause", TimeSpan.FromMilliseconds(200));
-        return await ctx.Step.Run("compose-greeting", () => $"hello, {name}");
+        var name = await ctx.Step.RunAsync("look-up-name", () => ctx.Event.Data["name"]?.GetValue<string>() ?? "world");
+        await ctx.Step.SleepAsync("pause", TimeSpan.FromMilliseconds(200));
+        return await ctx.Step.RunAsync("compose-greeting", () => $"hello, {name}");
     }
 }
 
