@@ -14,7 +14,7 @@ namespace Switchyard.Server.Scaling;
 /// webhook deliveries reach live subscription streams on every replica. Nothing durable lives in Redis; losing it
 /// only costs latency (the scheduler polls, and streams replay from the store).</summary>
 public sealed class RedisBus(ServerOptions options, IWorkScheduler scheduler, WorkQueue queue, WebhookDeliveryFeed feed, ILogger<RedisBus> logger)
-    : IHostedService, IAsyncDisposable, IQueueObserver, IComponentStatusSource
+    : IHostedService, IAsyncDisposable, IQueueObserver, IComponentStatusSource, ITopologyComponentSource
 {
     private const string QueueChannel = "switchyard:queue";
     private const string WebhookChannel = "switchyard:webhooks";
@@ -33,6 +33,21 @@ public sealed class RedisBus(ServerOptions options, IWorkScheduler scheduler, Wo
         if (uri.UserInfo.Split(':') is [_, var password] && password.Length > 0) config += ",password=" + Uri.UnescapeDataString(password);
         return config;
     }
+
+    /// <summary>The Redis endpoint of <paramref name="value"/> (a <c>redis://</c> URL or configuration string), without credentials.</summary>
+    public static Uri Endpoint(string value)
+    {
+        var endpoint = ConfigurationOptions.Parse(Configuration(value)).EndPoints.FirstOrDefault();
+        return endpoint switch
+        {
+            System.Net.DnsEndPoint d => new Uri($"redis://{d.Host}:{(d.Port > 0 ? d.Port : 6379)}"),
+            System.Net.IPEndPoint ip => new Uri($"redis://{ip}"),
+            _ => new Uri("redis://127.0.0.1:6379"),
+        };
+    }
+
+    /// <inheritdoc />
+    public TopologyComponent Describe() => new("redis", "redis", Endpoint(options.Redis));
 
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
