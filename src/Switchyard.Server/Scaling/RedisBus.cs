@@ -20,6 +20,10 @@ public sealed class RedisBus(ServerOptions options, IWorkScheduler scheduler, Wo
     private const string WebhookChannel = "switchyard:webhooks";
     private readonly string _origin = Ulid.NewUlid().ToString();
     private ConnectionMultiplexer? _redis;
+    private long _wakeups;
+
+    /// <summary>Queue wake-ups received from other replicas since start.</summary>
+    public long WakeupsReceived => Interlocked.Read(ref _wakeups);
 
     /// <summary>True once connected.</summary>
     public bool Connected => _redis?.IsConnected == true;
@@ -56,7 +60,9 @@ public sealed class RedisBus(ServerOptions options, IWorkScheduler scheduler, Wo
         var subscriber = _redis.GetSubscriber();
         await subscriber.SubscribeAsync(RedisChannel.Literal(QueueChannel), (_, origin) =>
         {
-            if (origin != _origin) scheduler.Wake();
+            if (origin == _origin) return;
+            Interlocked.Increment(ref _wakeups);
+            scheduler.Wake();
         });
         queue.Subscribe(this);
         feed.Remote = stored => subscriber.Publish(RedisChannel.Literal(WebhookChannel),
@@ -81,7 +87,7 @@ public sealed class RedisBus(ServerOptions options, IWorkScheduler scheduler, Wo
 
     /// <inheritdoc />
     public ComponentStatus Status() => Connected
-        ? new("redis", "ok", $"pub/sub connected ({SwitchyardConfiguration.MaskPassword(options.Redis)})", null)
+        ? new("redis", "ok", $"pub/sub connected ({SwitchyardConfiguration.MaskPassword(options.Redis)}); {WakeupsReceived} queue wake-up(s) received from other replicas", null)
         : new("redis", "degraded", $"not connected ({SwitchyardConfiguration.MaskPassword(options.Redis)}); replicas fall back to LISTEN/NOTIFY and polling", "start redis-server or fix SWITCHYARD_REDIS");
 
     /// <inheritdoc />
