@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds Switchyard and runs `yard dev` with the sample app, so runs appear within a minute:
-#   then, in another terminal:  dotnet src/Switchyard.Cli/bin/Debug/net10.0/yard.dll send demo/hello -d '{"name":"Ada"}'
+#   then, in another terminal:  yard send demo/hello -d '{"name":"Ada"}'   (yard installed as in the README's quick start)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

@@ -47,6 +47,9 @@ public sealed class ServerOptions
     public string Apps { get; set; } = "";
     /// <summary>How often known apps are re-synced in dev mode (0 = never).</summary>
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How often this server replica writes its heartbeat to the store; a replica silent for three beats is
+    /// listed as dead by <c>yard status</c> and <c>yard topology</c>.</summary>
+    public TimeSpan ReplicaHeartbeat { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>First retry delay; later ones double, with jitter, up to <see cref="RetryMaxDelay"/>.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>Longest retry delay.</summary>

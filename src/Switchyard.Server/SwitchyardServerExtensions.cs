@@ -36,11 +36,13 @@ public static class SwitchyardServerExtensions
         else s.AddSqliteStore(options.SqlitePath);
         s.AddSwitchyardEngine(options);
         s.AddWebhooks(options.Webhooks);
+        s.AddHostedService<Replicas.ReplicaHeartbeat>();
         if (!string.IsNullOrWhiteSpace(options.Redis))
         {
             s.AddSingleton<RedisBus>();
             s.AddHostedService(sp => sp.GetRequiredService<RedisBus>());
             s.AddSingleton<IComponentStatusSource>(sp => sp.GetRequiredService<RedisBus>());
+            s.AddSingleton<ITopologyComponentSource>(sp => sp.GetRequiredService<RedisBus>());
         }
 
         // Answers embed stored values (each at most JsonLimits.MaxDepth deep) in envelopes and trees; the default

@@ -88,6 +88,9 @@ internal sealed class PostgresReader(NpgsqlDataSource dataSource) : IStoreReader
         QueryAsync("SELECT key, value, expires_at FROM kv WHERE ns = $1 AND (expires_at IS NULL OR expires_at > $2) ORDER BY key",
             r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), ct, S(ns), L(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
 
+    public Task<IReadOnlyList<ReplicaRecord>> ListReplicasAsync(CancellationToken ct) =>
+        QueryAsync($"SELECT {StoreRows.ReplicaColumns} FROM replicas ORDER BY started_at, id", StoreRows.Replica, ct);
+
     public async Task<(IReadOnlyList<(string FunctionId, string EventName)> Sends, IReadOnlyList<(string FunctionId, string Invoked)> Invokes)> ObservedEdgesAsync(int historyWindow, CancellationToken ct)
     {
         var sends = await QueryAsync("""

@@ -96,6 +96,10 @@ internal static class PostgresSchema
         CREATE INDEX ix_work_items_enqueued ON work_items(enqueued_at);
         CREATE INDEX ix_work_items_finished ON work_items(finished_at) WHERE finished_at IS NOT NULL;
         """,
+        // 3: server replicas' heartbeats (yard status / yard topology list live and dead replicas).
+        """
+        CREATE TABLE replicas(id TEXT PRIMARY KEY, address TEXT NOT NULL, version TEXT NOT NULL, started_at BIGINT NOT NULL, last_beat_at BIGINT NOT NULL, stopped_at BIGINT);
+        """,
     ];
 
     /// <summary>Brings the database to the newest version.</summary>

@@ -84,6 +84,15 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
         "SELECT key, value, expires_at FROM kv WHERE ns = $1 AND (expires_at IS NULL OR expires_at > $2) ORDER BY key",
         r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), S(ns), L(Now));
 
+    public void ReplicaBeat(ReplicaRecord r, long forgetBefore)
+    {
+        Command($"""
+            INSERT INTO replicas({StoreRows.ReplicaColumns}) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (id) DO UPDATE SET address = EXCLUDED.address, version = EXCLUDED.version, last_beat_at = EXCLUDED.last_beat_at, stopped_at = EXCLUDED.stopped_at
+            """, S(r.Id), S(r.Address), S(r.Version), L(r.StartedAt), L(r.LastBeatAt), L(r.StoppedAt)).ExecuteNonQuery();
+        Command("DELETE FROM replicas WHERE last_beat_at < $1", L(forgetBefore)).ExecuteNonQuery();
+    }
+
     public int KvPrune() => Command("DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= $1", L(Now)).ExecuteNonQuery();
 
     // Registry

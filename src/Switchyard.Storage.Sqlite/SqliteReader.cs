@@ -85,6 +85,9 @@ internal sealed class SqliteReader(string connectionString, string telemetryConn
         QueryAsync("SELECT key, value, expires_at FROM kv WHERE ns = $p0 AND (expires_at IS NULL OR expires_at > $p1) ORDER BY key",
             r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), ct, ns, time.GetUtcNow().ToUnixTimeMilliseconds());
 
+    public Task<IReadOnlyList<ReplicaRecord>> ListReplicasAsync(CancellationToken ct) =>
+        QueryAsync($"SELECT {StoreRows.ReplicaColumns} FROM replicas ORDER BY started_at, id", StoreRows.Replica, ct);
+
     public async Task<(IReadOnlyList<(string FunctionId, string EventName)> Sends, IReadOnlyList<(string FunctionId, string Invoked)> Invokes)> ObservedEdgesAsync(int historyWindow, CancellationToken ct)
     {
         // Steps that send events (sendEvent in every SDK) memoize {"ids":[…]}; the ids lead to the events and their names.

@@ -166,6 +166,10 @@ internal static class SqliteSchema
         CREATE INDEX ix_work_items_enqueued ON work_items(enqueued_at);
         CREATE INDEX ix_work_items_finished ON work_items(finished_at) WHERE finished_at IS NOT NULL;
         """,
+        // 7: server replicas' heartbeats (yard status / yard topology list live and dead replicas).
+        """
+        CREATE TABLE replicas(id TEXT PRIMARY KEY, address TEXT NOT NULL, version TEXT NOT NULL, started_at INTEGER NOT NULL, last_beat_at INTEGER NOT NULL, stopped_at INTEGER);
+        """,
     ];
 
     /// <summary>The telemetry log's own database: schema version 1.</summary>

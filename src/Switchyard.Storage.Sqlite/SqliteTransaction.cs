@@ -66,6 +66,13 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
         "SELECT key, value, expires_at FROM kv WHERE ns = $p0 AND (expires_at IS NULL OR expires_at > $p1) ORDER BY key",
         r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), ns, Now);
 
+    public void ReplicaBeat(ReplicaRecord r, long forgetBefore)
+    {
+        Command($"INSERT OR REPLACE INTO replicas({StoreRows.ReplicaColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5)",
+            r.Id, r.Address, r.Version, r.StartedAt, r.LastBeatAt, r.StoppedAt).ExecuteNonQuery();
+        Command("DELETE FROM replicas WHERE last_beat_at < $p0", forgetBefore).ExecuteNonQuery();
+    }
+
     public int KvPrune() => Command("DELETE FROM kv WHERE expires_at IS NOT NULL AND expires_at <= $p0", Now).ExecuteNonQuery();
 
     // Registry

@@ -139,7 +139,7 @@ internal static class InsightCommands
                 foreach (var line in result["components"]!.AsArray())
                 {
                     var status = line!["status"]!.GetValue<string>();
-                    var color = status == "ok" ? "green" : status == "degraded" ? "yellow" : "red";
+                    var color = status switch { "ok" => "green", "degraded" => "yellow", "stopped" => "grey", _ => "red" };
                     c.MarkupLine($"[{color}]{status,-8}[/] [bold]{Markup.Escape(line["component"]!.GetValue<string>())}[/]  {Markup.Escape(line["detail"]?.GetValue<string>() ?? "")}" +
                         (line["fix"] is { } fix ? $"\n         [grey]fix: {Markup.Escape(fix.GetValue<string>())}[/]" : ""));
                 }

@@ -36,6 +36,12 @@ internal static class PortsCommand
             var options = config.Options;
             var notes = new List<string>();
             var configured = new List<ConfiguredPort> { BusServer(config, pr.GetValue(CliGlobals.Server) is not null) };
+            foreach (var (dependency, problem) in Dependencies(options))
+            {
+                if (problem is not null) notes.Add(problem);
+                else if (!IsLocal(new Uri(dependency!.Url!).Host)) notes.Add($"{dependency.Owner} is on another host ({new Uri(dependency.Url!).Authority}); not checked");
+                else configured.Add(dependency);
+            }
 
             var switchyardPorts = new HashSet<int>();
             var reachable = false;
@@ -98,6 +104,38 @@ internal static class PortsCommand
             return new ConfiguredPort(url.Port, "bus server", ConfiguredPort.BusServer, serverFlag ? "--server" : "server_url", options.ClientUrl.ToString().TrimEnd('/'));
         var source = config.Describe().FirstOrDefault(r => r.Key == nameof(ServerOptions.Port)).Source ?? "default";
         return new ConfiguredPort(options.Port, "bus server", ConfiguredPort.BusServer, $"port ({source})", $"http://{options.Host}:{options.Port}");
+    }
+
+    /// <summary>The supervisor's status port, Redis and PostgreSQL, when configured; or a note on why one cannot be
+    /// checked (a Unix socket, an unreadable value).</summary>
+    private static IEnumerable<(ConfiguredPort? Port, string? Problem)> Dependencies(ServerOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.SupervisorUrl))
+            yield return Uri.TryCreate(options.SupervisorUrl, UriKind.Absolute, out var s)
+                ? (new ConfiguredPort(s.Port, "supervisor", ConfiguredPort.Supervisor, "supervisor_url", s.ToString().TrimEnd('/')), null)
+                : (null, $"supervisor_url '{options.SupervisorUrl}' is not a URL; not checked");
+        if (!string.IsNullOrWhiteSpace(options.Redis))
+        {
+            var redis = Switchyard.Server.Scaling.RedisBus.Endpoint(options.Redis);
+            yield return (new ConfiguredPort(redis.Port, "redis", ConfiguredPort.Redis, "redis", redis.ToString().TrimEnd('/')), null);
+        }
+        if (options.UsesPostgres)
+        {
+            (ConfiguredPort?, string?) postgres;
+            try
+            {
+                var cs = new Npgsql.NpgsqlConnectionStringBuilder(Switchyard.Storage.Postgres.PostgresUrl.ToConnectionString(options.Store));
+                var host = cs.Host?.Split(',')[0] ?? "localhost";
+                postgres = host.StartsWith('/')
+                    ? (null, $"postgresql listens on a Unix socket ({host}); not checked")
+                    : (new ConfiguredPort(cs.Port, "postgresql", ConfiguredPort.Postgres, "store", $"postgres://{host}:{cs.Port}"), null);
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            {
+                postgres = (null, $"store is not a readable PostgreSQL URL ({ex.Message}); not checked");
+            }
+            yield return postgres;
+        }
     }
 
     private static bool IsLocal(string host)

@@ -37,9 +37,13 @@ public static class PortsReport
         var processes = Processes(held);
         if (held.Count == 0)
         {
-            var fix = expected.Kind == ConfiguredPort.BusServer
-                ? (port == DefaultServerPort ? "yard dev" : $"yard dev --port {port}")
-                : $"start the app {Name(expected)} (it serves {expected.Url}), then `yard sync {expected.Url}`";
+            var fix = expected.Kind switch
+            {
+                ConfiguredPort.BusServer => port == DefaultServerPort ? "yard dev" : $"yard dev --port {port}",
+                ConfiguredPort.App => $"start the app {Name(expected)} (it serves {expected.Url}), then `yard sync {expected.Url}`",
+                ConfiguredPort.Supervisor => "start it with `yard supervise --config supervisor.toml`, or correct supervisor_url",
+                _ => $"start the {expected.Owner} server at {expected.Url}, or correct {expected.ConfiguredBy}",
+            };
             return new PortStatus(port, expected, held, PortStatus.NotListening, $"nothing listens on {port}; the {expected.Owner} is not running", fix);
         }
         if (expected.Kind == ConfiguredPort.BusServer)

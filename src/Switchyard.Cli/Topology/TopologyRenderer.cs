@@ -56,8 +56,8 @@ public static class TopologyRenderer
         var sb = new StringBuilder();
         var at = DateTimeOffset.FromUnixTimeMilliseconds(topology["generatedAt"]!.GetValue<long>());
         sb.Append(CultureInfo.InvariantCulture, $"# Switchyard topology\n\nGenerated {at:u} from live registration, configuration and history (`yard topology --format md`).\n\n");
-        sb.Append("## Components\n\n| Component | Address |\n|---|---|\n");
-        foreach (var c in topology["components"]!.AsArray()) sb.Append(CultureInfo.InvariantCulture, $"| {c!["name"]} | {c["address"]} |\n");
+        sb.Append("## Components\n\n| Component | Address | State |\n|---|---|---|\n");
+        foreach (var c in topology["components"]!.AsArray()) sb.Append(CultureInfo.InvariantCulture, $"| {c!["name"]} | {c["address"]} | {State(c)} |\n");
         sb.Append("\n## Stores\n\n| Kind | Location |\n|---|---|\n");
         foreach (var s in topology["stores"]!.AsArray()) sb.Append(CultureInfo.InvariantCulture, $"| {s!["kind"]} | `{s["location"]}` |\n");
         sb.Append("\n## Apps and functions\n\n| App | URL | Function | Triggers |\n|---|---|---|---|\n");
@@ -81,7 +81,7 @@ public static class TopologyRenderer
     public static string Text(JsonObject topology)
     {
         var sb = new StringBuilder();
-        foreach (var c in topology["components"]!.AsArray()) sb.Append(CultureInfo.InvariantCulture, $"{c!["name"]}  {c["address"]}\n");
+        foreach (var c in topology["components"]!.AsArray()) sb.Append(CultureInfo.InvariantCulture, $"{c!["name"]}  {c["address"]}{(c["state"] is null ? "" : "  " + State(c))}\n");
         foreach (var s in topology["stores"]!.AsArray()) sb.Append(CultureInfo.InvariantCulture, $"store  {s!["kind"]} {s["location"]}\n");
         foreach (var app in topology["apps"]!.AsArray())
         {
@@ -94,6 +94,10 @@ public static class TopologyRenderer
             sb.Append(CultureInfo.InvariantCulture, $"{(e!["fromKind"]!.GetValue<string>() == "queue" ? "queue " : "")}{e["from"]} {e["kind"]} {e["to"]}\n");
         return sb.ToString();
     }
+
+    /// <summary>A replica's state with its version (live / silent / stopped); other components have none.</summary>
+    private static string State(JsonNode component) =>
+        component["state"] is { } state ? $"{state} (yard {component["version"]})" : "";
 
     private static string Triggers(JsonNode fn) => string.Join(", ", fn["triggers"]!.AsArray().Select(t =>
         t!["event"] is { } e ? $"`{e}`" + (t["expression"] is { } x ? $" if `{x}`" : "") : $"cron `{t["cron"]}`"));

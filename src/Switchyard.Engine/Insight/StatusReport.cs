@@ -25,6 +25,7 @@ public sealed class StatusReport(TimeProvider time, IStore store, FunctionRegist
                 "set telemetry_open = false and give emitters telemetry_token (or the API token)"));
         var size = File.Exists(store.Location) ? new FileInfo(store.Location).Length : 0;
         components.Add(Line("store", "ok", $"{store.Kind} {store.Location} ({size / 1024} KiB, {await store.Reader.CountEventsAsync(ct)} events, {scheduler.Backlog} queued items)", null));
+        foreach (var line in await ReplicaLinesAsync(ct)) components.Add(line);
         foreach (var source in sources)
         {
             var line = source.Status();
@@ -49,6 +50,35 @@ public sealed class StatusReport(TimeProvider time, IStore store, FunctionRegist
         var statuses = components.Select(c => c!["status"]!.GetValue<string>()).ToList();
         var overall = statuses.Contains("down") || statuses.Contains("degraded") ? "degraded" : "ok";
         return new JsonObject { ["overall"] = overall, ["components"] = components };
+    }
+
+    /// <summary>Cleanly stopped replicas are listed this long after their stop: long enough to see a rolling restart,
+    /// short enough that a day of <c>yard dev</c> restarts does not fill the report.</summary>
+    public static readonly TimeSpan StoppedShownFor = TimeSpan.FromHours(1);
+
+    private async Task<List<JsonObject>> ReplicaLinesAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var lines = new List<JsonObject>();
+        foreach (var r in await store.Reader.ListReplicasAsync(ct))
+        {
+            var beat = TimeString.Format(TimeSpan.FromMilliseconds(Math.Max(0, now - r.LastBeatAt)));
+            var head = $"{r.Address} — yard {r.Version}, started {TimeString.Format(TimeSpan.FromMilliseconds(Math.Max(0, now - r.StartedAt)))} ago";
+            switch (r.StateAt(now, options.ReplicaHeartbeat))
+            {
+                case ReplicaState.Live:
+                    lines.Add(Line($"replica {r.Id}", "ok", $"{head}, last beat {beat} ago", null));
+                    break;
+                case ReplicaState.Silent:
+                    lines.Add(Line($"replica {r.Id}", "down", $"{head}; silent: last beat {beat} ago, without a clean shutdown",
+                        $"if it crashed or lost the store, restart it; a replica removed for good is forgotten {TimeString.Format(TimeSpan.FromDays(1))} after its last beat"));
+                    break;
+                case ReplicaState.Stopped when now - r.StoppedAt!.Value <= StoppedShownFor.TotalMilliseconds:
+                    lines.Add(Line($"replica {r.Id}", "stopped", $"{head}; shut down cleanly {beat} ago", null));
+                    break;
+            }
+        }
+        return lines;
     }
 
     private async Task<JsonObject> ProbeAsync(AppRecord app, string? role, CancellationToken ct)

@@ -8,10 +8,11 @@ using Switchyard.Engine.Storage;
 namespace Switchyard.Engine.Insight;
 
 /// <summary>The wiring map, generated from live registration, configuration and observed history: components with
-/// their addresses, stores, apps with their functions, and edges event → function (triggers), cron → function,
+/// their addresses (the bus server, every replica that beat into the store with its state, the supervisor, gateway
+/// and Redis when configured), stores, apps with their functions, and edges event → function (triggers), cron → function,
 /// function → event (events its steps sent), function → function (invokes), and the work queue's families with the
 /// event, pipeline or URL each hands its items to, and the pipelines with their schedules.</summary>
-public sealed class TopologyBuilder(TimeProvider time, IStore store, FunctionRegistry registry, ServerOptions options, PipelineCatalog pipelines)
+public sealed class TopologyBuilder(TimeProvider time, IStore store, FunctionRegistry registry, ServerOptions options, PipelineCatalog pipelines, IEnumerable<ITopologyComponentSource> extra)
 {
     /// <summary>How much recent history is scanned for observed edges.</summary>
     public const int HistoryWindow = 50_000;
@@ -24,6 +25,18 @@ public sealed class TopologyBuilder(TimeProvider time, IStore store, FunctionReg
         {
             new JsonObject { ["name"] = "bus server", ["kind"] = "server", ["address"] = options.ClientUrl.ToString().TrimEnd('/'), ["port"] = options.ClientUrl.Port },
         };
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var r in await store.Reader.ListReplicasAsync(ct))
+        {
+            components.Add(new JsonObject
+            {
+                ["name"] = $"replica {r.Id}", ["kind"] = "replica", ["address"] = r.Address, ["port"] = Uri.TryCreate(r.Address, UriKind.Absolute, out var ru) ? ru.Port : null,
+                ["state"] = r.StateAt(now, options.ReplicaHeartbeat).ToString().ToLowerInvariant(), ["version"] = r.Version, ["startedAt"] = r.StartedAt, ["lastBeatAt"] = r.LastBeatAt, ["stoppedAt"] = r.StoppedAt,
+            });
+        }
+        if (Configured(options.SupervisorUrl) is { } supervisor) components.Add(Component("supervisor", "supervisor", supervisor));
+        if (Configured(options.GatewayUrl) is { } gateway) components.Add(Component("gateway", "gateway", gateway));
+        foreach (var c in extra.Select(x => x.Describe())) components.Add(Component(c.Name, c.Kind, c.Address));
         var stores = new JsonArray { new JsonObject { ["kind"] = store.Kind, ["location"] = store.Location } };
         var apps = new JsonArray();
         var edges = new JsonArray();
@@ -95,6 +108,11 @@ public sealed class TopologyBuilder(TimeProvider time, IStore store, FunctionReg
             ["components"] = components, ["stores"] = stores, ["apps"] = apps, ["pipelines"] = pipelineList, ["queue"] = queue, ["edges"] = edges,
         };
     }
+
+    private static Uri? Configured(string url) => Uri.TryCreate(url, UriKind.Absolute, out var u) ? u : null;
+
+    private static JsonObject Component(string name, string kind, Uri address) =>
+        new() { ["name"] = name, ["kind"] = kind, ["address"] = address.ToString().TrimEnd('/'), ["port"] = address.Port };
 
     private static JsonObject Edge(string fromKind, string from, string toKind, string to, string kind, string? condition)
     {

@@ -47,6 +47,8 @@ public interface IStoreReader
     Task<string?> KvGetAsync(string ns, string key, CancellationToken cancellationToken);
     /// <summary>Live key-value entries of a namespace.</summary>
     Task<IReadOnlyList<(string Key, string Value, long? ExpiresAt)>> KvListAsync(string ns, CancellationToken cancellationToken);
+    /// <summary>Every replica that beat into the store and is not yet forgotten, oldest start first.</summary>
+    Task<IReadOnlyList<ReplicaRecord>> ListReplicasAsync(CancellationToken cancellationToken);
 
     /// <summary>Observed edges from recent history: functions whose steps sent events (function id → event name), and
     /// functions that invoked others (function id → function id), over the newest <paramref name="historyWindow"/>

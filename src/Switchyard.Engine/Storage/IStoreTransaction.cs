@@ -46,6 +46,11 @@ public interface IStoreTransaction
     /// <summary>Deletes expired entries; returns how many.</summary>
     int KvPrune();
 
+    // Replicas
+    /// <summary>Records a replica's heartbeat (inserting it on its first beat), and forgets replicas whose last beat
+    /// is older than <paramref name="forgetBefore"/> (Unix ms).</summary>
+    void ReplicaBeat(ReplicaRecord replica, long forgetBefore);
+
     // Registry
     /// <summary>Inserts or replaces an app.</summary>
     void UpsertApp(AppRecord app);

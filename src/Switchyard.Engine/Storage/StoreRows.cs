@@ -16,6 +16,7 @@ internal static class StoreRows
     public const string QueueColumns = "id, run_id, kind, step_id, attempt, due_at, payload";
     public const string WaitColumns = "id, run_id, step_hash, kind, event_name, expression, correlation, expires_at, created_at";
     public const string HistoryColumns = "seq, run_id, at, kind, step_hash, step_name, op, attempt, duration_ms, detail";
+    public const string ReplicaColumns = "id, address, version, started_at, last_beat_at, stopped_at";
     public const string DecisionColumns = "event_id, event_seq, function_id, outcome, reason, run_id, at";
 
     /// <summary>Columns written on insert; reads add <c>seq</c> (store order, the FIFO tie-break).</summary>
@@ -66,6 +67,8 @@ internal static class StoreRows
     /// guessing their kind would make the engine act on them.</summary>
     internal static T Kind<T>(string text, T fallback) where T : struct, Enum =>
         WireNames.TryParse<T>(text, out var value) ? value : fallback;
+
+    public static ReplicaRecord Replica(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4), Long(r, 5));
 
     private static string? Str(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
     private static long? Long(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);

@@ -18,7 +18,7 @@ namespace Switchyard.Server.Scaling;
 /// <see cref="MaxRetry"/>, on <see cref="TimeProvider"/>), and <see cref="Status"/> reports <c>degraded</c> until it
 /// succeeds. After that StackExchange.Redis reconnects and resubscribes by itself.</remarks>
 public sealed class RedisBus(ServerOptions options, IWorkScheduler scheduler, WorkQueue queue, WebhookDeliveryFeed feed, TimeProvider time, ILogger<RedisBus> logger)
-    : IHostedService, IAsyncDisposable, IQueueObserver, IComponentStatusSource
+    : IHostedService, IAsyncDisposable, IQueueObserver, IComponentStatusSource, ITopologyComponentSource
 {
     /// <summary>The delay before the first retry; it doubles up to <see cref="MaxRetry"/>.</summary>
     public static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
@@ -35,6 +35,10 @@ public sealed class RedisBus(ServerOptions options, IWorkScheduler scheduler, Wo
     private TimeSpan _retry = FirstRetry;
     private Task _connecting = Task.CompletedTask;
     private int _disposed;
+    private long _wakeups;
+
+    /// <summary>Queue wake-ups received from other replicas since start.</summary>
+    public long WakeupsReceived => Interlocked.Read(ref _wakeups);
 
     /// <summary>True once connected.</summary>
     public bool Connected => _redis?.IsConnected == true;
@@ -48,6 +52,21 @@ public sealed class RedisBus(ServerOptions options, IWorkScheduler scheduler, Wo
         if (uri.UserInfo.Split(':') is [_, var password] && password.Length > 0) config += ",password=" + Uri.UnescapeDataString(password);
         return config;
     }
+
+    /// <summary>The Redis endpoint of <paramref name="value"/> (a <c>redis://</c> URL or configuration string), without credentials.</summary>
+    public static Uri Endpoint(string value)
+    {
+        var endpoint = ConfigurationOptions.Parse(Configuration(value)).EndPoints.FirstOrDefault();
+        return endpoint switch
+        {
+            System.Net.DnsEndPoint d => new Uri($"redis://{d.Host}:{(d.Port > 0 ? d.Port : 6379)}"),
+            System.Net.IPEndPoint ip => new Uri($"redis://{ip}"),
+            _ => new Uri("redis://127.0.0.1:6379"),
+        };
+    }
+
+    /// <inheritdoc />
+    public TopologyComponent Describe() => new("redis", "redis", Endpoint(options.Redis));
 
     /// <inheritdoc />
     /// <remarks>The first attempt is awaited, so a reachable Redis relays from the first request on, as before; only
@@ -96,7 +115,9 @@ public sealed class RedisBus(ServerOptions options, IWorkScheduler scheduler, Wo
             var subscriber = redis.GetSubscriber();
             await subscriber.SubscribeAsync(RedisChannel.Literal(QueueChannel), (_, origin) =>
             {
-                if (origin != _origin) scheduler.Wake();
+                if (origin == _origin) return;
+                Interlocked.Increment(ref _wakeups);
+                scheduler.Wake();
             });
             await subscriber.SubscribeAsync(RedisChannel.Literal(WebhookChannel), (_, message) =>
             {
@@ -129,7 +150,7 @@ public sealed class RedisBus(ServerOptions options, IWorkScheduler scheduler, Wo
 
     /// <inheritdoc />
     public ComponentStatus Status() => Connected
-        ? new("redis", "ok", $"pub/sub connected ({SwitchyardConfiguration.MaskPassword(options.Redis)})", null)
+        ? new("redis", "ok", $"pub/sub connected ({SwitchyardConfiguration.MaskPassword(options.Redis)}); {WakeupsReceived} queue wake-up(s) received from other replicas", null)
         : new("redis", "degraded",
             $"not connected ({SwitchyardConfiguration.MaskPassword(options.Redis)}{(_lastError is { } e ? ": " + e : "")}); " +
             (_redis is null ? $"retrying in the background (every {_retry.TotalSeconds:0}s at most {MaxRetry.TotalSeconds:0}s)" : "reconnecting") +

@@ -35,6 +35,25 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         new(id, family, priority, "{\"n\":1}", null, WorkItemState.Queued, enqueuedAt, 0, enqueuedAt, null, null, 0, null, null, 0);
 
     [Fact]
+    public async Task Replica_beats_are_upserted_listed_by_start_and_forgotten_after_long_silence()
+    {
+        await W(tx => { tx.ReplicaBeat(new ReplicaRecord("r2", "http://h:2", "1.0", 20, 25, null), 0); return 0; });
+        await W(tx => { tx.ReplicaBeat(new ReplicaRecord("r1", "http://h:1", "1.0", 10, 15, null), 0); return 0; });
+        await W(tx => { tx.ReplicaBeat(new ReplicaRecord("r2", "http://h:2", "1.1", 20, 40, 40), 0); return 0; });
+
+        var replicas = await _store.Reader.ListReplicasAsync(default);
+        Assert.Equal(["r1", "r2"], replicas.Select(r => r.Id));
+        Assert.Equal(new ReplicaRecord("r2", "http://h:2", "1.1", 20, 40, 40), replicas[1]);
+        Assert.Equal(ReplicaState.Stopped, replicas[1].StateAt(41, TimeSpan.FromMilliseconds(1)));
+        Assert.Equal(ReplicaState.Silent, replicas[0].StateAt(19, TimeSpan.FromMilliseconds(1)));
+        Assert.Equal(ReplicaState.Live, replicas[0].StateAt(16, TimeSpan.FromMilliseconds(1)));
+
+        // A beat forgets every replica silent since before the cutoff.
+        await W(tx => { tx.ReplicaBeat(new ReplicaRecord("r3", "http://h:3", "1.1", 50, 50, null), 30); return 0; });
+        Assert.Equal(["r2", "r3"], (await _store.Reader.ListReplicasAsync(default)).Select(r => r.Id));
+    }
+
+    [Fact]
     public async Task Work_items_are_stored_read_in_FIFO_order_per_priority_and_counted()
     {
         var p1 = Switchyard.Configuration.QueuePriority.P1;

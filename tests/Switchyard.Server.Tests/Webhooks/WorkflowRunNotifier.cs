@@ -4,7 +4,8 @@ using Switchyard.Sdk;
 namespace Switchyard.Server.Tests.Webhooks;
 
 /// <summary>The original system's most common webhook path: a finished GitHub workflow run asks the gateway to tell
-/// someone. The gateway does not exist yet, so the request is the event it will consume.</summary>
+/// someone. Here the path stops at the request; Switchyard.Gateway.Tests.WorkflowRunDeliveryTests follows it through the
+/// gateway to a confirmed delivery.</summary>
 public sealed class WorkflowRunNotifier : SwitchyardFunction<JsonObject>
 {
     public override void Configure(FunctionBuilder f) => f.Id("workflow-run-notifier").OnEvent("github/workflow_run.completed");
