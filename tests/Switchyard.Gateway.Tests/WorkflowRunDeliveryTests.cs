@@ -50,8 +50,8 @@ public sealed class CiNotifier : SwitchyardFunction<JsonObject>
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx)
     {
         var data = ctx.Event.Data;
-        var summary = await ctx.Step.Run("summarize", () =>
+        var summary = await ctx.Step.RunAsync("summarize", () =>
             $"{data["repository"]?["full_name"]}: {data["workflow_run"]?["name"]} {data["workflow_run"]?["conclusion"]}");
-        return await ctx.Step.SendEvent("notify", new Event("gateway/notify.requested", new { kind = "alert", text = summary, correlationId = ctx.Event.Id }));
+        return await ctx.Step.SendEventAsync("notify", new Event("gateway/notify.requested", new { kind = "alert", text = summary, correlationId = ctx.Event.Id }));
     }
 }

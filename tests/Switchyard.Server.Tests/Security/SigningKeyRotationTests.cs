@@ -41,5 +41,5 @@ internal sealed class OneStepFunction : Switchyard.Sdk.SwitchyardFunction<System
     public override void Configure(Switchyard.Sdk.FunctionBuilder f) => f.Id("one-step").OnEvent("rot/go");
 
     public override async Task<object?> RunAsync(Switchyard.Sdk.FunctionContext<System.Text.Json.Nodes.JsonObject> ctx) =>
-        await ctx.Step.Run("only", () => "done");
+        await ctx.Step.RunAsync("only", () => "done");
 }
