@@ -71,6 +71,8 @@ public sealed class ServerOptions
     public WebhookOptions Webhooks { get; set; } = new();
     /// <summary>The prioritized work queue: aging and the declared families (<c>[queue]</c>, <c>[queue.families.NAME]</c>).</summary>
     public QueueOptions Queue { get; set; } = new();
+    /// <summary>How long finished runs and unreferenced events are kept (<c>[retention]</c>).</summary>
+    public RetentionOptions Retention { get; set; } = new();
 
     /// <summary>URL the CLI uses to reach the server; empty means <c>http://Host:Port</c>.</summary>
     public string ServerUrl { get; set; } = "";

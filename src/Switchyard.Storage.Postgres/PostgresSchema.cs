@@ -96,6 +96,12 @@ internal static class PostgresSchema
         CREATE INDEX ix_work_items_enqueued ON work_items(enqueued_at);
         CREATE INDEX ix_work_items_finished ON work_items(finished_at) WHERE finished_at IS NOT NULL;
         """,
+        // 3: retention finds finished runs by status and end, batch runs (whose events it keeps) by start, and old dedup claims.
+        """
+        CREATE INDEX ix_runs_ended ON runs(status, ended_at) WHERE ended_at IS NOT NULL;
+        CREATE INDEX ix_runs_batch ON runs(created_at) WHERE batch IS NOT NULL;
+        CREATE INDEX ix_event_ids_received ON event_ids(received_at);
+        """,
     ];
 
     /// <summary>Brings the database to the newest version.</summary>

@@ -166,6 +166,11 @@ internal static class SqliteSchema
         CREATE INDEX ix_work_items_enqueued ON work_items(enqueued_at);
         CREATE INDEX ix_work_items_finished ON work_items(finished_at) WHERE finished_at IS NOT NULL;
         """,
+        // 7: retention finds finished runs by status and end, and batch runs (whose events it keeps) by start.
+        """
+        CREATE INDEX ix_runs_ended ON runs(status, ended_at) WHERE ended_at IS NOT NULL;
+        CREATE INDEX ix_runs_batch ON runs(created_at) WHERE batch IS NOT NULL;
+        """,
     ];
 
     /// <summary>The telemetry log's own database: schema version 1.</summary>
