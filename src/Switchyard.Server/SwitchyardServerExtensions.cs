@@ -76,6 +76,7 @@ public static class SwitchyardServerExtensions
         app.MapKvApi();
         app.MapDagApi();
         app.MapQueueApi();
+        app.MapRetentionApi();
         app.MapOpenApi();
         app.MapFallback(() => new ApiError(StatusCodes.Status404NotFound, "not_found", "no such endpoint; see /v1/ and /e/{eventKey}").ToResult());
         return app;
