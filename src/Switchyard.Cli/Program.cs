@@ -35,6 +35,9 @@ var root = new RootCommand("yard — run and operate Switchyard, the self-hosted
     GatewayCommands.Build(),
     NotifyCommands.Build(),
     QueueCommands.Build(),
+    GcCommand.Build(),
+    BackupCommands.Backup(),
+    BackupCommands.Restore(),
 };
 root.Options.Add(CliGlobals.Json);
 root.Options.Add(CliGlobals.Server);

@@ -78,6 +78,13 @@ public sealed class ServerOptions
     public WebhookOptions Webhooks { get; set; } = new();
     /// <summary>The prioritized work queue: aging and the declared families (<c>[queue]</c>, <c>[queue.families.NAME]</c>).</summary>
     public QueueOptions Queue { get; set; } = new();
+    /// <summary>Least severe entry the server logs (<c>trace</c>, <c>debug</c>, <c>information</c>, <c>warning</c>,
+    /// <c>error</c>, <c>critical</c>, <c>none</c>).</summary>
+    public Microsoft.Extensions.Logging.LogLevel LogLevel { get; set; } = Microsoft.Extensions.Logging.LogLevel.Warning;
+    /// <summary><c>text</c> (default) or <c>json</c>: one JSON object per line, for machines.</summary>
+    public LogFormat LogFormat { get; set; } = LogFormat.Text;
+    /// <summary>How long finished runs and unreferenced events are kept (<c>[retention]</c>).</summary>
+    public RetentionOptions Retention { get; set; } = new();
 
     /// <summary>URL the CLI uses to reach the server; empty means <c>http://Host:Port</c>.</summary>
     public string ServerUrl { get; set; } = "";

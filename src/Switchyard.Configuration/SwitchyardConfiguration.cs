@@ -58,6 +58,8 @@ public sealed class SwitchyardConfiguration
         // Checked at start, so a family that could never dispatch (no event, pipeline or url) is refused up front.
         if (options.Queue.Problems() is { Count: > 0 } problems)
             throw new InvalidDataException(string.Join(Environment.NewLine, problems.Select(p => $"{file}: {p}")));
+        if (options.Retention.Problems(options.DedupWindow) is { Count: > 0 } retention)
+            throw new InvalidDataException(string.Join(Environment.NewLine, retention.Select(p => $"{file}: {p}")));
         return new SwitchyardConfiguration(root, options, file);
     }
 

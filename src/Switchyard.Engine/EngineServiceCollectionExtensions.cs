@@ -97,6 +97,9 @@ public static class EngineServiceCollectionExtensions
         s.AddHostedService(sp => sp.GetRequiredService<PipelineTicker>());
 
         s.AddTelemetry();
+        s.AddSingleton<Retention.RetentionSweeper>();
+        s.AddSingleton<Retention.RetentionService>();
+        s.AddHostedService(sp => sp.GetRequiredService<Retention.RetentionService>());
         s.AddSingleton<CronTicker>();
         s.AddHostedService(sp => sp.GetRequiredService<CronTicker>());
 

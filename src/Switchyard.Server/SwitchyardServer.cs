@@ -31,9 +31,14 @@ public static class SwitchyardServer
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = options.Dev ? "Development" : "Production" });
         builder.Logging.ClearProviders();
         if (configureLogging is not null) configureLogging(builder.Logging);
-        else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning)
-            // A failed start (port in use, …) is reported by the caller in one line; the host's stack trace is noise.
-            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        else
+        {
+            if (options.LogFormat == LogFormat.Json) builder.Logging.AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; });
+            else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+            builder.Logging.SetMinimumLevel(options.LogLevel)
+                // A failed start (port in use, …) is reported by the caller in one line; the host's stack trace is noise.
+                .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+        }
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = Math.Max(options.MaxBodyBytes, 16 * 1024 * 1024) + 1;
@@ -49,6 +54,9 @@ public static class SwitchyardServer
         // have started, STOPPING=1 on SIGTERM, and switches console logs to the journald format with syslog priority
         // prefixes. Registered after logging so its formatter wins there. Outside systemd it does nothing.
         builder.Services.AddSystemd();
+        // JSON is asked for explicitly, so it wins over the journald format too (journald keeps each line as the message).
+        if (configureLogging is null && options.LogFormat == LogFormat.Json)
+            builder.Services.PostConfigure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.FormatterName = Microsoft.Extensions.Logging.Console.ConsoleFormatterNames.Json);
 
         builder.Services.AddSwitchyardServer(options);
         configureServices?.Invoke(builder.Services);

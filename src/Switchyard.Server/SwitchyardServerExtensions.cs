@@ -87,6 +87,7 @@ public static class SwitchyardServerExtensions
         app.MapQueueApi();
         app.MapFeedApi();
         app.MapDashboard(app.Services.GetRequiredService<ServerOptions>());
+        app.MapRetentionApi();
         app.MapOpenApi();
         app.MapFallback(() => new ApiError(StatusCodes.Status404NotFound, "not_found", "no such endpoint; see /v1/ and /e/{eventKey}").ToResult());
         return app;

@@ -163,6 +163,24 @@ internal sealed class PostgresReader(NpgsqlDataSource dataSource) : IStoreReader
             FROM telemetry WHERE ts >= $1 GROUP BY level, source, component, action
             """, r => new TelemetryCount(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5)), ct, L(sinceMs));
 
+    public async Task<RetentionCounts> CountExpiredAsync(RetentionCutoffs c, CancellationToken ct)
+    {
+        async Task<long> Count(string sql, params NpgsqlParameter[] args) => (await QueryAsync(sql, r => r.GetInt64(0), ct, args)).Single();
+        async Task<long> OfRuns(string table) => await Count(
+            $"SELECT COUNT(*) FROM {table} WHERE run_id IN (SELECT id FROM runs WHERE {StoreRows.ExpiredRuns("$1", "$2", "$3")})", L(c.Completed), L(c.Failed), L(c.Cancelled));
+        return new RetentionCounts(
+            Runs: await Count($"SELECT COUNT(*) FROM runs WHERE {StoreRows.ExpiredRuns("$1", "$2", "$3")}", L(c.Completed), L(c.Failed), L(c.Cancelled)),
+            Steps: await OfRuns("steps"),
+            History: await OfRuns("history"),
+            Decisions: await OfRuns("decisions") + await Count(
+                $"SELECT COUNT(*) FROM decisions WHERE run_id IS NULL AND event_seq IN (SELECT seq FROM events e WHERE {StoreRows.UnreferencedEvents("$1")})", L(c.Events)),
+            QueueItems: await OfRuns("queue"),
+            Waits: await OfRuns("waits"),
+            Events: await Count($"SELECT COUNT(*) FROM events e WHERE {StoreRows.UnreferencedEvents("$1")}", L(c.Events)),
+            WorkItems: await Count("SELECT COUNT(*) FROM work_items WHERE finished_at < $1 AND state IN ('done', 'failed')", L(c.WorkItems)),
+            Telemetry: await Count("SELECT COUNT(*) FROM telemetry WHERE received_at < $1", L(c.Telemetry)));
+    }
+
     private static TelemetryRecord TelemetryRow(DbDataReader r) => new(
         r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7),
         r.IsDBNull(8) ? null : r.GetDouble(8), r.IsDBNull(9) ? null : r.GetInt32(9) != 0, r.IsDBNull(10) ? null : r.GetString(10), r.GetString(11),

@@ -100,6 +100,12 @@ internal static class PostgresSchema
         """
         CREATE TABLE replicas(id TEXT PRIMARY KEY, address TEXT NOT NULL, version TEXT NOT NULL, started_at BIGINT NOT NULL, last_beat_at BIGINT NOT NULL, stopped_at BIGINT);
         """,
+        // 4: retention finds finished runs by status and end, batch runs (whose events it keeps) by start, and old dedup claims.
+        """
+        CREATE INDEX ix_runs_ended ON runs(status, ended_at) WHERE ended_at IS NOT NULL;
+        CREATE INDEX ix_runs_batch ON runs(created_at) WHERE batch IS NOT NULL;
+        CREATE INDEX ix_event_ids_received ON event_ids(received_at);
+        """,
     ];
 
     /// <summary>Brings the database to the newest version.</summary>

@@ -209,6 +209,61 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
         $"SELECT {StoreRows.WorkItemColumns}, seq FROM work_items WHERE family = $1 AND state = 'active' AND lease_until < $2",
         StoreRows.WorkItem, S(family), L(now));
 
+    // Retention
+
+    private static readonly (string Table, string Key)[] RunRows = [("steps", "ctid"), ("history", "seq"), ("decisions", "seq"), ("queue", "id"), ("waits", "id")];
+
+    public RetentionCounts PruneRuns(RetentionCutoffs c, int limit)
+    {
+        // FOR UPDATE SKIP LOCKED: two replicas sweeping at once take different runs instead of waiting on each other.
+        var ids = Query($"SELECT id FROM runs WHERE {StoreRows.ExpiredRuns("$1", "$2", "$3")} LIMIT $4 FOR UPDATE SKIP LOCKED", r => r.GetString(0), L(c.Completed), L(c.Failed), L(c.Cancelled), I(limit));
+        var budget = limit;
+        var deleted = new long[RunRows.Length + 1];
+        foreach (var id in ids)
+        {
+            for (var t = 0; t < RunRows.Length; t++)
+            {
+                var (table, key) = RunRows[t];
+                var n = Command($"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table} WHERE run_id = $1 LIMIT $2)", S(id), I(budget)).ExecuteNonQuery();
+                deleted[t] += n;
+                budget -= n;
+                // Out of budget: the run stays (its rows may not all be gone) and the next slice finishes it.
+                if (budget == 0) return Counts(deleted);
+            }
+            deleted[^1] += Command("DELETE FROM runs WHERE id = $1", S(id)).ExecuteNonQuery();
+            if (--budget == 0) break;
+        }
+        return Counts(deleted);
+
+        static RetentionCounts Counts(long[] d) => new(Runs: d[5], Steps: d[0], History: d[1], Decisions: d[2], QueueItems: d[3], Waits: d[4]);
+    }
+
+    public RetentionCounts PruneEvents(long beforeMs, int limit)
+    {
+        var candidates = Query($"SELECT seq, received_at FROM events e WHERE {StoreRows.UnreferencedEvents("$1")} LIMIT $2 FOR UPDATE SKIP LOCKED",
+            r => (Seq: r.GetInt64(0), ReceivedAt: r.GetInt64(1)), L(beforeMs), I(limit));
+        long events = 0, decisions = 0;
+        var budget = limit;
+        if (candidates.Count > 0)
+        {
+            var held = StoreRows.BatchMembers(Query("SELECT batch FROM runs WHERE batch IS NOT NULL AND created_at >= $1",
+                r => r.GetString(0), L(candidates.Min(e => e.ReceivedAt))));
+            foreach (var (seq, _) in candidates.Where(e => !held.Contains(e.Seq)))
+            {
+                var n = Command("DELETE FROM decisions WHERE seq IN (SELECT seq FROM decisions WHERE event_seq = $1 LIMIT $2)", L(seq), I(budget)).ExecuteNonQuery();
+                decisions += n;
+                budget -= n;
+                if (budget == 0) break;
+                events += Command("DELETE FROM events WHERE seq = $1", L(seq)).ExecuteNonQuery();
+                if (--budget == 0) break;
+            }
+        }
+        // Dedup claims live apart from events here; events are kept at least the dedup window, so their claims may go too.
+        if (budget > 0)
+            Command("DELETE FROM event_ids WHERE id IN (SELECT id FROM event_ids WHERE received_at < $1 LIMIT $2)", L(beforeMs), I(budget)).ExecuteNonQuery();
+        return new RetentionCounts(Events: events, Decisions: decisions);
+    }
+
     public int PruneWorkItems(long beforeMs, int limit) => Command(
         "DELETE FROM work_items WHERE seq IN (SELECT seq FROM work_items WHERE finished_at < $1 AND state IN ('done', 'failed') LIMIT $2)", L(beforeMs), I(limit)).ExecuteNonQuery();
 

@@ -179,6 +179,24 @@ internal sealed class SqliteReader(string connectionString, string telemetryConn
             FROM telemetry WHERE ts >= $p0 GROUP BY level, source, component, action
             """, r => new TelemetryCount(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5)), ct, sinceMs);
 
+    public async Task<RetentionCounts> CountExpiredAsync(RetentionCutoffs c, CancellationToken ct)
+    {
+        async Task<long> Count(string sql, params object?[] args) => (await QueryAsync(sql, r => r.GetInt64(0), ct, args)).Single();
+        async Task<long> OfRuns(string table) => await Count(
+            $"SELECT COUNT(*) FROM {table} WHERE run_id IN (SELECT id FROM runs WHERE {StoreRows.ExpiredRuns("$p0", "$p1", "$p2")})", c.Completed, c.Failed, c.Cancelled);
+        return new RetentionCounts(
+            Runs: await Count($"SELECT COUNT(*) FROM runs WHERE {StoreRows.ExpiredRuns("$p0", "$p1", "$p2")}", c.Completed, c.Failed, c.Cancelled),
+            Steps: await OfRuns("steps"),
+            History: await OfRuns("history"),
+            Decisions: await OfRuns("decisions") + await Count(
+                $"SELECT COUNT(*) FROM decisions WHERE run_id IS NULL AND event_seq IN (SELECT seq FROM events e WHERE {StoreRows.UnreferencedEvents("$p0")})", c.Events),
+            QueueItems: await OfRuns("queue"),
+            Waits: await OfRuns("waits"),
+            Events: await Count($"SELECT COUNT(*) FROM events e WHERE {StoreRows.UnreferencedEvents("$p0")}", c.Events),
+            WorkItems: await Count("SELECT COUNT(*) FROM work_items WHERE finished_at < $p0 AND state IN ('done', 'failed')", c.WorkItems),
+            Telemetry: (await QueryTelemetryAsync("SELECT COUNT(*) FROM telemetry WHERE received_at < $p0", r => r.GetInt64(0), ct, c.Telemetry)).Single());
+    }
+
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken ct, params object?[] args)
     {
         await using var connection = new SqliteConnection(connectionString);

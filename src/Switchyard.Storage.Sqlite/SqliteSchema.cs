@@ -170,6 +170,11 @@ internal static class SqliteSchema
         """
         CREATE TABLE replicas(id TEXT PRIMARY KEY, address TEXT NOT NULL, version TEXT NOT NULL, started_at INTEGER NOT NULL, last_beat_at INTEGER NOT NULL, stopped_at INTEGER);
         """,
+        // 8: retention finds finished runs by status and end, and batch runs (whose events it keeps) by start.
+        """
+        CREATE INDEX ix_runs_ended ON runs(status, ended_at) WHERE ended_at IS NOT NULL;
+        CREATE INDEX ix_runs_batch ON runs(created_at) WHERE batch IS NOT NULL;
+        """,
     ];
 
     /// <summary>The telemetry log's own database: schema version 1.</summary>

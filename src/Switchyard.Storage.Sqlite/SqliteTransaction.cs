@@ -173,6 +173,56 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
     public int PruneWorkItems(long beforeMs, int limit) => Command(
         "DELETE FROM work_items WHERE seq IN (SELECT seq FROM work_items WHERE finished_at < $p0 AND state IN ('done', 'failed') LIMIT $p1)", beforeMs, limit).ExecuteNonQuery();
 
+    // Retention
+
+    private static readonly (string Table, string Key)[] RunRows = [("steps", "rowid"), ("history", "seq"), ("decisions", "seq"), ("queue", "id"), ("waits", "id")];
+
+    public RetentionCounts PruneRuns(RetentionCutoffs c, int limit)
+    {
+        var ids = Query($"SELECT id FROM runs WHERE {StoreRows.ExpiredRuns("$p0", "$p1", "$p2")} LIMIT $p3", r => r.GetString(0), c.Completed, c.Failed, c.Cancelled, limit);
+        var budget = limit;
+        var deleted = new long[RunRows.Length + 1];
+        foreach (var id in ids)
+        {
+            for (var t = 0; t < RunRows.Length; t++)
+            {
+                var (table, key) = RunRows[t];
+                var n = Command($"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table} WHERE run_id = $p0 LIMIT $p1)", id, budget).ExecuteNonQuery();
+                deleted[t] += n;
+                budget -= n;
+                // Out of budget: the run stays (its rows may not all be gone) and the next slice finishes it.
+                if (budget == 0) return Counts(deleted);
+            }
+            deleted[^1] += Command("DELETE FROM runs WHERE id = $p0", id).ExecuteNonQuery();
+            if (--budget == 0) break;
+        }
+        return Counts(deleted);
+
+        static RetentionCounts Counts(long[] d) => new(Runs: d[5], Steps: d[0], History: d[1], Decisions: d[2], QueueItems: d[3], Waits: d[4]);
+    }
+
+    public RetentionCounts PruneEvents(long beforeMs, int limit)
+    {
+        var candidates = Query($"SELECT seq, received_at FROM events e WHERE {StoreRows.UnreferencedEvents("$p0")} LIMIT $p1",
+            r => (Seq: r.GetInt64(0), ReceivedAt: r.GetInt64(1)), beforeMs, limit);
+        if (candidates.Count == 0) return RetentionCounts.None;
+        // A batch run was created after all its events arrived, so only runs created since the oldest candidate can hold one.
+        var held = StoreRows.BatchMembers(Query("SELECT batch FROM runs WHERE batch IS NOT NULL AND created_at >= $p0",
+            r => r.GetString(0), candidates.Min(e => e.ReceivedAt)));
+        long events = 0, decisions = 0;
+        var budget = limit;
+        foreach (var (seq, _) in candidates.Where(e => !held.Contains(e.Seq)))
+        {
+            var n = Command("DELETE FROM decisions WHERE seq IN (SELECT seq FROM decisions WHERE event_seq = $p0 LIMIT $p1)", seq, budget).ExecuteNonQuery();
+            decisions += n;
+            budget -= n;
+            if (budget == 0) break;
+            events += Command("DELETE FROM events WHERE seq = $p0", seq).ExecuteNonQuery();
+            if (--budget == 0) break;
+        }
+        return new RetentionCounts(Events: events, Decisions: decisions);
+    }
+
     // Waits
 
     public void InsertWait(WaitRecord w) => Command(

@@ -74,4 +74,8 @@ public interface IStoreReader
     Task<IReadOnlyList<TelemetryRecord>> TelemetryForAsync(IReadOnlyCollection<string> eventIds, IReadOnlyCollection<string> runIds, int count, CancellationToken cancellationToken);
     /// <summary>Telemetry counts since <paramref name="sinceMs"/> (event time), grouped by level, source, component and action.</summary>
     Task<IReadOnlyList<TelemetryCount>> CountTelemetryAsync(long sinceMs, CancellationToken cancellationToken);
+
+    /// <summary>How many rows retention would delete now, per kind (<c>yard gc --dry-run</c>). Events a batch run still
+    /// holds are counted too, so the event count is an upper bound.</summary>
+    Task<RetentionCounts> CountExpiredAsync(RetentionCutoffs cutoffs, CancellationToken cancellationToken);
 }

@@ -119,4 +119,14 @@ public interface IStoreTransaction
     bool DeleteWait(string waitId);
     /// <summary>Removes all waits of a run.</summary>
     void DeleteWaits(string runId);
+
+    // Retention
+    /// <summary>Deletes runs that ended before their status's cutoff (never one that is queued or running) with their
+    /// steps, history, decisions, queue rows and waits, touching at most <paramref name="limit"/> rows: a run goes only
+    /// once its rows are gone, so one with more rows than the limit is finished by later calls.</summary>
+    RetentionCounts PruneRuns(RetentionCutoffs cutoffs, int limit);
+    /// <summary>Deletes up to <paramref name="limit"/> rows of events received before <paramref name="beforeMs"/> that no
+    /// run refers to (as trigger or batch member), with their decisions (and, where the store keeps them apart, their
+    /// dedup claims).</summary>
+    RetentionCounts PruneEvents(long beforeMs, int limit);
 }

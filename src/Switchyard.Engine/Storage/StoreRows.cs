@@ -22,6 +22,19 @@ internal static class StoreRows
     /// <summary>Columns written on insert; reads add <c>seq</c> (store order, the FIFO tie-break).</summary>
     public const string WorkItemColumns = "id, family, priority, data, dedup_key, state, enqueued_at, attempt, not_before, dispatched_at, finished_at, lease_until, error, result, deduplicated";
 
+    /// <summary>Finished runs past their status's cutoff, given the parameter names of the completed, failed and
+    /// cancelled cutoffs. Queued and running runs (also those sleeping or waiting) never match. Shared by the deleting
+    /// transaction and the dry-run count of every store, so both select the same rows.</summary>
+    public static string ExpiredRuns(string completed, string failed, string cancelled) =>
+        $"((status = '{RunStatus.Completed.ToWire()}' AND ended_at < {completed}) OR (status = '{RunStatus.Failed.ToWire()}' AND ended_at < {failed}) OR (status = '{RunStatus.Cancelled.ToWire()}' AND ended_at < {cancelled}))";
+
+    /// <summary>Events (alias <c>e</c>) received before the parameter <paramref name="before"/> that no run has as its trigger.</summary>
+    public static string UnreferencedEvents(string before) => $"e.received_at < {before} AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.event_seq = e.seq)";
+
+    /// <summary>Every event sequence number in the given <c>runs.batch</c> values: retention keeps these events.</summary>
+    public static HashSet<long> BatchMembers(IEnumerable<string> batches) =>
+        batches.SelectMany(b => System.Text.Json.JsonSerializer.Deserialize<long[]>(b) ?? []).ToHashSet();
+
     public static WorkItem WorkItem(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), (Configuration.QueuePriority)Convert.ToInt32(r.GetValue(2), System.Globalization.CultureInfo.InvariantCulture), r.GetString(3), Str(r, 4),
         WireNames.Parse<WorkItemState>(r.GetString(5)), r.GetInt64(6), Convert.ToInt32(r.GetValue(7), System.Globalization.CultureInfo.InvariantCulture), r.GetInt64(8),

@@ -1,48 +1,28 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchyard.Configuration;
 using Switchyard.Engine.Storage;
 
 namespace Switchyard.Engine.Telemetry;
 
-/// <summary>Deletes telemetry older than <see cref="ServerOptions.TelemetryRetention"/> (counted from receipt), at
-/// start and then every tenth of the retention (at least every second, at most every hour).</summary>
-public sealed class TelemetryPruner(IStore store, ServerOptions options, TimeProvider time, ILogger<TelemetryPruner> logger) : BackgroundService
+/// <summary>Deletes telemetry older than <see cref="ServerOptions.TelemetryRetention"/> (counted from receipt), in
+/// slices. <c>RetentionService</c> runs it with the rest of retention, on one schedule.</summary>
+public sealed class TelemetryPruner(IStore store, ServerOptions options, TimeProvider time, ILogger<TelemetryPruner> logger)
 {
-    // Deleting in slices keeps each write transaction short: the store has one writer, and run progress waits behind it.
-    private const int Slice = 2000;
-
-    /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (options.TelemetryRetention <= TimeSpan.Zero) return;
-        var interval = TimeSpan.FromTicks(Math.Clamp(options.TelemetryRetention.Ticks / 10, TimeSpan.TicksPerSecond, TimeSpan.TicksPerHour));
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var pruned = await PruneAsync(stoppingToken);
-                if (pruned > 0) logger.LogDebug("pruned {Count} telemetry events older than {Retention}", pruned, options.TelemetryRetention);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogError(ex, "telemetry retention failed");
-            }
-            try { await Task.Delay(interval, time, stoppingToken); }
-            catch (OperationCanceledException) { break; }
-        }
-    }
-
     /// <summary>Deletes every event received before now minus the retention; returns how many.</summary>
     public async Task<int> PruneAsync(CancellationToken cancellationToken)
     {
+        if (options.TelemetryRetention <= TimeSpan.Zero) return 0;
+        // Deleting in slices (retention.slice rows, like every other kind) keeps each write transaction short.
+        var slice = options.Retention.Slice;
         var total = 0;
         while (true)
         {
             var cutoff = (time.GetUtcNow() - options.TelemetryRetention).ToUnixTimeMilliseconds();
-            var n = await store.WriteTelemetryAsync(tx => tx.PruneTelemetry(cutoff, Slice), cancellationToken);
+            var n = await store.WriteTelemetryAsync(tx => tx.PruneTelemetry(cutoff, slice), cancellationToken);
             total += n;
-            if (n < Slice) return total;
+            if (n >= slice) continue;
+            if (total > 0) logger.LogDebug("pruned {Count} telemetry events older than {Retention}", total, options.TelemetryRetention);
+            return total;
         }
     }
 }

@@ -15,7 +15,6 @@ public static class TelemetryServiceCollectionExtensions
         services.TryAddSingleton<TelemetrySink>();
         services.AddHostedService(sp => sp.GetRequiredService<TelemetrySink>());
         services.TryAddSingleton<TelemetryPruner>();
-        services.AddHostedService(sp => sp.GetRequiredService<TelemetryPruner>());
         return services;
     }
 }
