@@ -32,6 +32,9 @@ public static class SwitchyardServerExtensions
     {
         s.AddSingleton<ServerReadiness>();
         s.AddHostedService<ServerStartup>();
+        // A body that minimal APIs cannot bind (not JSON, wrong shape, over a cap) throws, so that RequestGate answers
+        // it with the error envelope instead of a bare status.
+        s.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         if (options.UsesPostgres) s.AddPostgresStore(options.Store);
         else s.AddSqliteStore(options.SqlitePath);
         s.AddSwitchyardEngine(options);

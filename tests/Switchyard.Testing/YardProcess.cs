@@ -60,7 +60,7 @@ public sealed class YardProcess : IAsyncDisposable
                 }
                 catch (HttpRequestException) { return false; }
                 catch (TaskCanceledException) { return false; }
-            }, "yard dev to become healthy", TimeSpan.FromSeconds(30));
+            }, "yard dev to become healthy", TimeSpan.FromSeconds(60));
         }
         catch
         {

@@ -7,7 +7,8 @@ namespace Switchyard.Engine.Registry;
 
 /// <summary>Syncs the configured apps at start and, in dev mode, re-syncs every known app periodically so that a
 /// restarted app's new function set replaces its old one without anyone running <c>yard sync</c>.</summary>
-public sealed class AppResync(AppSync sync, FunctionRegistry registry, ServerOptions options, TimeProvider time, ILogger<AppResync> logger) : BackgroundService
+public sealed class AppResync(AppSync sync, FunctionRegistry registry, ServerOptions options, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<AppResync> logger)
+    : BackgroundService
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<AppSync.Result>> _firstAttempts = new(StringComparer.OrdinalIgnoreCase);
 
@@ -22,6 +23,9 @@ public sealed class AppResync(AppSync sync, FunctionRegistry registry, ServerOpt
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        // An app answers a sync by registering with this server; before the server listens (hosted services start
+        // first) that call is refused, and the banner would report a failure that only timing caused.
+        if (!await StartedAsync(stoppingToken)) return;
         foreach (var url in options.AppList)
         {
             var result = await SyncWithRetryAsync(url, stoppingToken);
@@ -41,6 +45,19 @@ public sealed class AppResync(AppSync sync, FunctionRegistry registry, ServerOpt
         {
             // Shutting down.
         }
+    }
+
+    private async Task<bool> StartedAsync(CancellationToken ct)
+    {
+        if (lifetime.ApplicationStarted.IsCancellationRequested) return true;
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        await using (ct.Register(() => started.TrySetCanceled(ct)))
+        {
+            try { await started.Task; }
+            catch (OperationCanceledException) { return false; }
+        }
+        return true;
     }
 
     private async Task<AppSync.Result> SyncWithRetryAsync(string url, CancellationToken ct)

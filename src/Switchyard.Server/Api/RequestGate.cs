@@ -40,10 +40,40 @@ internal static class RequestGate
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                 limit.MaxRequestBodySize = options.MaxBodyBytes;
             if (http.Request.ContentLength > options.MaxBodyBytes)
-                return Refuse(http, new ApiError(StatusCodes.Status413PayloadTooLarge, "body_too_large", $"body is larger than {options.MaxBodyBytes} bytes (max_body_bytes)"));
+                return Refuse(http, TooLarge(options));
         }
-        return next(http);
+        return BindingErrorsAsEnvelopes(http, next, options);
     }
+
+    /// <summary>Runs the endpoint; a body it could not bind (thrown because of <c>RouteHandlerOptions.ThrowOnBadRequest</c>)
+    /// is answered with the error envelope, naming the parameter and the JSON path, instead of a bare status.</summary>
+    private static async Task BindingErrorsAsEnvelopes(HttpContext http, RequestDelegate next, ServerOptions options)
+    {
+        try
+        {
+            await next(http);
+            // A body read that failed inside the binder (a chunked body over Kestrel's cap) is logged and answered
+            // with a bare status: give it the envelope too.
+            if (!http.Response.HasStarted && http.Response.StatusCode >= 400 && http.Response.ContentType is null
+                && http.GetEndpoint()?.Metadata.GetMetadata<ApiTokenRequired>() is not null)
+                await Refuse(http, http.Response.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? TooLarge(options)
+                    : new ApiError(http.Response.StatusCode, "invalid_body", "the request body could not be read"));
+        }
+        catch (BadHttpRequestException e) when (!http.Response.HasStarted)
+        {
+            var error = e.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => TooLarge(options),
+                StatusCodes.Status415UnsupportedMediaType => new ApiError(e.StatusCode, "unsupported_content_type", e.Message),
+                _ => new ApiError(e.StatusCode, "invalid_body", e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message),
+            };
+            await Refuse(http, error);
+        }
+    }
+
+    private static ApiError TooLarge(ServerOptions options) =>
+        new(StatusCodes.Status413PayloadTooLarge, "body_too_large", $"body is larger than {options.MaxBodyBytes} bytes (max_body_bytes)");
 
     /// <summary>Answers without reading the body; the connection is closed rather than drained of an unread body.</summary>
     private static Task Refuse(HttpContext http, ApiError error)

@@ -177,13 +177,20 @@ internal sealed class EngineHost : IAsyncDisposable
     /// <summary>Lets already-due work drain, then checks nothing more happened: used to show a timer did NOT fire.</summary>
     public async Task SettleAsync()
     {
-        var before = -1;
-        for (var i = 0; i < 20 && before != Calls.Count; i++)
+        // Settled: no new call for 200 ms in a row (a loaded machine can take longer than one short pause to make
+        // the next call), bounded at 5 s.
+        var (seen, quiet) = (Calls.Count, 0);
+        for (var i = 0; i < 200 && quiet < 8; i++)
         {
-            before = Calls.Count;
             await Task.Delay(25);
+            if (Calls.Count == seen) quiet++;
+            else (seen, quiet) = (Calls.Count, 0);
         }
     }
+
+    /// <summary>Waits until the app has been called at least <paramref name="count"/> times.</summary>
+    public Task UntilCallsAsync(int count) =>
+        Until(() => Task.FromResult(Calls.Count >= count), $"{count} calls to the app (made: {Calls.Count})");
 
     private static Task Until(Func<Task<bool>> condition, string what) =>
         Eventually.TrueAsync(condition, what, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(10));

@@ -35,6 +35,7 @@ public sealed class ParallelModeTests
 
         host.Advance(TimeSpan.FromMinutes(1));
         await host.UntilHistoryAsync(run.Id, HistoryKind.SleepEnded);
+        await host.UntilCallsAsync(callsAfterTheShortSleep);
         await host.SettleAsync();
         Assert.Equal(callsAfterTheShortSleep, host.Calls.Count);
 

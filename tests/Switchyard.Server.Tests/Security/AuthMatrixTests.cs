@@ -18,6 +18,7 @@ public sealed class AuthMatrixTests
         ["GET /openapi/{documentName}.json"] = ("the API's description; nothing stored", HttpStatusCode.OK),
         ["POST /e/{eventKey}"] = ("guarded by the event keys (SWITCHYARD_EVENT_KEYS) in the path", HttpStatusCode.Unauthorized),
         ["POST /fn/register"] = ("guarded by the signing key (or its hash) as bearer", HttpStatusCode.Unauthorized),
+        ["POST /v1/checkpoint/{runId}/async"] = ("an Inngest JS app's async checkpoint: guarded by the signing key (or its hash) as bearer, as the SDK sends it, not the API token", HttpStatusCode.Unauthorized),
         ["POST /observability/emit"] = ("guarded by the telemetry token (or the API token)", HttpStatusCode.Unauthorized),
         ["POST /webhooks/{provider}"] = ("guarded by each provider's signature; an unknown provider is 404", HttpStatusCode.NotFound),
         ["GET {*path:nonfile}"] = ("the JSON 404 for unmapped paths", HttpStatusCode.NotFound),

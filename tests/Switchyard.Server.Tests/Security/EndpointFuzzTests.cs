@@ -114,7 +114,8 @@ public sealed partial class EndpointFuzzTests(ITestOutputHelper output)
         Hostile.Renders(await Hostile.GetAsync(http, "/v1/apps", Hostile.ApiToken), "/v1/apps");
         foreach (var e in events.Take(20))
             Hostile.Renders(await Hostile.GetAsync(http, $"/v1/events/{Uri.EscapeDataString(e!["id"]!.GetValue<string>())}/trace", Hostile.ApiToken), "/v1/events/{id}/trace");
-        foreach (var view in routes.Where(r => r.StartsWith("GET /v1/", StringComparison.Ordinal) && !r.Contains('{') && !r.EndsWith("/stream", StringComparison.Ordinal)))
+        // Streams (webhook subscriptions, the live feed) never end: the fuzz above already had their statuses.
+        foreach (var view in routes.Where(r => r.StartsWith("GET /v1/", StringComparison.Ordinal) && !r.Contains('{') && !r.EndsWith("/stream", StringComparison.Ordinal) && r != "GET /v1/feed"))
         {
             var (status, text) = await Hostile.GetAsync(http, view[4..], Hostile.ApiToken);
             Assert.True((int)status < 500, $"{view} after the fuzz: {(int)status} {text[..Math.Min(300, text.Length)]}");
@@ -140,7 +141,7 @@ public sealed partial class EndpointFuzzTests(ITestOutputHelper output)
         var bad = i % 3 == 0 ? badTimestamps[i % badTimestamps.Length] : null;
         return provider switch
         {
-            "github" => [("X-Hub-Signature-256", Deliveries.Github(GithubSecret, body)), ("X-GitHub-Event", i % 2 == 0 ? "workflow_run" : "\u00e9"), ("X-GitHub-Delivery", $"d-{i}")],
+            "github" => [("X-Hub-Signature-256", Deliveries.Github(GithubSecret, body)), ("X-GitHub-Event", i % 2 == 0 ? "workflow_run" : "../work flow;%00"), ("X-GitHub-Delivery", $"d-{i}")],
             "stripe" => [("Stripe-Signature", bad is null ? Deliveries.StripeV1(StripeSecret, now, body) : $"t={bad},v1=00")],
             "slack" => [("X-Slack-Request-Timestamp", bad ?? now.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("X-Slack-Signature", Deliveries.Slack(SlackSecret, now, body))],
             "acme" => [("X-Acme-Signature", Deliveries.Github(AcmeSecret, body))],

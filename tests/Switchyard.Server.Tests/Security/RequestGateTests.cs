@@ -79,10 +79,21 @@ public sealed class RequestGateTests
         using var response = await server.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         // Our envelope, not Kestrel's empty answer to an exception the route let escape (logged as an app error).
-        // TODO(lead): framework-bound bodies (invoke) answer Kestrel's bare 413 still.
-        if (path.EndsWith("/invoke", StringComparison.Ordinal)) return;
         var error = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
         Assert.Equal("body_too_large", error["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_body_the_framework_cannot_bind_gets_the_envelope_naming_the_parameter()
+    {
+        await using var server = await Hostile.ProductionAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/functions/f/invoke") { Content = new StringContent("{\"data\": [1,", Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Hostile.ApiToken);
+        using var response = await server.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+        Assert.Equal("invalid_body", error["code"]!.GetValue<string>());
+        Assert.Contains("request", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
