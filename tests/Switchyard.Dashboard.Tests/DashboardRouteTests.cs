@@ -18,6 +18,9 @@ public sealed class DashboardRouteTests
         Assert.Contains(routes, r => r.Pattern == "/ui/runs/{Id}");
         Assert.Contains(routes, r => r.Pattern == "/ui/functions/{id}/pause");
         Assert.Contains(routes, r => r.Pattern == "/ui/feed");
+        foreach (var page in new[] { "/ui/apps", "/ui/trace/{Id}", "/ui/telemetry", "/ui/cron", "/ui/webhooks", "/ui/gateway", "/ui/dags", "/ui/dags/{Id}", "/ui/pipelines", "/ui/pipelines/{Name}", "/ui/queue" })
+            Assert.Contains(routes, r => r.Pattern == page);
+        Assert.Contains(routes, r => r.Pattern == "/ui/gateway/channels/{name}/mute");
 
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.Url };
         foreach (var (pattern, methods, endpoint) in routes)
@@ -27,7 +30,7 @@ public sealed class DashboardRouteTests
             Assert.True(isPublic || protectedByMetadata, $"{pattern} is not behind authorization");
             if (isPublic) continue;
             // And in fact: a request without the cookie never reaches the page or action.
-            var path = pattern.Replace("{Id}", "x", StringComparison.Ordinal).Replace("{id}", "x", StringComparison.Ordinal);
+            var path = System.Text.RegularExpressions.Regex.Replace(pattern, "{[^}]+}", "x");
             foreach (var method in methods)
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), path);
@@ -57,7 +60,8 @@ public sealed class DashboardRouteTests
     public async Task Every_page_sends_a_content_security_policy_without_inline_script()
     {
         await using var server = await TestServer.StartAsync();
-        foreach (var path in new[] { "/ui/runs", "/ui/events", "/ui/functions", "/ui/runs/none", "/ui/events/none", "/ui/login" })
+        foreach (var path in new[] { "/ui/runs", "/ui/events", "/ui/functions", "/ui/runs/none", "/ui/events/none", "/ui/login", "/ui/apps", "/ui/trace/none", "/ui/telemetry",
+                     "/ui/cron", "/ui/webhooks", "/ui/gateway", "/ui/dags", "/ui/dags/none", "/ui/pipelines", "/ui/pipelines/none", "/ui/queue" })
         {
             using var response = await server.Http.GetAsync(path);
             var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));

@@ -125,11 +125,17 @@ public static class DagApi
                     key == "requestId" ? $"requestId must be a string of 1 to {DagLimits.MaxRequestIdLength} characters" : $"{key} is not a field (data, requestId)").ToResult();
             }
         }
-        var result = await ingest.WriteAsync(tx => launcher.Launch(tx, new PipelineLaunchRequest(name, data, requestId ?? "api:" + Ulid.NewUlid(), "api")), ct);
+        var result = await LaunchAsync(name, data, requestId ?? "api:" + Ulid.NewUlid(), "api", ingest, launcher, ct);
         if (waitFor is { } timeout && result.RunId is { } runId && result.Outcome is PipelineLaunchOutcome.Started or PipelineLaunchOutcome.Replaced or PipelineLaunchOutcome.Duplicate)
             await completions.WaitAsync(runId, timeout, ct);
         return Results.Json(new PipelineTriggerResult(result.Outcome.ToString().ToLowerInvariant(), result.RunId, result.EventId, result.Reason));
     }
+
+    /// <summary>Triggers pipeline <paramref name="name"/> (<c>POST /v1/pipelines/{name}/trigger</c>, and the dashboard's
+    /// Trigger button) in one store transaction.</summary>
+    internal static Task<PipelineLaunchResult> LaunchAsync(string name, JsonNode? data, string requestId, string source, EventIngest ingest, IPipelineLauncher launcher,
+        CancellationToken ct) =>
+        ingest.WriteAsync(tx => launcher.Launch(tx, new PipelineLaunchRequest(name, data, requestId, source)), ct);
 
     private static (TimeSpan? Wait, ApiError? Error) Wait(string? wait)
     {

@@ -48,7 +48,7 @@ public static class RestApi
             return error is not null ? error.ToResult() : Results.Json(tree);
         }).Answers<JsonObject>(404);
         v1.MapGet("/status", async (Switchyard.Engine.Insight.StatusReport status, CancellationToken ct) =>
-            Results.Json((await status.BuildAsync(ct)).Deserialize<StatusView>(SwitchyardJson.Options))).Answers<StatusView>();
+            Results.Json(await StatusAsync(status, ct))).Answers<StatusView>();
         v1.MapGet("/topology", async (Switchyard.Engine.Insight.TopologyBuilder topology, CancellationToken ct) => Results.Json(await topology.BuildAsync(ct))).Answers<JsonObject>();
         v1.MapGet("/apps", ListApps).Answers<AppList>();
         v1.MapPost("/apps/sync", SyncApp).Answers<SyncResult>(400, 502);
@@ -151,10 +151,13 @@ public static class RestApi
         return new EventDetail(ApiViews.Event(e), runs.Select(ApiViews.Run).ToList(), decisions.Select(ApiViews.Decision).ToList());
     }
 
-    private static IResult ListApps(FunctionRegistry registry)
+    private static IResult ListApps(FunctionRegistry registry) => Results.Json(AppListOf(registry));
+
+    /// <summary>The answer of <c>GET /v1/apps</c>.</summary>
+    internal static AppList AppListOf(FunctionRegistry registry)
     {
         var snapshot = registry.Current;
-        return Results.Json(new AppList(snapshot.Apps.Select(a => ApiViews.App(a, snapshot)).ToList()));
+        return new AppList(snapshot.Apps.Select(a => ApiViews.App(a, snapshot)).ToList());
     }
 
     private static async Task<IResult> SyncApp(SyncRequest? request, AppSync sync, FunctionRegistry registry, CancellationToken ct)
@@ -263,7 +266,15 @@ public static class RestApi
         return DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out at);
     }
 
-    private static async Task<IResult> ListCron(FunctionRegistry registry, IStore store, CancellationToken ct)
+    /// <summary>The answer of <c>GET /v1/status</c> (also the dashboard's apps page).</summary>
+    internal static async Task<StatusView> StatusAsync(Switchyard.Engine.Insight.StatusReport status, CancellationToken ct) =>
+        (await status.BuildAsync(ct)).Deserialize<StatusView>(SwitchyardJson.Options)!;
+
+    private static async Task<IResult> ListCron(FunctionRegistry registry, IStore store, CancellationToken ct) =>
+        Results.Json(await CronListAsync(registry, store, ct));
+
+    /// <summary>The answer of <c>GET /v1/cron</c> (also what the dashboard's schedules page shows).</summary>
+    internal static async Task<CronList> CronListAsync(FunctionRegistry registry, IStore store, CancellationToken ct)
     {
         var lastFires = (await store.Reader.KvListAsync(Switchyard.Engine.Scheduling.CronTicker.Namespace, ct)).ToDictionary(e => e.Key, e => long.Parse(e.Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
         var rows = new List<CronScheduleView>();
@@ -280,7 +291,7 @@ public static class RestApi
                     lastRun is null ? null : new CronLastRun(lastRun.Id, lastRun.Status.ToWire(), lastRun.CreatedAt)));
             }
         }
-        return Results.Json(new CronList(rows));
+        return new CronList(rows);
     }
 
     private static async Task<IResult> TriggerCron(string id, FunctionRegistry registry, Switchyard.Engine.Scheduling.CronTicker ticker, CancellationToken ct)

@@ -44,13 +44,21 @@ public static class TelemetryApi
 
     private static async Task<IResult> SearchAsync(string? q, string? level, string? source, string? component, double? hours, int? count, IStore store, TelemetrySink sink, CancellationToken ct)
     {
+        var (result, error) = await SearchResultAsync(q, level, source, component, hours, count, store, sink, ct);
+        return error is not null ? error.ToResult() : Results.Json(result);
+    }
+
+    /// <summary>The answer of <c>GET /v1/otel/search</c> (also the dashboard's telemetry search), or the 400 naming the bad parameter.</summary>
+    internal static async Task<(TelemetrySearchResult? Result, ApiError? Error)> SearchResultAsync(string? q, string? level, string? source, string? component,
+        double? hours, int? count, IStore store, TelemetrySink sink, CancellationToken ct)
+    {
         await sink.FlushAsync(ct);
         var terms = TelemetryQuery.Words(q);
-        if (terms.Count == 0) return ApiError.BadRequest("invalid_q", "q must contain at least one word to search for").ToResult();
+        if (terms.Count == 0) return (null, ApiError.BadRequest("invalid_q", "q must contain at least one word to search for"));
         var (query, error) = Query(terms, level, source, component, hours, count);
-        if (error is not null) return error.ToResult();
+        if (error is not null) return (null, error);
         var found = await store.Reader.SearchTelemetryAsync(query!, ct);
-        return Results.Json(new TelemetrySearchResult(q, terms, Events(found), found.Count));
+        return (new TelemetrySearchResult(q, terms, Events(found), found.Count), null);
     }
 
     private static async Task<IResult> ListAsync(string? level, string? source, string? component, double? hours, int? count, string? runId, string? eventId, IStore store, TelemetrySink sink, CancellationToken ct)
@@ -70,18 +78,26 @@ public static class TelemetryApi
 
     private static async Task<IResult> StatsAsync(double? hours, IStore store, TelemetrySampler sampler, TelemetrySink sink, ServerOptions options, CancellationToken ct)
     {
+        var (result, error) = await StatsResultAsync(hours, store, sampler, sink, options, ct);
+        return error is not null ? error.ToResult() : Results.Json(result);
+    }
+
+    /// <summary>The answer of <c>GET /v1/otel/stats</c> (also the dashboard's telemetry page), or the 400 for a bad window.</summary>
+    internal static async Task<(TelemetryStatsResult? Result, ApiError? Error)> StatsResultAsync(double? hours, IStore store, TelemetrySampler sampler, TelemetrySink sink,
+        ServerOptions options, CancellationToken ct)
+    {
         await sink.FlushAsync(ct);
         var window = hours ?? 24;
         var (start, hoursError) = RestApi.HoursParam(window);
-        if (hoursError is not null) return hoursError.ToResult();
+        if (hoursError is not null) return (null, hoursError);
         var since = start!.Value;
         var stats = TelemetryStats.From(await store.Reader.CountTelemetryAsync(since, ct));
         static List<TelemetryFacetView> Facets(IReadOnlyList<TelemetryFacet> facets) =>
             facets.Select(f => new TelemetryFacetView(f.Value, f.Count, f.Failures, f.ErrorRate)).ToList();
-        return Results.Json(new TelemetryStatsResult(window, since, stats.Total, stats.Failures, stats.ErrorRate, stats.ByLevel,
+        return (new TelemetryStatsResult(window, since, stats.Total, stats.Failures, stats.ErrorRate, stats.ByLevel,
             new TelemetryFacets(Facets(stats.Sources), Facets(stats.Components), Facets(stats.Actions)),
             new TelemetrySampling(options.TelemetryFloodThreshold, options.TelemetryFloodSampleOneIn, sampler.SampledOut),
-            Math.Round(options.TelemetryRetention.TotalDays, 2)));
+            Math.Round(options.TelemetryRetention.TotalDays, 2)), null);
     }
 
     private static (TelemetryQuery?, ApiError?) Query(IReadOnlyList<string> terms, string? level, string? source, string? component, double? hours, int? count)

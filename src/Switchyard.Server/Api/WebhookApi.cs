@@ -165,11 +165,15 @@ public static class WebhookApi
         return (list, null);
     }
 
-    private static IResult ListProviders(HttpContext http, WebhookProviders providers)
+    private static IResult ListProviders(HttpContext http, WebhookProviders providers) => Results.Json(ProviderListOf(http, providers));
+
+    /// <summary>The answer of <c>GET /v1/webhooks/providers</c> (also the dashboard's webhooks page); URLs are on the
+    /// host the caller reached.</summary>
+    internal static WebhookProviderList ProviderListOf(HttpContext http, WebhookProviders providers)
     {
         var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}";
-        return Results.Json(new WebhookProviderList(providers.All.Select(p => new WebhookProviderView(
-            p.Name, WebhookProviders.KindOf(p), p.SecretConfigured, p.Problem is null, p.Problem, p.SecretSetting, $"/webhooks/{p.Name}", $"{baseUrl}/webhooks/{p.Name}")).ToList()));
+        return new WebhookProviderList(providers.All.Select(p => new WebhookProviderView(
+            p.Name, WebhookProviders.KindOf(p), p.SecretConfigured, p.Problem is null, p.Problem, p.SecretSetting, $"/webhooks/{p.Name}", $"{baseUrl}/webhooks/{p.Name}")).ToList());
     }
 
     private static WebhookSubscriptionView View(WebhookSubscription s) => new(

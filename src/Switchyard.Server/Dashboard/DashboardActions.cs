@@ -7,11 +7,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Switchyard.Configuration;
+using Switchyard.Engine.Dags;
 using Switchyard.Engine.Events;
 using Switchyard.Engine.Model;
 using Switchyard.Engine.Operations;
 using Switchyard.Engine.Registry;
 using Switchyard.Engine.Storage;
+using Switchyard.Engine.Work;
+using Switchyard.Protocol;
 using Switchyard.Server.Api;
 
 namespace Switchyard.Server.Dashboard;
@@ -33,6 +36,13 @@ internal static class DashboardActions
         ui.MapPost("/functions/{id}/resume", (string id, IFormCollection form, IStore store, FunctionRegistry registry, CancellationToken ct) => SetPaused(id, false, store, registry, ct));
         ui.MapPost("/functions/{id}/invoke", Invoke);
         ui.MapPost("/events/{id}/replay", ReplayEvent);
+        ui.MapPost("/pipelines/{name}/trigger", TriggerPipeline);
+        ui.MapPost("/queue/{family}/pause", PauseFamily);
+        ui.MapPost("/queue/{family}/resume", ResumeFamily);
+        ui.MapPost("/gateway/channels/{name}/mute", (string name, IFormCollection form, DashboardGateway gateway, CancellationToken ct) =>
+            GatewayAsync(gateway.MuteAsync(name, form["reason"].ToString(), ct)));
+        ui.MapPost("/gateway/channels/{name}/unmute", (string name, IFormCollection form, DashboardGateway gateway, CancellationToken ct) =>
+            GatewayAsync(gateway.UnmuteAsync(name, ct)));
     }
 
     private static async Task<IResult> Login(HttpContext http, IFormCollection form, ServerOptions options)
@@ -99,6 +109,48 @@ internal static class DashboardActions
         var ids = await ingest.IngestAsync([new IncomingEvent(stored.Name, (JsonObject)data.DeepClone(), null, null, (JsonObject?)user?.DeepClone(), null)], "replay", ct);
         return Results.Redirect(DashboardLinks.Event(ids[0]));
     }
+
+    /// <summary>Triggers a pipeline with the form's optional JSON data, like <c>POST /v1/pipelines/{name}/trigger</c>;
+    /// shows the DAG run it started, or the pipeline page with why it did not start one.</summary>
+    private static async Task<IResult> TriggerPipeline(string name, IFormCollection form, EventIngest ingest, IPipelineLauncher launcher, CancellationToken ct)
+    {
+        name = Uri.UnescapeDataString(name);
+        if (!launcher.Exists(name)) return Results.Redirect(DashboardLinks.Pipelines + Notice($"no pipeline named '{name}'"));
+        var text = form["data"].ToString();
+        JsonNode? data = null;
+        try
+        {
+            if (!string.IsNullOrWhiteSpace(text)) data = JsonNode.Parse(text);
+        }
+        catch (JsonException ex)
+        {
+            return Results.Redirect(DashboardLinks.Pipeline(name) + Notice($"data is not JSON: {ex.Message}"));
+        }
+        var result = await DagApi.LaunchAsync(name, data, "dashboard:" + Ulid.NewUlid(), "dashboard", ingest, launcher, ct);
+        return result.RunId is { } runId && result.Outcome is PipelineLaunchOutcome.Started or PipelineLaunchOutcome.Replaced
+            ? Results.Redirect(DashboardLinks.Dag(runId))
+            : Results.Redirect(DashboardLinks.Pipeline(name) + Notice($"{result.Outcome.ToString().ToLowerInvariant()}: {result.Reason}"));
+    }
+
+    private static async Task<IResult> PauseFamily(string family, IFormCollection form, QueuePauses pauses, CancellationToken ct)
+    {
+        var ttlText = form["ttl"].ToString();
+        var ttl = QueuePauses.DefaultTtl;
+        if (!string.IsNullOrWhiteSpace(ttlText) && !ConfigDuration.TryParse(ttlText, out ttl, out var problem))
+            return Results.Redirect(DashboardLinks.Queue + Notice($"ttl: {problem}"));
+        var reason = form["reason"].ToString();
+        var (_, error) = await pauses.PauseAsync(family, ttl, string.IsNullOrWhiteSpace(reason) ? null : reason, ct);
+        return Results.Redirect(DashboardLinks.Queue + Notice(error?.Message));
+    }
+
+    private static async Task<IResult> ResumeFamily(string family, IFormCollection form, QueuePauses pauses, CancellationToken ct)
+    {
+        var (_, error) = await pauses.ResumeAsync(family, ct);
+        return Results.Redirect(DashboardLinks.Queue + Notice(error?.Message));
+    }
+
+    private static async Task<IResult> GatewayAsync(Task<DashboardGateway.Answer> call) =>
+        Results.Redirect(DashboardLinks.Gateway + Notice((await call).Problem));
 
     /// <summary>A message for the page redirected to (shown as a notice, HTML-encoded by the page).</summary>
     private static string Notice(string? message) => message is null ? "" : "?notice=" + Uri.EscapeDataString(message);

@@ -26,6 +26,8 @@ internal static class DashboardEndpoints
     public static IServiceCollection AddDashboard(this IServiceCollection s)
     {
         s.AddRazorComponents();
+        s.AddHttpClient();
+        s.AddSingleton<DashboardGateway>();
         // Keys live in memory: a restart ends every session (log in again) and no key material is written to disk.
         // Replicas behind a load balancer therefore need sticky sessions for the dashboard.
         s.AddDataProtection().UseEphemeralDataProtectionProvider();
