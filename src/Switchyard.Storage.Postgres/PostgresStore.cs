@@ -76,15 +76,17 @@ public sealed class PostgresStore : GroupCommitWriter, IStore
     }
 
     /// <inheritdoc />
-    protected override void Savepoint() => _tx!.Transaction!.Save("w");
+    protected override void Savepoint() { PostgresMetrics.RoundTrips.Add(1); _tx!.Transaction!.Save("w"); }
     /// <inheritdoc />
-    protected override void Release() => _tx!.Transaction!.Release("w");
+    protected override void Release() { PostgresMetrics.RoundTrips.Add(1); _tx!.Transaction!.Release("w"); }
     /// <inheritdoc />
-    protected override void RollbackToSavepoint() => _tx!.Transaction!.Rollback("w");
+    protected override void RollbackToSavepoint() { PostgresMetrics.RoundTrips.Add(1); _tx!.Transaction!.Rollback("w"); }
 
     /// <inheritdoc />
     protected override void Commit()
     {
+        PostgresMetrics.RoundTrips.Add(1);
+        PostgresMetrics.Commits.Add(1);
         _tx!.Transaction!.Commit();
         _tx.Transaction.Dispose();
         _tx.Transaction = null;

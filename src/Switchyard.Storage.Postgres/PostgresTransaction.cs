@@ -257,6 +257,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
 
     private NpgsqlCommand Command(string sql, params NpgsqlParameter[] args)
     {
+        PostgresMetrics.RoundTrips.Add(1);
         if (!_commands.TryGetValue(sql, out var cmd))
         {
             cmd = new NpgsqlCommand(sql, connection);
