@@ -15,6 +15,7 @@ if (which is "all" or "ingest") await Ingest();
 if (which is "all" or "sleepers") await Sleepers(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000);
 if (which is "side") await SideBySide();
 if (which is "js") await JsOnly();
+if (which is "pgruns") await PostgresRuns();
 if (which is "replicas") await Replicas(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000);
 if (which is "all" or "dags") await Dags();
 if (which is "all" or "crash") await Crash(args.Length > 1 && which == "crash" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2_000);
@@ -219,10 +220,16 @@ static async Task<int> MemoizedOnceAsync(HttpClient http, string functionId, int
 static int? ProcessByName(string name) =>
     Process.GetProcessesByName(name).Select(p => (int?)p.Id).FirstOrDefault();
 
-static async Task<Result> Drive(Uri baseUrl, string path, Func<int, object> body, int inFlight, int seconds, Func<JsonObject, bool> ok)
+static Task<Result> Drive(Uri baseUrl, string path, Func<int, object> body, int inFlight, int seconds, Func<JsonObject, bool> ok) =>
+    DriveSpread([baseUrl], path, body, inFlight, seconds, ok);
+
+// Drive, with the in-flight workers spread round-robin over several servers (replicas). Result.Total counts the
+// completed requests of the warm-up too, for costs measured over the whole load.
+static async Task<Result> DriveSpread(IReadOnlyList<Uri> baseUrls, string path, Func<int, object> body, int inFlight, int seconds, Func<JsonObject, bool> ok)
 {
     using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = inFlight + 4, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
-    { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(120) };
+    { Timeout = TimeSpan.FromSeconds(120) };
+    var total = 0;
     // Warm up connections, JIT tiers and caches on both sides with the same load before measuring (BENCH_WARMUP s).
     var warmup = int.TryParse(Environment.GetEnvironmentVariable("BENCH_WARMUP"), out var w) ? w : 3;
     var latencies = new List<double>();
@@ -234,8 +241,8 @@ static async Task<Result> Drive(Uri baseUrl, string path, Func<int, object> body
     await Load(seconds, 1);
     var elapsed = clock.Elapsed.TotalSeconds;
     latencies.Sort();
-    if (latencies.Count == 0) return new Result(0, 0, 0, failures);
-    return new Result(latencies.Count / elapsed, latencies[latencies.Count / 2], latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))], failures);
+    if (latencies.Count == 0) return new Result(0, 0, 0, failures, total);
+    return new Result(latencies.Count / elapsed, latencies[latencies.Count / 2], latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))], failures, total);
 
     Task Load(int duration, int round)
     {
@@ -244,16 +251,107 @@ static async Task<Result> Drive(Uri baseUrl, string path, Func<int, object> body
         {
             var local = new List<double>();
             var n = round * 100_000_000 + worker * 1_000_000;
+            var target = new Uri(baseUrls[worker % baseUrls.Count], path);
             while (DateTime.UtcNow < stop)
             {
                 var t = Stopwatch.GetTimestamp();
-                using var response = await http.PostAsJsonAsync(path, body(n++));
+                using var response = await http.PostAsJsonAsync(target, body(n++));
                 var json = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonObject>() : null;
                 if (json is null || !ok(json)) { Interlocked.Increment(ref failures); continue; }
+                Interlocked.Increment(ref total);
                 local.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
             }
             lock (latencies) latencies.AddRange(local);
         }));
+    }
+}
+
+// Durable runs on PostgreSQL (BENCH_STORE; BENCH_REPLICAS replicas, invokes spread round-robin over them): the 3-step
+// workload at 1 and 32 in flight and ten parallel steps at 16, with the C# SDK app of the side-by-side bench. Besides
+// the rate, each row gives costs that do not depend on the machine's load: CPU time per run of the replicas and of
+// PostgreSQL (BENCH_PG_DATA: the cluster's data directory, to find its processes), and the writer's round trips and
+// commits per run (the store's own counters, scraped from each replica's /metrics).
+async Task PostgresRuns()
+{
+    var store = Environment.GetEnvironmentVariable("BENCH_STORE") ?? throw new InvalidOperationException("set BENCH_STORE=postgres://… (bench/pg.sh runs does)");
+    var replicaCount = int.TryParse(Environment.GetEnvironmentVariable("BENCH_REPLICAS"), out var rc) ? rc : 1;
+    var seconds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_SECONDS"), out var sec) ? sec : 10;
+    var pgData = Environment.GetEnvironmentVariable("BENCH_PG_DATA");
+    var replicas = new List<Yard>();
+    for (var i = 0; i < replicaCount; i++) replicas.Add(await Yard.StartAsync(yardDll, extra: ["--store", store]));
+    try
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddSwitchyard(o => { o.AppId = "bench"; o.ServerUrl = replicas[0].Url; }).AddFunction<BenchThreeSteps>().AddFunction<BenchTenParallel>();
+        await using var app = builder.Build();
+        app.MapSwitchyard();
+        await app.StartAsync();
+        using var http = new HttpClient();
+        (await http.PostAsJsonAsync(new Uri(replicas[0].Url, "/v1/apps/sync"), new { url = new Uri(new Uri(app.Urls.First()), "/api/switchyard").ToString() })).EnsureSuccessStatusCode();
+        foreach (var r in replicas)
+            while ((await http.GetFromJsonAsync<JsonObject>(new Uri(r.Url, "/v1/functions")))!["functions"]!.AsArray().Count < 2) await Task.Delay(100);
+        Console.WriteLine($"pgruns: store {store}, {replicaCount} replica(s), {seconds} s per workload");
+        foreach (var (name, function, inFlight) in new[] { ("3 steps, 1 in flight", "bench-three-steps", 1), ("3 steps, 32 in flight", "bench-three-steps", 32), ("10 parallel steps, 16 in flight", "bench-ten-parallel", 16) })
+        {
+            var cpuBefore = (Yard: replicas.Sum(r => ProcessCpu.Milliseconds(r.Pid)), Pg: PostgresCpu(pgData));
+            var countersBefore = await StoreCountersAsync(http, replicas);
+            var res = await DriveSpread(replicas.Select(r => r.Url).ToList(), $"/v1/functions/{function}/invoke", n => new { data = new { n }, timeout = "60s" }, inFlight, seconds,
+                body => body["run"]?["status"]?.GetValue<string>() == "Completed");
+            var countersAfter = await StoreCountersAsync(http, replicas);
+            var runs = Math.Max(1, res.Total);
+            var yardMs = (replicas.Sum(r => ProcessCpu.Milliseconds(r.Pid)) - cpuBefore.Yard) / runs;
+            var pgMs = (PostgresCpu(pgData) - cpuBefore.Pg) / runs;
+            Console.WriteLine($"| PostgreSQL, {replicaCount} replica(s), {name} | {res.Rate:F0} runs/s, p50 {res.P50:F1} ms, p99 {res.P99:F1} ms, {res.Failures} failed | " +
+                $"CPU per run: replicas {yardMs:F2} ms, PostgreSQL {(pgData is null ? "(BENCH_PG_DATA not set)" : pgMs.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) + " ms")} | " +
+                $"writer round trips per run {(countersAfter.RoundTrips - countersBefore.RoundTrips) / runs:F1}, commits per run {(countersAfter.Commits - countersBefore.Commits) / runs:F2} |");
+        }
+    }
+    finally
+    {
+        foreach (var r in replicas) r.Dispose();
+    }
+}
+
+// CPU time (ms) of a PostgreSQL cluster: the postmaster (from DATA/postmaster.pid) and its children, the backends.
+static double PostgresCpu(string? dataDir)
+{
+    if (dataDir is null) return 0;
+    var postmaster = File.ReadLines(Path.Combine(dataDir, "postmaster.pid")).First().Trim();
+    var total = 0.0;
+    foreach (var proc in Directory.EnumerateDirectories("/proc"))
+    {
+        var pid = Path.GetFileName(proc);
+        if (!pid.All(char.IsAsciiDigit)) continue;
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(proc, "stat"));
+            var ppid = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1];
+            if (pid == postmaster || ppid == postmaster) total += ProcessCpu.Milliseconds(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (IOException) { }
+    }
+    return total;
+}
+
+// The writer's round-trip and commit counters summed over the replicas (Prometheus text from /metrics).
+static async Task<(double RoundTrips, double Commits)> StoreCountersAsync(HttpClient http, IReadOnlyList<Yard> replicas)
+{
+    double trips = 0, commits = 0;
+    foreach (var r in replicas)
+        foreach (var line in (await http.GetStringAsync(new Uri(r.Url, "/metrics"))).Split('\n'))
+        {
+            if (line.StartsWith("switchyard_store_round_trips_total", StringComparison.Ordinal)) trips += Sample(line);
+            else if (line.StartsWith("switchyard_store_commits_total", StringComparison.Ordinal)) commits += Sample(line);
+        }
+    return (trips, commits);
+
+    // "name{labels} value [timestamp]"
+    static double Sample(string line)
+    {
+        var rest = line[(line.IndexOf('}') is var brace and >= 0 ? brace + 1 : line.IndexOf(' '))..];
+        return double.Parse(rest.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture);
     }
 }
 
@@ -422,7 +520,7 @@ async Task Sleepers(int count)
 
 namespace Switchyard.Bench
 {
-    internal sealed record Result(double Rate, double P50, double P99, int Failures);
+    internal sealed record Result(double Rate, double P50, double P99, int Failures, int Total = 0);
 
     internal sealed class BenchThreeSteps : SwitchyardFunction<JsonObject>
     {

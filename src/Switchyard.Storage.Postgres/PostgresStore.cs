@@ -21,6 +21,13 @@ public sealed class PostgresStore : GroupCommitWriter, IStore
         // Calls, readers, the writer and the scheduler share the pool; the default 100 is tight at 256 calls in flight.
         if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("Max Pool Size", StringComparison.OrdinalIgnoreCase))
             builder.MaxPoolSize = 200;
+        // The writer, the scheduler and readers send the same few statements all day: prepared once per connection,
+        // PostgreSQL parses and plans each only once.
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 128;
+            builder.AutoPrepareMinUsages = 2;
+        }
         ConnectionString = builder.ConnectionString;
         Location = $"{builder.Host}:{builder.Port}/{builder.Database}";
         _dataSource = NpgsqlDataSource.Create(ConnectionString);
@@ -47,7 +54,7 @@ public sealed class PostgresStore : GroupCommitWriter, IStore
     {
         _writer = await _dataSource.OpenConnectionAsync(cancellationToken);
         PostgresSchema.Migrate(_writer);
-        _tx = new PostgresTransaction(_writer);
+        _tx = new PostgresTransaction(_writer, Location);
         StartWriter("switchyard-postgres-writer");
     }
 
@@ -76,17 +83,17 @@ public sealed class PostgresStore : GroupCommitWriter, IStore
     }
 
     /// <inheritdoc />
-    protected override void Savepoint() => _tx!.Transaction!.Save("w");
+    protected override void Savepoint() => _tx!.Savepoint();
     /// <inheritdoc />
-    protected override void Release() => _tx!.Transaction!.Release("w");
+    protected override void Release() => _tx!.Release();
     /// <inheritdoc />
-    protected override void RollbackToSavepoint() => _tx!.Transaction!.Rollback("w");
+    protected override void RollbackToSavepoint() => _tx!.RollbackToSavepoint();
 
     /// <inheritdoc />
     protected override void Commit()
     {
-        _tx!.Transaction!.Commit();
-        _tx.Transaction.Dispose();
+        _tx!.Commit();
+        _tx.Transaction!.Dispose();
         _tx.Transaction = null;
     }
 

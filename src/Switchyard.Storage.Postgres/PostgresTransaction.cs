@@ -11,9 +11,8 @@ namespace Switchyard.Storage.Postgres;
 /// <summary>The writer connection's view of the current PostgreSQL transaction. Several replicas write at once, so
 /// reads that decide a write lock what they read: runs with <c>FOR UPDATE</c>, and absent rows (event ids, kv keys,
 /// waits per event name) with transaction-scoped advisory locks.</summary>
-internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreTransaction, ITelemetryTransaction, IDisposable
+internal sealed class PostgresTransaction(NpgsqlConnection connection, string location) : IStoreTransaction, ITelemetryTransaction, IDisposable
 {
-    private readonly Dictionary<string, NpgsqlCommand> _commands = new(StringComparer.Ordinal);
     private readonly List<Action> _callbacks = [];
     private readonly RaisedEvents _raised = new();
     private bool _notified;
@@ -28,6 +27,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
     {
         _callbacks.Clear();
         _notified = false;
+        DropPending();
     }
 
     public void OnCommitted(Action action) => _callbacks.Add(action);
@@ -65,9 +65,9 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
     public string? KvGet(string ns, string key)
     {
         // Two replicas deciding on the same absent key (an idempotency key, a debounce) must not both see "absent".
-        // The lock and the read are one round trip: the lock is taken before the row is read.
         // Lock, then read in a separate statement: a statement's snapshot is taken when it starts, so a read in the
-        // same statement as the lock wait would miss what the holder committed.
+        // same statement as the lock wait would miss what the holder committed. The two still travel in one batch
+        // (one round trip): PostgreSQL runs a batch's statements one after another, the read's snapshot after the lock.
         Lock("kv", ns + "\u001f" + key);
         return Command("SELECT value FROM kv WHERE ns = $1 AND key = $2 AND (expires_at IS NULL OR expires_at > $3)", S(ns), S(key), L(Now)).ExecuteScalar() as string;
     }
@@ -76,7 +76,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
         """
         INSERT INTO kv(ns, key, value, expires_at, updated_at) VALUES ($1, $2, $3, $4, $5)
         ON CONFLICT (ns, key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at
-        """, S(ns), S(key), S(value), L(expiresAt), L(Now)).ExecuteNonQuery();
+        """, S(ns), S(key), S(value), L(expiresAt), L(Now)).Defer();
 
     public bool KvDelete(string ns, string key) => Command("DELETE FROM kv WHERE ns = $1 AND key = $2", S(ns), S(key)).ExecuteNonQuery() > 0;
 
@@ -102,7 +102,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
         INSERT INTO apps({StoreRows.AppColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
         ON CONFLICT (id) DO UPDATE SET url = EXCLUDED.url, sdk = EXCLUDED.sdk, framework = EXCLUDED.framework, checksum = EXCLUDED.checksum,
             synced_at = EXCLUDED.synced_at, created_at = EXCLUDED.created_at, function_count = EXCLUDED.function_count
-        """, S(a.Id), S(a.Url), S(a.Sdk), S(a.Framework), S(a.Checksum), L(a.SyncedAt), L(a.CreatedAt), I(a.FunctionCount)).ExecuteNonQuery();
+        """, S(a.Id), S(a.Url), S(a.Sdk), S(a.Framework), S(a.Checksum), L(a.SyncedAt), L(a.CreatedAt), I(a.FunctionCount)).Defer();
 
     public IReadOnlyList<string> ReplaceFunctions(string appId, IReadOnlyList<FunctionRecord> functions)
     {
@@ -110,14 +110,14 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
         var existing = Query("SELECT id, paused FROM functions WHERE app_id = $1", r => (Id: r.GetString(0), Paused: r.GetInt32(1) != 0), S(appId));
         var keep = functions.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
         var removed = existing.Where(e => !keep.Contains(e.Id)).Select(e => e.Id).ToList();
-        foreach (var id in removed) Command("DELETE FROM functions WHERE id = $1 AND app_id = $2", S(id), S(appId)).ExecuteNonQuery();
+        foreach (var id in removed) Command("DELETE FROM functions WHERE id = $1 AND app_id = $2", S(id), S(appId)).Defer();
         var paused = existing.Where(e => e.Paused).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var f in functions)
         {
             Command($"""
                 INSERT INTO functions({StoreRows.FunctionColumns}) VALUES ($1, $2, $3, $4, $5)
                 ON CONFLICT (id, app_id) DO UPDATE SET config = EXCLUDED.config, paused = EXCLUDED.paused, updated_at = EXCLUDED.updated_at
-                """, S(f.Id), S(f.AppId), S(JsonSerializer.Serialize(f.Config, ProtocolJson.Options)), I(paused.Contains(f.Id) || f.Paused ? 1 : 0), L(f.UpdatedAt)).ExecuteNonQuery();
+                """, S(f.Id), S(f.AppId), S(JsonSerializer.Serialize(f.Config, ProtocolJson.Options)), I(paused.Contains(f.Id) || f.Paused ? 1 : 0), L(f.UpdatedAt)).Defer();
         }
         return removed;
     }
@@ -131,7 +131,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
         $"INSERT INTO runs({StoreRows.RunColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
         S(r.Id), S(r.FunctionId), S(r.AppId), S(r.EventId), L(r.EventSeq), S(r.Status.ToWire()), L(r.CreatedAt), L(r.StartedAt), L(r.EndedAt), S(r.Output), S(r.Error),
         I(r.Version), I(r.ForcePlan ? 1 : 0), S(StoreRows.Pending(r.Pending)), S(r.ParentRunId), S(r.ParentStep), S(r.Flow),
-        S(r.Batch is null ? null : JsonSerializer.Serialize(r.Batch))).ExecuteNonQuery();
+        S(r.Batch is null ? null : JsonSerializer.Serialize(r.Batch))).Defer();
 
     // Everything that changes a run reads it first: locking the row here serializes replicas working on one run.
     public RunRecord? GetRun(string runId) =>
@@ -139,7 +139,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
 
     public void UpdateRun(RunRecord r) => Command(
         "UPDATE runs SET status = $2, started_at = $3, ended_at = $4, output = $5, error = $6, version = $7, force_plan = $8, pending = $9 WHERE id = $1",
-        S(r.Id), S(r.Status.ToWire()), L(r.StartedAt), L(r.EndedAt), S(r.Output), S(r.Error), I(r.Version), I(r.ForcePlan ? 1 : 0), S(StoreRows.Pending(r.Pending))).ExecuteNonQuery();
+        S(r.Id), S(r.Status.ToWire()), L(r.StartedAt), L(r.EndedAt), S(r.Output), S(r.Error), I(r.Version), I(r.ForcePlan ? 1 : 0), S(StoreRows.Pending(r.Pending))).Defer();
 
     public bool StepExists(string runId, string hash) =>
         Command("SELECT 1 FROM steps WHERE run_id = $1 AND hash = $2", S(runId), S(hash)).ExecuteScalar() is not null;
@@ -153,21 +153,21 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
 
     public void AppendHistory(HistoryEntry h) => Command(
         "INSERT INTO history(run_id, at, kind, step_hash, step_name, op, attempt, duration_ms, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        S(h.RunId), L(h.At), S(h.Kind.ToWire()), S(h.StepHash), S(h.StepName), S(h.Op), I(h.Attempt), D(h.DurationMs), S(h.Detail)).ExecuteNonQuery();
+        S(h.RunId), L(h.At), S(h.Kind.ToWire()), S(h.StepHash), S(h.StepName), S(h.Op), I(h.Attempt), D(h.DurationMs), S(h.Detail)).Defer();
 
     public void InsertDecision(Decision d) => Command(
         $"INSERT INTO decisions({StoreRows.DecisionColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        S(d.EventId), L(d.EventSeq), S(d.FunctionId), S(d.Outcome.ToWire()), S(d.Reason), S(d.RunId), L(d.At)).ExecuteNonQuery();
+        S(d.EventId), L(d.EventSeq), S(d.FunctionId), S(d.Outcome.ToWire()), S(d.Reason), S(d.RunId), L(d.At)).Defer();
 
     // Queue
 
     public void Enqueue(QueueItem q)
     {
         Command($"INSERT INTO queue({StoreRows.QueueColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
-            S(q.Id), S(q.RunId), S(q.Kind.ToWire()), S(q.StepId), I(q.Attempt), L(q.DueAt), S(q.Payload)).ExecuteNonQuery();
+            S(q.Id), S(q.RunId), S(q.Kind.ToWire()), S(q.StepId), I(q.Attempt), L(q.DueAt), S(q.Payload)).Defer();
         if (_notified) return;
         // Delivered at commit to every replica's scheduler, so new work is picked up without waiting for a poll.
-        Command("SELECT pg_notify('switchyard_queue', '')").ExecuteNonQuery();
+        Command("NOTIFY switchyard_queue").Defer();
         _notified = true;
     }
 
@@ -183,7 +183,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
     public void InsertWorkItem(WorkItem w) => Command(
         $"INSERT INTO work_items({StoreRows.WorkItemColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         S(w.Id), S(w.Family), I((int)w.Priority), S(w.Data), S(w.DedupKey), S(w.State.ToWire()), L(w.EnqueuedAt), I(w.Attempt), L(w.NotBefore),
-        L(w.DispatchedAt), L(w.FinishedAt), L(w.LeaseUntil), S(w.Error), S(w.Result), I(w.Deduplicated)).ExecuteNonQuery();
+        L(w.DispatchedAt), L(w.FinishedAt), L(w.LeaseUntil), S(w.Error), S(w.Result), I(w.Deduplicated)).Defer();
 
     // Everything that changes an item reads it first: locking the row serializes replicas working on one item.
     public WorkItem? GetWorkItem(string id) =>
@@ -191,7 +191,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
 
     public void UpdateWorkItem(WorkItem w) => Command(
         "UPDATE work_items SET state = $2, attempt = $3, not_before = $4, dispatched_at = $5, finished_at = $6, lease_until = $7, error = $8, result = $9, deduplicated = $10 WHERE id = $1",
-        S(w.Id), S(w.State.ToWire()), I(w.Attempt), L(w.NotBefore), L(w.DispatchedAt), L(w.FinishedAt), L(w.LeaseUntil), S(w.Error), S(w.Result), I(w.Deduplicated)).ExecuteNonQuery();
+        S(w.Id), S(w.State.ToWire()), I(w.Attempt), L(w.NotBefore), L(w.DispatchedAt), L(w.FinishedAt), L(w.LeaseUntil), S(w.Error), S(w.Result), I(w.Deduplicated)).Defer();
 
     public int CountActiveWork(string family)
     {
@@ -276,7 +276,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
         Command($"""
             INSERT INTO waits({StoreRows.WaitColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (id) DO UPDATE SET expires_at = EXCLUDED.expires_at
-            """, S(w.Id), S(w.RunId), S(w.StepHash), S(w.Kind.ToWire()), S(w.EventName), S(w.Expression), S(w.Correlation), L(w.ExpiresAt), L(w.CreatedAt)).ExecuteNonQuery();
+            """, S(w.Id), S(w.RunId), S(w.StepHash), S(w.Kind.ToWire()), S(w.EventName), S(w.Expression), S(w.Correlation), L(w.ExpiresAt), L(w.CreatedAt)).Defer();
     }
 
     public IReadOnlyList<WaitRecord> WaitsForEvent(string eventName)
@@ -293,7 +293,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
 
     public bool DeleteWait(string waitId) => Command("DELETE FROM waits WHERE id = $1", S(waitId)).ExecuteNonQuery() > 0;
 
-    public void DeleteWaits(string runId) => Command("DELETE FROM waits WHERE run_id = $1", S(runId)).ExecuteNonQuery();
+    public void DeleteWaits(string runId) => Command("DELETE FROM waits WHERE run_id = $1", S(runId)).Defer();
 
     // Telemetry
 
@@ -309,27 +309,136 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
     // Plumbing
 
     private void Lock(string scope, string key) =>
-        Command("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", S(scope + ":" + key)).ExecuteNonQuery();
+        Command("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", S(scope + ":" + key)).Defer(returnsRows: true);
 
     private List<T> Query<T>(string sql, Func<DbDataReader, T> map, params NpgsqlParameter[] args)
     {
-        using var reader = Command(sql, args).ExecuteReader();
+        using var batch = Send(sql, args);
+        using var reader = batch.ExecuteReader();
+        // Deferred statements come first. The reader passes over those without rows itself; the advisory locks return
+        // a row each, so skip their results.
+        for (var i = 0; i < _sentRowSets; i++) reader.NextResult();
         var list = new List<T>();
         while (reader.Read()) list.Add(map(reader));
         return list;
     }
 
-    private NpgsqlCommand Command(string sql, params NpgsqlParameter[] args)
+    private Statement Command(string sql, params NpgsqlParameter[] args) => new(this, sql, args);
+
+    /// <summary>One statement of the current transaction: deferred (sent with the next statement whose answer is
+    /// needed, or when the caller's work ends) or executed now together with whatever is deferred.</summary>
+    private readonly record struct Statement(PostgresTransaction Tx, string Sql, NpgsqlParameter[] Args)
     {
-        if (!_commands.TryGetValue(sql, out var cmd))
+        /// <summary>Queues the statement; its errors surface when it is sent, still inside the caller's work.</summary>
+        public void Defer(bool returnsRows = false) => Tx.Queue(Sql, Args, returnsRows);
+
+        public int ExecuteNonQuery()
         {
-            cmd = new NpgsqlCommand(sql, connection);
-            foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = a.NpgsqlDbType });
-            _commands[sql] = cmd;
+            using var batch = Tx.Send(Sql, Args);
+            batch.ExecuteNonQuery();
+            return batch.BatchCommands[^1].RecordsAffected;
         }
-        cmd.Transaction = Transaction;
-        for (var i = 0; i < args.Length; i++) cmd.Parameters[i].Value = args[i].Value;
-        return cmd;
+
+        public object? ExecuteScalar()
+        {
+            var rows = Tx.Query(Sql, r => r.IsDBNull(0) ? DBNull.Value : r.GetValue(0), Args);
+            return rows.Count == 0 ? null : rows[0];
+        }
+    }
+
+    /// <summary>Deferred statements, in order. Writes whose result nobody reads wait here and travel with the next
+    /// statement that needs an answer, so a caller's writes cost one round trip instead of one each.</summary>
+    private readonly List<NpgsqlBatchCommand> _pending = [];
+    private int _pendingRowSets;
+    private int _sentRowSets;
+    private bool _savepointSent;
+    private bool _notifiedAtSavepoint;
+
+    private void Queue(string sql, NpgsqlParameter[] args, bool returnsRows = false)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(args);
+        _pending.Add(command);
+        if (returnsRows) _pendingRowSets++;
+    }
+
+    /// <summary>A batch of everything deferred, then <paramref name="sql"/>; the caller executes it (one round trip).</summary>
+    private NpgsqlBatch Send(string? sql, NpgsqlParameter[] args)
+    {
+        var batch = new NpgsqlBatch(connection, Transaction);
+        foreach (var c in _pending) batch.BatchCommands.Add(c);
+        _pending.Clear();
+        _sentRowSets = _pendingRowSets;
+        _pendingRowSets = 0;
+        if (sql is not null)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.AddRange(args);
+            batch.BatchCommands.Add(command);
+        }
+        _savepointSent = true;
+        PostgresMetrics.RoundTrips.Add(1, new KeyValuePair<string, object?>("store", location));
+        return batch;
+    }
+
+    /// <summary>Sends what is deferred, if anything.</summary>
+    public void Flush()
+    {
+        if (_pending.Count == 0) return;
+        using var batch = Send(null, []);
+        batch.ExecuteNonQuery();
+    }
+
+    private void DropPending()
+    {
+        _pending.Clear();
+        _pendingRowSets = 0;
+    }
+
+    // Savepoints around each caller's work (GroupCommitWriter). The SAVEPOINT is deferred with the work's first
+    // statements and the RELEASE sent with its last, so a caller whose work is all writes costs one round trip; the
+    // work's errors still surface before its RELEASE, so they are rolled back to its own savepoint.
+
+    /// <summary>Marks the start of one caller's work.</summary>
+    public void Savepoint()
+    {
+        _savepointSent = false;
+        _notifiedAtSavepoint = _notified;
+        Queue("SAVEPOINT w", []);
+    }
+
+    /// <summary>Keeps the caller's work: sends what is deferred with the RELEASE.</summary>
+    public void Release()
+    {
+        if (!_savepointSent && _pending.Count <= 1)
+        {
+            // Nothing of this work reached the server and nothing is left but its SAVEPOINT: the work wrote nothing.
+            DropPending();
+            return;
+        }
+        Queue("RELEASE SAVEPOINT w", []);
+        Flush();
+    }
+
+    /// <summary>Undoes the caller's work; the RELEASE that follows travels with the ROLLBACK TO.</summary>
+    public void RollbackToSavepoint()
+    {
+        var sent = _savepointSent;
+        DropPending();
+        _notified = _notifiedAtSavepoint;
+        if (!sent) return;
+        Queue("ROLLBACK TO SAVEPOINT w", []);
+        // Release() sees the savepoint as sent and adds its RELEASE to this batch.
+        _savepointSent = true;
+    }
+
+    /// <summary>Commits: anything deferred is sent first (normally nothing: each work's RELEASE sent it).</summary>
+    public void Commit()
+    {
+        Flush();
+        PostgresMetrics.RoundTrips.Add(1, new KeyValuePair<string, object?>("store", location));
+        PostgresMetrics.Commits.Add(1, new KeyValuePair<string, object?>("store", location));
+        Transaction!.Commit();
     }
 
     internal static NpgsqlParameter S(string? v) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)v ?? DBNull.Value };
@@ -337,9 +446,5 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection) : IStoreT
     internal static NpgsqlParameter I(int? v) => new() { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)v ?? DBNull.Value };
     internal static NpgsqlParameter D(double? v) => new() { NpgsqlDbType = NpgsqlDbType.Double, Value = (object?)v ?? DBNull.Value };
 
-    public void Dispose()
-    {
-        foreach (var cmd in _commands.Values) cmd.Dispose();
-        _commands.Clear();
-    }
+    public void Dispose() => DropPending();
 }

@@ -54,6 +54,55 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_that_fails_midway_stores_nothing_of_its_own_and_keeps_the_others_in_its_commit()
+    {
+        await W(tx => { tx.InsertRun(Run("taken")); return 0; });
+        // A batch of events, then a write the database refuses (the run id is taken): the refusal may only surface
+        // when the batch reaches the database, after the events were accepted by the transaction.
+        var failing = W(tx =>
+        {
+            for (var i = 0; i < 100; i++) tx.InsertEvent(Event($"batch-{i}", "conf/batch", tx.Now));
+            tx.InsertRun(Run("taken"));
+            return 0;
+        });
+        // Thrown by the work itself after some writes (no database error at all).
+        var throwing = W<int>(tx =>
+        {
+            tx.InsertEvent(Event("thrown-1", "conf/batch", tx.Now));
+            tx.InsertRun(Run("thrown-run"));
+            throw new InvalidOperationException("the work gave up");
+        });
+        var kept = W(tx => tx.InsertEvent(Event("kept", "conf/batch", tx.Now)));
+        await Assert.ThrowsAnyAsync<Exception>(() => failing);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => throwing);
+        Assert.True(await kept > 0);
+        // The next commit must not carry anything left over from the failed works either.
+        await W(tx => { tx.InsertRun(Run("after")); return 0; });
+
+        Assert.Equal(["kept"], (await _store.Reader.ListEventsAsync("conf/batch", null, 1000, default)).Select(e => e.Id));
+        Assert.Null(await _store.Reader.GetRunAsync("thrown-run", default));
+        Assert.NotNull(await _store.Reader.GetRunAsync("after", default));
+    }
+
+    [Fact]
+    public async Task Writes_then_reads_in_one_work_see_the_writes_and_locked_reads_return_their_rows()
+    {
+        // Deferred writes travel with the next read: the read must see them, and the result it returns must be its
+        // own (not a lock's or an insert's that went in the same batch).
+        var (value, run, waits) = await W(tx =>
+        {
+            tx.KvPut("ns", "k", "v1", null);
+            tx.InsertRun(Run("rw"));
+            tx.InsertWait(new WaitRecord("w-rw", "rw", "h", WaitKind.Event, "conf/rw", null, null, tx.Now + 60_000, tx.Now));
+            return (tx.KvGet("ns", "k"), tx.GetRun("rw"), tx.WaitsForEvent("conf/rw"));
+        });
+        Assert.Equal("v1", value);
+        Assert.Equal("rw", run?.Id);
+        Assert.Equal("w-rw", Assert.Single(waits).Id);
+        Assert.True(await W(tx => { tx.KvPut("ns", "k2", "v2", null); return tx.KvDelete("ns", "k2"); }));
+    }
+
+    [Fact]
     public async Task Work_items_are_stored_read_in_FIFO_order_per_priority_and_counted()
     {
         var p1 = Switchyard.Configuration.QueuePriority.P1;
@@ -307,5 +356,36 @@ public sealed class PostgresStoreConformanceTests(PostgresServer postgres) : Sto
     {
         Assert.Null(postgres.Unavailable);
         return new PostgresStore(await postgres.CreateDatabaseAsync(), NullLogger<PostgresStore>.Instance);
+    }
+
+    [Fact]
+    public async Task A_work_of_writes_costs_one_round_trip_and_a_read_carries_the_writes_before_it()
+    {
+        await using var store = new PostgresStore(await postgres.CreateDatabaseAsync(), NullLogger<PostgresStore>.Instance);
+        await store.InitializeAsync(default);
+        var trips = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) => { if (instrument.Name == "switchyard.store.round_trips") l.EnableMeasurementEvents(instrument); };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag.Key == "store" && Equals(tag.Value, store.Location)) Interlocked.Add(ref trips, value);
+        });
+        listener.Start();
+
+        // Five writes whose results nobody reads: SAVEPOINT, the writes and RELEASE in one batch, then COMMIT.
+        await store.WriteAsync(tx =>
+        {
+            tx.InsertRun(new RunRecord("r", "app-fn", "app", "e1", 1, RunStatus.Queued, 1, null, null, null, null, -1, false, [], null, null));
+            for (var i = 0; i < 3; i++) tx.AppendHistory(new HistoryEntry(0, "r", tx.Now, HistoryKind.RunStarted, null, null, null, 0, null, null));
+            tx.KvPut("ns", "k", "v", null);
+            return 0;
+        });
+        Assert.Equal(2, Interlocked.Read(ref trips));
+
+        // Writes, then a locked read (lock and select): one batch for all of it, one for the RELEASE, one COMMIT.
+        Interlocked.Exchange(ref trips, 0);
+        Assert.Equal("v", await store.WriteAsync(tx => { tx.KvPut("ns", "k2", "w", null); return tx.KvGet("ns", "k"); }));
+        Assert.Equal(3, Interlocked.Read(ref trips));
     }
 }
