@@ -139,12 +139,23 @@ public sealed class SwitchyardTestHost : IAsyncDisposable
     /// <param name="eventName">The event's name; the function's first event trigger when null.</param>
     /// <param name="cancellationToken">Stops the run between calls.</param>
     public Task<TestRun<TResult>> RunAsync<TFunction, TData, TResult>(TData data, string? eventName = null, CancellationToken cancellationToken = default)
-        where TFunction : SwitchyardFunction<TData, TResult>
-    {
-        var definition = Registry.All.FirstOrDefault(d => !d.IsFailureHandler && d.Type == typeof(TFunction))
-            ?? throw new InvalidOperationException($"{typeof(TFunction).Name} is not added to this test host: add it in Create(sdk => sdk.AddFunction<{typeof(TFunction).Name}>()).");
-        return RunAsync<TData, TResult>(definition, data, eventName, cancellationToken);
-    }
+        where TFunction : SwitchyardFunction<TData, TResult> =>
+        RunAsync<TData, TResult>(Definition(typeof(TFunction)), data, eventName, cancellationToken);
+
+    private FunctionDefinition Definition(Type type) =>
+        Registry.All.FirstOrDefault(d => !d.IsFailureHandler && d.Type == type)
+            ?? throw new InvalidOperationException($"{type.Name} is not added to this test host: add it in Create(sdk => sdk.AddFunction<{type.Name}>()).");
+
+    /// <summary>Runs <typeparamref name="TFunction"/>, a function with an untyped result, to its end for an event
+    /// carrying <paramref name="data"/>; the result is its JSON form.</summary>
+    /// <typeparam name="TFunction">The function class; it must have been added.</typeparam>
+    /// <typeparam name="TData">Its event data.</typeparam>
+    /// <param name="data">The event's data.</param>
+    /// <param name="eventName">The event's name; the function's first event trigger when null.</param>
+    /// <param name="cancellationToken">Stops the run between calls.</param>
+    public Task<TestRun<JsonNode?>> RunAsync<TFunction, TData>(TData data, string? eventName = null, CancellationToken cancellationToken = default)
+        where TFunction : SwitchyardFunction<TData> =>
+        RunAsync<TData, JsonNode?>(Definition(typeof(TFunction)), data, eventName, cancellationToken);
 
     /// <summary>Runs the function <paramref name="function"/> refers to (one this host serves) to its end for an event
     /// carrying <paramref name="data"/>.</summary>
