@@ -106,6 +106,7 @@ public sealed class SwitchyardTestHost : IAsyncDisposable
         var data = @event.Data is null ? [] : Serializer.Serialize(@event.Data, @event.Data.GetType()) as JsonObject
             ?? throw new ArgumentException($"The data of event \"{@event.Name}\" must serialize to a JSON object.", nameof(@event));
         var json = new JsonObject { ["name"] = @event.Name, ["data"] = data, ["id"] = @event.Id ?? NextEventId() };
+        if (@event.Timestamp is { } ts) json["ts"] = ts.ToUnixTimeMilliseconds();
         _scheduled.Add((after ?? TimeSpan.Zero, json));
         return this;
     }
@@ -202,7 +203,12 @@ public sealed class SwitchyardTestHost : IAsyncDisposable
         var runId = $"test-run-{++_runs}";
         var driver = new RunDriver(this, definition, runId, triggerEvent);
         var start = Time.GetUtcNow();
-        foreach (var (after, e) in _scheduled) driver.Offer(new ScheduledEvent(start + after, (JsonObject)e.DeepClone()));
+        foreach (var (after, e) in _scheduled)
+        {
+            var copy = (JsonObject)e.DeepClone();
+            copy["ts"] ??= (start + after).ToUnixTimeMilliseconds();
+            driver.Offer(new ScheduledEvent(start + after, copy));
+        }
         _active.Push(driver);
         try
         {
