@@ -58,6 +58,9 @@ public static class EngineServiceCollectionExtensions
         s.AddSingleton<Feed.LiveFeed>();
         s.AddSingleton<Feed.FeedListener>();
         s.AddSingleton<IRunListener>(sp => sp.GetRequiredService<Feed.FeedListener>());
+        // A cancelled run's in-flight app call is aborted, so the SDK's step token fires.
+        s.AddSingleton<InFlightCalls>();
+        s.AddSingleton<IRunListener, CallAborter>();
         s.AddSingleton<IEventListener>(sp => sp.GetRequiredService<Feed.FeedListener>());
 
         // Ingest → admission → runs → queue.

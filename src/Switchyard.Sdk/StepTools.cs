@@ -32,9 +32,8 @@ public sealed partial class StepTools
     /// <summary>Runs <paramref name="work"/> once and returns its result, which goes through a JSON round trip.</summary>
     /// <param name="id">Step id, unique within the run.</param>
     /// <param name="work">The step's body; retried on failure according to the function's retries. Its token is
-    /// canceled when the call ends early: the server gives up on it (its call timeout) or disconnects, or the app
-    /// stops. A run canceled on the server while a call is in flight is not signaled here: the server does not abort
-    /// calls on cancellation, and the run's next call never comes.</param>
+    /// canceled when the call ends early: the run is canceled on the server (which aborts its in-flight call), the
+    /// server gives up on the call (its call timeout) or disconnects, or the app stops.</param>
     public Task<T> RunAsync<T>(string id, Func<CancellationToken, Task<T>> work)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -59,9 +58,8 @@ public sealed partial class StepTools
     /// <summary>Runs <paramref name="work"/> once.</summary>
     /// <param name="id">Step id, unique within the run.</param>
     /// <param name="work">The step's body; retried on failure according to the function's retries. Its token is
-    /// canceled when the call ends early: the server gives up on it (its call timeout) or disconnects, or the app
-    /// stops. A run canceled on the server while a call is in flight is not signaled here: the server does not abort
-    /// calls on cancellation, and the run's next call never comes.</param>
+    /// canceled when the call ends early: the run is canceled on the server (which aborts its in-flight call), the
+    /// server gives up on the call (its call timeout) or disconnects, or the app stops.</param>
     public Task RunAsync(string id, Func<CancellationToken, Task> work)
     {
         ArgumentNullException.ThrowIfNull(work);

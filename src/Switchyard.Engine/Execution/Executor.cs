@@ -17,7 +17,7 @@ namespace Switchyard.Engine.Execution;
 /// the answer atomically. Nothing here holds a thread while a run sleeps or waits: those are rows.</summary>
 public sealed class Executor(
     IStore store, FunctionRegistry registry, AppClient client, ResponseApplier applier, RunFinisher finisher, RunAdmission admission,
-    EventIngest ingest, ServerOptions options, TimeProvider time, ILogger<Executor> logger)
+    EventIngest ingest, InFlightCalls inFlight, ServerOptions options, TimeProvider time, ILogger<Executor> logger)
 {
     /// <summary>Processes <paramref name="item"/>.</summary>
     public async Task ExecuteAsync(QueueItem item, CancellationToken cancellationToken)
@@ -150,7 +150,20 @@ public sealed class Executor(
             .SetTag("switchyard.step.id", item.StepId).SetTag("switchyard.attempt", item.Attempt);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.CallTimeout);
-        var outcome = await client.CallAsync(url, item.StepId, run.Id, request, options.Dev, timeout.Token);
+        // Cancelling the run while this call is in flight aborts it (CallAborter), so the app's step token fires.
+        using var call = inFlight.Track(run.Id, timeout.Token);
+        CallOutcome outcome;
+        try
+        {
+            outcome = await client.CallAsync(url, item.StepId, run.Id, request, options.Dev, call.Token);
+        }
+        catch (OperationCanceledException) when (call.Aborted(timeout.Token))
+        {
+            // The run ended (cancelled) and its queued items are gone: there is no answer to apply.
+            span?.SetTag("switchyard.call.aborted", true).SetStatus(ActivityStatusCode.Error, "run cancelled");
+            logger.LogInformation("aborted the call of run {RunId} ({StepId}): the run was cancelled", run.Id, item.StepId);
+            return;
+        }
         SwitchyardDiagnostics.CallDuration.Record(outcome.DurationMs, new KeyValuePair<string, object?>("function", run.FunctionId));
         if (span is not null) RecordSteps(span, outcome);
         cancellationToken.ThrowIfCancellationRequested();

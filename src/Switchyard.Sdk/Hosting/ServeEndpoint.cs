@@ -50,11 +50,19 @@ internal sealed class ServeEndpoint(
         await response.WriteAsync(context.Response, aborted);
     }
 
-    private async Task<SdkResponse> CallAsync(HttpRequest http, byte[] body, CancellationToken aborted)
+    private Task<SdkResponse> CallAsync(HttpRequest http, byte[] body, CancellationToken aborted)
     {
         // As the JS SDK: a call without a body is treated as unauthenticated.
-        if (body.Length == 0) return SdkResponse.Unauthorized();
-        if (http.Query["probe"] == "trust") return new SdkResponse(200, null) { HasBody = false };
+        if (body.Length == 0) return Task.FromResult(SdkResponse.Unauthorized());
+        if (http.Query["probe"] == "trust") return Task.FromResult(new SdkResponse(200, null) { HasBody = false });
+        return CallAsync(http.Query["fnId"].ToString(), http.Query["stepId"].ToString(), body, aborted);
+    }
+
+    /// <summary>One function call, after the transport: <paramref name="body"/> is the server's request. The HTTP
+    /// endpoint and the test host (<c>Switchyard.Sdk.Testing</c>) both enter here, so a unit test runs the same replay
+    /// code as a served app.</summary>
+    internal async Task<SdkResponse> CallAsync(string fnId, string stepId, byte[] body, CancellationToken aborted)
+    {
 
         JsonObject root;
         CallRequest request;
@@ -70,7 +78,6 @@ internal sealed class ServeEndpoint(
             return SdkResponse.Internal($"Failed to parse data from executor: {e.Message}");
         }
 
-        var fnId = http.Query["fnId"].ToString();
         if (registry.Find(fnId) is not { } definition)
             return SdkResponse.Internal($"Function \"{fnId}\" was not found in this app; is the app synced correctly?");
 
@@ -85,7 +92,6 @@ internal sealed class ServeEndpoint(
             }
         }
 
-        var stepId = http.Query["stepId"].ToString();
         var target = stepId is "" or StepId.Discovery ? null : stepId;
         // Without max_attempts no attempt may be called final: the server then decides alone when to give up.
         var maxAttempts = root["ctx"]?["max_attempts"] is null ? int.MaxValue : request.Ctx.MaxAttempts;
