@@ -49,6 +49,7 @@ public static class EngineServiceCollectionExtensions
         s.AddSingleton<IRunListener, HistoryWriter>();
         s.AddSingleton<IRunListener, TelemetryMirror>();
         s.AddSingleton<IRunListener, RunSpans>();
+        s.AddSingleton<IRunListener, SentEventTraces>();
         s.AddSingleton<IRunListener, SingletonRelease>();
         s.AddSingleton<IRunListener, DagTelemetry>();
         s.AddSingleton<IRunListener, PipelineNotifier>();

@@ -17,10 +17,7 @@ public sealed class TracingTests
 
         var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
         var rootSpan = System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/e/key") { Content = JsonContent.Create(new { name = "crash/run", data = new { n = 2 } }) };
-        request.Headers.Add("traceparent", $"00-{traceId}-{rootSpan}-01");
-        using var response = await server.Http.SendAsync(request);
-        var id = (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["ids"]![0]!.GetValue<string>();
+        var id = await SendTracedAsync(server, new { name = "crash/run", data = new { n = 2 } }, traceId, rootSpan);
         var runId = (await server.WaitForRunsOfEventAsync(id))[0]!["id"]!.GetValue<string>();
         await server.WaitForRunAsync(runId);
 
@@ -43,6 +40,34 @@ public sealed class TracingTests
         var steps = spans.Where(s => s.Name.StartsWith("step ", StringComparison.Ordinal)).ToList();
         Assert.Equal(["step a", "step b", "step c"], steps.Select(s => s.Name).Order());
         Assert.All(steps, s => Assert.Contains(calls, c => c.SpanId == s.ParentSpanId));
+    }
+
+    /// <summary>Sends one event with a W3C <c>traceparent</c> of <paramref name="traceId"/>; returns its id.</summary>
+    internal static async Task<string> SendTracedAsync(TestServer server, object @event, string traceId, string parentSpanId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/e/key") { Content = JsonContent.Create(@event) };
+        request.Headers.Add("traceparent", $"00-{traceId}-{parentSpanId}-01");
+        using var response = await server.Http.SendAsync(request);
+        return (await response.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["ids"]![0]!.GetValue<string>();
+    }
+
+    [Fact]
+    public async Task Metrics_reach_the_otlp_receiver()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var server = await TestServer.StartAsync(o => o.OtlpEndpoint = receiver.Url.ToString());
+        await using (var app = await TestApp.StartAsync(server, "otelm", sdk => sdk.AddFunction<ThreeSteps>(), s => s.AddSingleton(new Probe())))
+        {
+            var id = await server.SendOneAsync(new { name = "crash/run", data = new { n = 1 } });
+            await server.WaitForRunAsync((await server.WaitForRunsOfEventAsync(id))[0]!["id"]!.GetValue<string>());
+        }
+        // Stopping the server flushes its metrics (the periodic export runs once a minute by default).
+        await server.DisposeAsync();
+
+        string[] documented = ["switchyard.events.in", "switchyard.runs.started", "switchyard.runs.finished",
+            "switchyard.step.duration", "switchyard.call.duration", "switchyard.queue.lag", "switchyard.queue.depth"];
+        await Eventually.TrueAsync(() => Task.FromResult(documented.All(receiver.MetricNames.Contains)),
+            () => "the documented metrics; got: " + string.Join(", ", receiver.MetricNames.Distinct().Order()), TimeSpan.FromSeconds(10));
     }
 
     [Fact]

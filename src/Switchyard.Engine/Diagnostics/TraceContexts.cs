@@ -24,6 +24,19 @@ public static class TraceContexts
     /// <summary>The context stored under <paramref name="key"/>, or default.</summary>
     public static ActivityContext Load(IStoreTransaction tx, string key) => Parse(tx.KvGet(Namespace, key));
 
+    /// <summary>Notes that <paramref name="runId"/> was triggered by <paramref name="eventId"/>, so the run can join the
+    /// sender's trace when the event turns out to have been sent by a step (see <see cref="SentEventTraces"/>).</summary>
+    public static void AddRunOfEvent(IStoreTransaction tx, string eventId, string runId)
+    {
+        var key = "runs-of:" + eventId;
+        var existing = tx.KvGet(Namespace, key);
+        tx.KvPut(Namespace, key, existing is null ? runId : existing + " " + runId, tx.Now + (long)Keep.TotalMilliseconds);
+    }
+
+    /// <summary>The runs noted with <see cref="AddRunOfEvent"/> for <paramref name="eventId"/>.</summary>
+    public static IReadOnlyList<string> RunsOfEvent(IStoreTransaction tx, string eventId) =>
+        tx.KvGet(Namespace, "runs-of:" + eventId)?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+
     /// <summary>W3C <c>traceparent</c> text of a context.</summary>
     public static string Format(ActivityContext c) => $"00-{c.TraceId.ToHexString()}-{c.SpanId.ToHexString()}-{((c.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? "01" : "00")}";
 

@@ -31,14 +31,19 @@ public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunAdmissi
         if (TraceContexts.Enabled)
         {
             spans = [];
+            // Without a sender's context each event starts a trace of its own, whatever activity (e.g. the HTTP
+            // server's, unsampled) happens to be current: otherwise the sampler follows that one and drops the span.
+            var current = Activity.Current;
             foreach (var p in prepared)
             {
+                if (parent == default) Activity.Current = null;
                 var span = SwitchyardDiagnostics.Source.StartActivity($"event {p.Event.Name}", ActivityKind.Server, parent);
                 if (span is null) continue;
                 span.SetTag("switchyard.event.id", p.Event.Id).SetTag("switchyard.event.name", p.Event.Name).SetTag("switchyard.event.source", source);
                 spans.Add(span);
                 p.Trace = span.Context;
             }
+            Activity.Current = current;
         }
         try
         {
