@@ -150,10 +150,22 @@ public sealed class Executor(
             .SetTag("switchyard.step.id", item.StepId).SetTag("switchyard.attempt", item.Attempt);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.CallTimeout);
-        var outcome = await client.CallAsync(url, item.StepId, run.Id, request, options.Dev, timeout.Token);
+        CallOutcome outcome;
+        try
+        {
+            outcome = await client.CallAsync(url, item.StepId, run.Id, request, options.Dev, timeout.Token);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The scheduler cut the call off (shutdown grace over): the answer will never come, so hand the item on as
+            // the next attempt now. The store outlives the schedulers' shutdown, so this write still lands.
+            await ingest.WriteAsync(tx => { applier.CutOff(tx, item); return 0; }, CancellationToken.None);
+            throw;
+        }
         SwitchyardDiagnostics.CallDuration.Record(outcome.DurationMs, new KeyValuePair<string, object?>("function", run.FunctionId));
         if (span is not null) RecordSteps(span, outcome);
-        cancellationToken.ThrowIfCancellationRequested();
-        await ingest.WriteAsync(tx => { applier.Apply(tx, item, outcome, watermark, fn.Config.MaxAttempts); return 0; }, cancellationToken);
+        // The answer is in hand: commit it even when shutdown cuts off calls meanwhile (a commit takes milliseconds; the
+        // app's work would otherwise be done twice).
+        await ingest.WriteAsync(tx => { applier.Apply(tx, item, outcome, watermark, fn.Config.MaxAttempts); return 0; }, CancellationToken.None);
     }
 }
