@@ -56,6 +56,10 @@ public sealed class ServerOptions
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>Timeout of one call to an app.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>On shutdown (SIGTERM), how long calls to apps already in flight may still take: the server stops
+    /// claiming queue items at once, commits the answers that arrive within this time, and cuts off the rest, which the
+    /// next server or replica retries as new attempts. The host's shutdown timeout is this plus 5 s.</summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);
     /// <summary>Most calls to apps in flight at once.</summary>
     public int MaxConcurrentCalls { get; set; } = 256;
     /// <summary>Bearer token <c>POST /observability/emit</c> requires outside dev mode (the API token is accepted too);

@@ -49,7 +49,9 @@ public static class SwitchyardServer
             k.AddServerHeader = false;
         });
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
-        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        // Calls in flight get shutdown_grace to finish (the schedulers' StopAsync); the 5 s beyond it are for cutting off
+        // the rest, committing their next attempts and stopping the other services.
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownGrace + ShutdownMargin);
         // Under systemd (deploy/systemd, Type=notify): sends READY=1 once hosted services (store migration) and Kestrel
         // have started, STOPPING=1 on SIGTERM, and switches console logs to the journald format with syslog priority
         // prefixes. Registered after logging so its formatter wins there. Outside systemd it does nothing.
@@ -65,6 +67,9 @@ public static class SwitchyardServer
         app.MapSwitchyardServer();
         return app;
     }
+
+    /// <summary>What the host's shutdown timeout adds to <see cref="ServerOptions.ShutdownGrace"/>.</summary>
+    public static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(5);
 
     /// <summary>Initializes the store and registry, then starts listening. Events are accepted only after this
     /// returns, so <c>/health</c> answering means the server accepts events.</summary>

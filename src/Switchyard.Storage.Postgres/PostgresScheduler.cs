@@ -33,6 +33,7 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
     // Slot decisions hold a connection while they wait on a key's advisory lock; bound them so calls keep connections.
     private readonly SemaphoreSlim _acquisitions = new(8);
     private readonly HashSet<string> _inFlight = new(StringComparer.Ordinal);
+    private readonly InFlightItems _running = new();
     private readonly Lock _lock = new();
 
     private NpgsqlDataSource DataSource => store.DataSource;
@@ -56,7 +57,8 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
         queue.Subscribe(this);
         Switchyard.Engine.Diagnostics.SwitchyardDiagnostics.Meter.CreateObservableGauge("switchyard.queue.depth", () => Backlog, "{item}", "Queue items claimed by this replica");
         _ = ListenAsync(stoppingToken);
-        _ = RenewLeasesAsync(stoppingToken);
+        // Leases are renewed until the items in flight are done or cut off, past the stop of claiming (StopAsync).
+        _ = RenewLeasesAsync(_running.Aborted);
         while (!stoppingToken.IsCancellationRequested)
         {
             IReadOnlyList<QueueItem> claimed = [];
@@ -73,7 +75,9 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
             {
                 await _calls.WaitAsync(stoppingToken);
                 lock (_lock) _inFlight.Add(item.Id);
-                _ = RunAsync(item, stoppingToken);
+                // Items run on the in-flight token, not the stopping one: a stop ends claiming at once, but lets
+                // running calls finish within shutdown_grace (StopAsync).
+                _running.Track(RunAsync(item, _running.Aborted));
             }
             if (claimed.Count == 0)
             {
@@ -103,6 +107,21 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
         var items = new List<QueueItem>();
         while (await reader.ReadAsync(ct)) items.Add(StoreRows.Queue(reader));
         return items;
+    }
+
+    /// <summary>Stops claiming, then lets the items in flight finish within <see cref="ServerOptions.ShutdownGrace"/>;
+    /// calls still running after it are cut off and handed on as new attempts, claimable by the other replicas at once.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await _running.DrainAsync(options.ShutdownGrace, time, logger, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _running.Dispose();
+        base.Dispose();
     }
 
     private async Task RunAsync(QueueItem item, CancellationToken stoppingToken)

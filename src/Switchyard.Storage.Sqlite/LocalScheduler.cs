@@ -30,6 +30,7 @@ public sealed class LocalScheduler(IStore store, Executor executor, WorkQueue qu
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly SemaphoreSlim _calls = new(options.MaxConcurrentCalls);
+    private readonly InFlightItems _inFlight = new();
 
     /// <summary>Items known but not finished (for metrics and tests).</summary>
     public int Backlog { get { lock (_lock) return _known.Count; } }
@@ -85,7 +86,9 @@ public sealed class LocalScheduler(IStore store, Executor executor, WorkQueue qu
                     continue;
                 }
                 await _calls.WaitAsync(stoppingToken);
-                _ = RunAsync(item, stoppingToken);
+                // Items run on the in-flight token, not the stopping one: a stop ends claiming at once, but lets
+                // running calls finish within shutdown_grace (StopAsync).
+                _inFlight.Track(RunAsync(item, _inFlight.Aborted));
             }
             if (ready.Count == 0)
             {
@@ -97,6 +100,21 @@ public sealed class LocalScheduler(IStore store, Executor executor, WorkQueue qu
                 catch (OperationCanceledException) { break; }
             }
         }
+    }
+
+    /// <summary>Stops claiming, then lets the items in flight finish within <see cref="ServerOptions.ShutdownGrace"/>;
+    /// calls still running after it are cut off and handed on as new attempts.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await _inFlight.DrainAsync(options.ShutdownGrace, time, logger, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _inFlight.Dispose();
+        base.Dispose();
     }
 
     private async Task RunAsync(QueueItem item, CancellationToken stoppingToken)

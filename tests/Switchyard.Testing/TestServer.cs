@@ -54,6 +54,9 @@ public sealed class TestServer : IAsyncDisposable
         {
             Port = 0, DataDir = dataDir, Dev = true, RetryBaseDelay = TimeSpan.FromMilliseconds(50), RetryMaxDelay = TimeSpan.FromMilliseconds(500),
             ResyncInterval = TimeSpan.Zero, CallTimeout = TimeSpan.FromSeconds(30),
+            // Tests end with calls still hanging in their apps; waiting for them would only slow every dispose. The
+            // shutdown tests set a grace of their own.
+            ShutdownGrace = TimeSpan.Zero,
         };
         configure?.Invoke(options);
         var app = SwitchyardServer.Build(options, logging);

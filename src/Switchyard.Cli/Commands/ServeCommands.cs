@@ -33,10 +33,11 @@ internal static class ServeCommands
         var workerPort = new Option<int?>("--worker-port") { Description = $"First worker port for --roles (default {Switchyard.Worker.WorkerOptions.DefaultPort}; 0 = any free port)" };
         var gateway = new Option<bool>("--gateway") { Description = "Also run the gateway in this process (channels and routes from --gateway-config)" };
         var gatewayConfig = new Option<string?>("--gateway-config") { Description = $"Gateway configuration for --gateway (default ./{DevGateway.DefaultFile} when present)" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print a line per run start and finish" };
         var gatewayPort = new Option<int?>("--gateway-port") { Description = "Gateway port for --gateway (default from the configuration, else 3018; 0 = any free port)" };
         var command = new Command(name, description) { host, port, dataDir, store, app, eventKey, signingKey, apiToken };
         if (!dev) command.Options.Add(devFlag);
-        if (dev) { command.Options.Add(roles); command.Options.Add(workerPort); command.Options.Add(gateway); command.Options.Add(gatewayConfig); command.Options.Add(gatewayPort); }
+        if (dev) { command.Options.Add(roles); command.Options.Add(workerPort); command.Options.Add(gateway); command.Options.Add(gatewayConfig); command.Options.Add(gatewayPort); command.Options.Add(quiet); }
         command.SetAction(async (pr, ct) =>
         {
             var output = CliGlobals.Output(pr);
@@ -66,7 +67,11 @@ internal static class ServeCommands
             Microsoft.AspNetCore.Builder.WebApplication web;
             try
             {
-                web = SwitchyardServer.Build(options);
+                // yard dev shows runs flow (a line per start and finish) unless --quiet.
+                var runLog = dev && !pr.GetValue(quiet);
+                web = SwitchyardServer.Build(options, configureServices: runLog
+                    ? s => s.AddSingleton<Switchyard.Engine.Lifecycle.IRunListener>(new DevRunLog(Console.Out, output.Json))
+                    : null);
             }
             catch (InvalidDataException ex)
             {

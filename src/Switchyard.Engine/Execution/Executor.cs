@@ -157,6 +157,13 @@ public sealed class Executor(
         {
             outcome = await client.CallAsync(url, item.StepId, run.Id, request, options.Dev, call.Token);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The scheduler cut the call off (shutdown grace over): the answer will never come, so hand the item on as
+            // the next attempt now. The store outlives the schedulers' shutdown, so this write still lands.
+            await ingest.WriteAsync(tx => { applier.CutOff(tx, item); return 0; }, CancellationToken.None);
+            throw;
+        }
         catch (OperationCanceledException) when (call.Aborted(timeout.Token))
         {
             // The run ended (cancelled) and its queued items are gone: there is no answer to apply.
@@ -166,7 +173,8 @@ public sealed class Executor(
         }
         SwitchyardDiagnostics.CallDuration.Record(outcome.DurationMs, new KeyValuePair<string, object?>("function", run.FunctionId));
         if (span is not null) RecordSteps(span, outcome);
-        cancellationToken.ThrowIfCancellationRequested();
-        await ingest.WriteAsync(tx => { applier.Apply(tx, item, outcome, watermark, fn.Config.MaxAttempts); return 0; }, cancellationToken);
+        // The answer is in hand: commit it even when shutdown cuts off calls meanwhile (a commit takes milliseconds; the
+        // app's work would otherwise be done twice).
+        await ingest.WriteAsync(tx => { applier.Apply(tx, item, outcome, watermark, fn.Config.MaxAttempts); return 0; }, CancellationToken.None);
     }
 }

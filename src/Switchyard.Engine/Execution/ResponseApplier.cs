@@ -226,6 +226,20 @@ public sealed class ResponseApplier(
         finisher.Fail(tx, run, error);
     }
 
+    /// <summary>The call made for <paramref name="item"/> was cut off because this server stopped before the app
+    /// answered (after <c>shutdown_grace</c>): the item is replaced by the next attempt, due now, so the next server
+    /// or replica retries it at once instead of waiting for a lease to lapse. A no-op when the item was applied already.</summary>
+    public void CutOff(IStoreTransaction tx, QueueItem item)
+    {
+        if (!tx.Dequeue(item.Id)) return;
+        var run = tx.GetRun(item.RunId);
+        if (run is null || RunStatuses.IsTerminal(run.Status)) return;
+        var next = item.Attempt + 1;
+        queue.Enqueue(tx, item with { Id = QueueItemIds.Fresh(run.Id, item.StepId), Attempt = next, DueAt = tx.Now });
+        lifecycle.Record(tx, run, HistoryEntries.Step(tx, run.Id, HistoryKind.RetryScheduled, CallStep(item),
+            RunAdvancer.Detail(new { attempt = next, dueAt = tx.Now, delayMs = 0L, reason = "shutdown" }), attempt: next));
+    }
+
     private void ScheduleRetry(IStoreTransaction tx, RunRecord run, QueueItem item, TimeSpan? retryAfter)
     {
         var next = item.Attempt + 1;

@@ -33,7 +33,8 @@ internal sealed class EngineHost : IAsyncDisposable
     private EngineHost(Func<AppCall, AppAnswer> app, Action<ServerOptions>? configure, DateTimeOffset start, Action<IServiceCollection>? services = null)
     {
         Clock = new FakeTimeProvider(start);
-        var options = new ServerOptions { Dev = true, DataDir = _dir, RetryBaseDelay = TimeSpan.FromSeconds(10) };
+        // The shutdown grace is timed on the fake clock, which nothing moves at dispose: cut calls off at once instead.
+        var options = new ServerOptions { Dev = true, DataDir = _dir, RetryBaseDelay = TimeSpan.FromSeconds(10), ShutdownGrace = TimeSpan.Zero };
         configure?.Invoke(options);
         var s = new ServiceCollection();
         s.AddLogging(b => b.AddProvider(Logs));
