@@ -28,7 +28,7 @@ public sealed class BusWatcher(GatewayConfig config, StreamHub hub, SwitchyardCl
     // The last status sent (or seen at the start) of each run.
     private Dictionary<string, string>? _runs;
 
-    /// <summary>Whether the feed is connected now (for tests and health).</summary>
+    /// <summary>Whether the feed is connected and caught up, so every later change reaches the clients.</summary>
     internal bool Connected { get; private set; }
 
     /// <inheritdoc />
@@ -80,8 +80,8 @@ public sealed class BusWatcher(GatewayConfig config, StreamHub hub, SwitchyardCl
         var ct = connection.Token;
         // Subscribed before the lists are read: a change after the read is on the feed, one before is in the read.
         await using var feed = await bus.OpenFeedAsync(cancellationToken: ct);
-        Connected = true;
         await CatchUpAsync(ct);
+        Connected = true;
         // The feed has no "nobody listens" signal of its own: a local check ends the connection when the last
         // subscriber of the topics leaves.
         using var idle = new PeriodicTimer(config.WatchInterval, time);
