@@ -15,7 +15,9 @@ internal static class EventCommands
         var name = new Argument<string>("name") { Description = "Event name, e.g. demo/hello" };
         var data = new Option<string?>("--data", "-d") { Description = "Event data as a JSON object" };
         var id = new Option<string?>("--id") { Description = "Idempotency id (repeats within 24 h are stored once)" };
-        var command = new Command("send", "Send an event to the bus") { name, data, id };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Stay and print the runs the event starts as they progress, until they all end (exit 1 if one did not complete)" };
+        var timeout = new Option<string?>("--timeout") { Description = "With --follow: stop waiting after this long (e.g. 30s, 5m; default: no limit)" };
+        var command = new Command("send", "Send an event to the bus") { name, data, id, follow, timeout };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "send", async (client, output) =>
         {
             JsonObject payload;
@@ -28,9 +30,22 @@ internal static class EventCommands
                 throw new CliException("invalid_data", $"--data is not valid JSON: {ex.Message}", "pass a JSON object, e.g. -d '{\"x\":1}'");
             }
             if (pr.GetValue(id) is { } eventId) payload["id"] = eventId;
+            TimeSpan? wait = null;
+            if (pr.GetValue(timeout) is { } timeoutText)
+            {
+                if (!pr.GetValue(follow)) throw new CliException("invalid_timeout", "--timeout only applies with --follow", "add --follow, or drop --timeout");
+                wait = Switchyard.Configuration.ConfigDuration.TryParse(timeoutText) is { } t && t > TimeSpan.Zero ? t
+                    : throw new CliException("invalid_timeout", $"--timeout '{timeoutText}' is not a positive duration", "e.g. --timeout 30s");
+            }
             var (ids, traceId) = await client.SendTracedAsync(payload, ct);
             var first = ids.FirstOrDefault() ?? "";
-            return output.Success("send", new JsonObject { ["ids"] = new JsonArray(ids.Select(i => (JsonNode)i).ToArray()), ["name"] = pr.GetValue(name), ["traceId"] = traceId },
+            var sent = new JsonObject { ["ids"] = new JsonArray(ids.Select(i => (JsonNode)i).ToArray()), ["name"] = pr.GetValue(name), ["traceId"] = traceId };
+            if (pr.GetValue(follow))
+            {
+                if (!output.Json) output.Console.MarkupLine($"sent [bold]{Markup.Escape(pr.GetValue(name)!)}[/] id [green]{Markup.Escape(first)}[/], following its runs (Ctrl-C to stop)");
+                return await Live.EventFollower.FollowAsync(client, output, sent, first, wait, ct);
+            }
+            return output.Success("send", sent,
                 c => c.MarkupLine($"sent [bold]{Markup.Escape(pr.GetValue(name)!)}[/] id [green]{Markup.Escape(first)}[/]"),
                 new NextAction($"yard event {first}", "see the event and the runs it started"));
         }));

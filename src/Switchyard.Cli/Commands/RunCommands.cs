@@ -15,29 +15,34 @@ internal static class RunCommands
         var function = new Option<string?>("--function") { Description = "Function id" };
         var hours = new Option<double?>("--hours") { Description = "Only runs from the last N hours" };
         var count = new Option<int?>("--count", "-n") { Description = "How many (default 50, max 10000)" };
-        var command = new Command("runs", "List runs, newest first") { status, function, hours, count };
+        var watch = new Option<bool>("--watch", "-w") { Description = "After the table, print each run change as it happens (JSON lines when not a terminal) until Ctrl-C" };
+        var command = new Command("runs", "List runs, newest first") { status, function, hours, count, watch };
         command.SetAction((pr, ct) => CliGlobals.WithClientAsync(pr, "runs", async (client, output) =>
         {
+            if (pr.GetValue(watch)) return await Live.RunWatcher.WatchAsync(client, output, pr.GetValue(status), pr.GetValue(function), pr.GetValue(hours), pr.GetValue(count), ct);
             var result = await client.ListRunsAsync(pr.GetValue(status), pr.GetValue(function), pr.GetValue(hours), pr.GetValue(count), ct);
             var runs = result.Runs;
-            return output.Success("runs", result, c =>
-            {
-                // Run, function and event ids stay whole (a cut id is useless to copy). When all three cannot fit beside
-                // the other columns (about 130 columns with a cron event id), the event column is left out: `yard run ID`
-                // and the envelope show it, and the run id is what every follow-up command takes.
-                var needed = runs.Count == 0 ? 0 : runs.Max(r => r.Id.Length) + runs.Max(r => r.FunctionId.Length) + runs.Max(r => r.EventId?.Length ?? 0) + 60;
-                var withEvent = c.Profile.Width >= needed;
-                var table = withEvent ? Format.Table("run", "function", "status", "created", "duration", "event").NoWrap(0, 1, 5)
-                    : Format.Table("run", "function", "status", "created", "duration").NoWrap(0, 1);
-                foreach (var r in runs)
-                {
-                    string[] row = [Markup.Escape(r.Id), Markup.Escape(r.FunctionId), Format.Status(r.Status), Format.Time(r.CreatedAt), Format.Duration(r.DurationMs)];
-                    table.AddRow(withEvent ? [.. row, Markup.Escape(r.EventId ?? "")] : row);
-                }
-                c.Write(table);
-            }, runs.Count > 0 ? [new NextAction($"yard run {runs[0].Id}", "see the newest run's timeline")] : []);
+            return output.Success("runs", result, c => Table(c, runs), runs.Count > 0 ? [new NextAction($"yard run {runs[0].Id}", "see the newest run's timeline")] : []);
         }));
         return command;
+    }
+
+    /// <summary>The runs table of <c>yard runs</c> (and the start of <c>yard runs --watch</c>).</summary>
+    internal static void Table(IAnsiConsole c, IReadOnlyList<RunView> runs)
+    {
+        // Run, function and event ids stay whole (a cut id is useless to copy). When all three cannot fit beside
+        // the other columns (about 130 columns with a cron event id), the event column is left out: `yard run ID`
+        // and the envelope show it, and the run id is what every follow-up command takes.
+        var needed = runs.Count == 0 ? 0 : runs.Max(r => r.Id.Length) + runs.Max(r => r.FunctionId.Length) + runs.Max(r => r.EventId?.Length ?? 0) + 60;
+        var withEvent = c.Profile.Width >= needed;
+        var table = withEvent ? Format.Table("run", "function", "status", "created", "duration", "event").NoWrap(0, 1, 5)
+            : Format.Table("run", "function", "status", "created", "duration").NoWrap(0, 1);
+        foreach (var r in runs)
+        {
+            string[] row = [Markup.Escape(r.Id), Markup.Escape(r.FunctionId), Format.Status(r.Status), Format.Time(r.CreatedAt), Format.Duration(r.DurationMs)];
+            table.AddRow(withEvent ? [.. row, Markup.Escape(r.EventId ?? "")] : row);
+        }
+        c.Write(table);
     }
 
     public static Command Show()

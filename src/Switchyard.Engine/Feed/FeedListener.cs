@@ -14,17 +14,22 @@ public sealed class FeedListener(LiveFeed feed) : IRunListener, IEventListener
     /// <inheritdoc />
     public void OnTransition(IStoreTransaction tx, RunRecord run, HistoryEntry entry)
     {
-        // No subscriber, no work: the common case on a busy server nobody watches.
-        if (feed.SubscriberCount == 0) return;
-        var item = new FeedItem(FeedItemKind.Run, entry.At, null, ApiViews.Run(run), entry.Kind.ToWire(), entry.StepName, null);
-        tx.OnCommitted(() => feed.Publish(item));
+        // Subscribers are counted at commit, not now: one who subscribes while this transaction runs must get the change
+        // (it reads the lists after subscribing, and they do not show it yet). With no subscriber, no item is built.
+        tx.OnCommitted(() =>
+        {
+            if (feed.SubscriberCount > 0)
+                feed.Publish(new FeedItem(FeedItemKind.Run, entry.At, null, ApiViews.Run(run), entry.Kind.ToWire(), entry.StepName, null));
+        });
     }
 
     /// <inheritdoc />
     public void OnStored(IStoreTransaction tx, StoredEvent stored)
     {
-        if (feed.SubscriberCount == 0) return;
-        var item = new FeedItem(FeedItemKind.Event, stored.ReceivedAt, ApiViews.Event(stored), null, null, null, null);
-        tx.OnCommitted(() => feed.Publish(item));
+        tx.OnCommitted(() =>
+        {
+            if (feed.SubscriberCount > 0)
+                feed.Publish(new FeedItem(FeedItemKind.Event, stored.ReceivedAt, ApiViews.Event(stored), null, null, null, null));
+        });
     }
 }

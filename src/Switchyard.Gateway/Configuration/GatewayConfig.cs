@@ -69,7 +69,9 @@ public sealed record GatewayConfig
     /// <summary>How often queued digest notifications are flushed.</summary>
     public TimeSpan DigestInterval { get; init; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How often the bus is polled for the stream's event and run topics (only while someone subscribes).</summary>
+    /// <summary>For the stream's event and run topics (fed by the server's live feed while someone subscribes): how
+    /// often the gateway checks whether anyone still subscribes, and the first wait before reconnecting to a lost feed
+    /// (doubled up to 30 s).</summary>
     public TimeSpan WatchInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Lifetime of a poller lease; renewed every third of it.</summary>

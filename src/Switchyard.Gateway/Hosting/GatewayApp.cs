@@ -61,6 +61,8 @@ public static class GatewayApp
             _ => new BusGatewayState(config),
         };
         builder.Services.AddSingleton(config);
+        // The bus watcher's reconnect backoff runs on it; tests may put a fake clock in first.
+        Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton(builder.Services, TimeProvider.System);
         builder.Services.AddSingleton(state);
         builder.Services.AddSingleton<GatewayInstance>();
         builder.Services.AddHttpClient();

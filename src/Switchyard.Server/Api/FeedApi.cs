@@ -53,7 +53,11 @@ internal static class FeedApi
         public async Task ExecuteAsync(HttpContext http)
         {
             var response = http.Response;
-            var ct = http.RequestAborted;
+            // The stream also ends when the server stops: otherwise a connected subscriber holds shutdown for the whole
+            // shutdown timeout, and a client only learns the server went away after it.
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted,
+                http.RequestServices.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping);
+            var ct = stopping.Token;
             response.ContentType = "text/event-stream";
             response.Headers.CacheControl = "no-cache";
             // Proxies (nginx) would otherwise hold the stream back in their buffers.
@@ -89,7 +93,7 @@ internal static class FeedApi
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                // The client went away: the normal end of a stream.
+                // The client went away, or the server stops: the normal end of a stream.
             }
         }
     }

@@ -18,7 +18,7 @@ public sealed class CliFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Server = await TestServer.StartAsync();
-        App = await TestApp.StartAsync(Server, AppId, sdk => sdk.AddFunction<Nightly>().AddFunction<Slow>().AddFunction<Double>().AddFunction<Pausable>());
+        App = await TestApp.StartAsync(Server, AppId, sdk => sdk.AddFunction<Nightly>().AddFunction<Slow>().AddFunction<Double>().AddFunction<Pausable>().AddFunction<Failing>());
     }
 
     public async Task DisposeAsync()
@@ -96,4 +96,15 @@ public sealed class Pausable : SwitchyardFunction<JsonObject>
     public override void Configure(FunctionBuilder f) => f.Id("pausable").OnEvent("cliproc/pausable");
 
     public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) => await ctx.Step.RunAsync("work", () => "done");
+}
+
+/// <summary>Fails at once and for good, so <c>yard send --follow</c> has a failed run to report.</summary>
+public sealed class Failing : SwitchyardFunction<JsonObject>
+{
+    public override void Configure(FunctionBuilder f) => f.Id("failing").OnEvent("cliproc/failing").Retries(0);
+
+    public override async Task<object?> RunAsync(FunctionContext<JsonObject> ctx) =>
+        await ctx.Step.RunAsync<string>("explode", Explode);
+
+    private static string Explode() => throw new NonRetriableException("boom");
 }

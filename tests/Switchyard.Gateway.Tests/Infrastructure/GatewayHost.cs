@@ -29,8 +29,10 @@ public sealed class GatewayHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a gateway. <paramref name="toml"/> holds the [channels.*] and [routes] tables;
-    /// <paramref name="gatewayKeys"/> extra lines of the [gateway] table.</summary>
-    public static async Task<GatewayHost> StartAsync(TestServer server, string toml, string gatewayKeys = "", string? stateDir = null)
+    /// <paramref name="gatewayKeys"/> extra lines of the [gateway] table; <paramref name="configure"/> may replace
+    /// services (a fake clock).</summary>
+    public static async Task<GatewayHost> StartAsync(TestServer server, string toml, string gatewayKeys = "", string? stateDir = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         stateDir ??= TempDir.Create();
         var text = $"""
@@ -47,7 +49,11 @@ public sealed class GatewayHost : IAsyncDisposable
             {toml}
             """;
         var config = GatewayConfigLoader.Parse(text, stateDir);
-        var app = GatewayApp.Build(config, b => b.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Switchyard", LogLevel.Error));
+        var app = GatewayApp.Build(config, b =>
+        {
+            b.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Switchyard", LogLevel.Error);
+            configure?.Invoke(b);
+        });
         await app.StartAsync();
         var synced = await app.Services.GetRequiredService<Switchyard.Sdk.SyncOnStartStatus>().Answered.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(synced.Ok, synced.Message);
