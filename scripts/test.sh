@@ -106,6 +106,7 @@ if [ "$failed" -ne 0 ]; then
   awk '/^  Failed [A-Za-z]/ {on=1; n=0}
        on && /^  (Passed|Skipped) / {on=0}
        on && /^\[xUnit/ {on=0}
+       on && /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9] (info|warn|fail|dbug|crit|trce):/ {on=0}
        on && n < 30 {print; n++}' "$log"
   echo "----------------------"
 fi

@@ -23,7 +23,7 @@ public static class CheckpointApi
     public static void MapCheckpointApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/checkpoint/{runId}/async", HandleAsync).Accepts<AsyncCheckpoint>("application/json")
-            .Produces(StatusCodes.Status200OK).Produces<ApiErrorBody>(StatusCodes.Status400BadRequest)
+            .Produces<CheckpointAccepted>(StatusCodes.Status200OK).Produces<ApiErrorBody>(StatusCodes.Status400BadRequest)
             .Produces<ApiErrorBody>(StatusCodes.Status401Unauthorized).Produces<ApiErrorBody>(StatusCodes.Status409Conflict)
             .Produces<ApiErrorBody>(StatusCodes.Status413PayloadTooLarge);
     }
@@ -61,7 +61,7 @@ public static class CheckpointApi
         }
         var stored = await ingest.WriteAsync(tx => applier.Checkpoint(tx, runId, checkpoint.QueueItemId, steps), ct);
         return stored
-            ? Results.Json(new { status = 200 })
+            ? Results.Json(new CheckpointAccepted(200))
             : new ApiError(409, "stale_checkpoint", $"queue item '{checkpoint.QueueItemId}' of run '{runId}' is no longer in flight (its call was applied or retried, or the run ended)").ToResult();
     }
 }
