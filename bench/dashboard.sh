@@ -52,14 +52,20 @@ pages=(
   "/ui/runs/$last" "/ui/events/ev-$(printf '%07d' $((runs - 1)))" "/ui/functions"
 )
 # One warm-up pass: the first request of each page compiles its code paths.
-for p in "${pages[@]}"; do curl -fs -o /dev/null "http://127.0.0.1:$port$p"; done
-printf '%-40s %8s %8s\n' page p50_ms max_ms
+# Warm-up, and proof that each page is a real 200 with content (not a redirect or an empty shell).
+declare -A bytes
+for p in "${pages[@]}"; do
+  read -r code size < <(curl -s -o /dev/null -w '%{http_code} %{size_download}\n' "http://127.0.0.1:$port$p")
+  [ "$code" = 200 ] || { echo "$p answered $code" >&2; exit 1; }
+  bytes[$p]=$size
+done
+printf '%-40s %8s %8s %8s\n' page p50_ms max_ms bytes
 worst=0
 for p in "${pages[@]}"; do
   times=$(for _ in $(seq 1 "$repeat"); do curl -fs -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$port$p"; done | sort -n)
   p50=$(echo "$times" | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]*1000}')
   max=$(echo "$times" | tail -1 | awk '{printf "%.1f", $1*1000}')
-  printf '%-40s %8s %8s\n' "$p" "$p50" "$max"
+  printf '%-40s %8s %8s %8s\n' "$p" "$p50" "$max" "${bytes[$p]}"
   worst=$(python3 -c "print(max($worst, $p50))")
 done
 echo "slowest p50: $worst ms (target < 200 ms with $runs runs)"
