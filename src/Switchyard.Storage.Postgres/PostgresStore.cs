@@ -79,7 +79,14 @@ public sealed class PostgresStore : GroupCommitWriter, IStore
     {
         _tx!.Reset();
         _tx.Now = now;
-        _tx.Transaction = _writer!.BeginTransaction();
+        if (_writer!.State != System.Data.ConnectionState.Open)
+        {
+            // The connection was lost (a restart, a failover, a killed backend): open it again, or fail this batch
+            // and try again with the next one, instead of refusing every write from now on.
+            _writer.Close();
+            _writer.Open();
+        }
+        _tx.Transaction = _writer.BeginTransaction();
     }
 
     /// <inheritdoc />
@@ -100,9 +107,16 @@ public sealed class PostgresStore : GroupCommitWriter, IStore
     /// <inheritdoc />
     protected override void Rollback()
     {
-        _tx!.Transaction?.Rollback();
-        _tx.Transaction?.Dispose();
-        _tx.Transaction = null;
+        try
+        {
+            _tx!.Transaction?.Rollback();
+        }
+        finally
+        {
+            // A transaction whose connection broke cannot roll back, but it must still be let go.
+            _tx!.Transaction?.Dispose();
+            _tx.Transaction = null;
+        }
     }
 
     /// <inheritdoc />

@@ -115,8 +115,13 @@ public abstract class GroupCommitWriter : IAsyncDisposable
                 }
                 catch (Exception ex)
                 {
-                    RollbackToSavepoint();
-                    Release();
+                    if (!TryUndo(ex))
+                    {
+                        // The transaction itself is broken (its connection was killed): nothing of this batch can
+                        // commit. Fail every work of it and abandon the transaction; the writer thread lives on.
+                        Abandon(batch, ex);
+                        return;
+                    }
                     TruncateCallbacks(mark);
                     // Events raised by the failed work were never ingested; they must not leak into the next work.
                     Transaction.TakeRaised();
@@ -143,6 +148,30 @@ public abstract class GroupCommitWriter : IAsyncDisposable
             catch (Exception ex) { _logger.LogError(ex, "post-commit action failed"); }
         }
         foreach (var w in done) w.Complete();
+    }
+
+    /// <summary>Rolls the failed work back to its savepoint; false when even that fails.</summary>
+    private bool TryUndo(Exception cause)
+    {
+        try
+        {
+            RollbackToSavepoint();
+            Release();
+            return true;
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "could not roll a failed write back to its savepoint (after: {Cause}); the batch is abandoned", cause.Message);
+            return false;
+        }
+    }
+
+    private void Abandon(List<IWork> batch, Exception cause)
+    {
+        try { Rollback(); } catch (Exception ex) { _logger.LogDebug(ex, "rollback of an abandoned batch failed"); }
+        TruncateCallbacks(0);
+        Transaction.TakeRaised();
+        foreach (var w in batch) w.Fail(cause);
     }
 
     /// <summary>Stops taking work, finishes what is queued and closes.</summary>
