@@ -43,6 +43,22 @@ public sealed class WorkerCliTests
             var health = await http.GetFromJsonAsync<JsonObject>(new Uri(new Uri(Str(app!["url"])!), "/health"));
             Assert.Equal(Str(app["id"]), Str(health!["app"]));
         }
+
+        // No supervisor runs in dev, so `yard status` shows each in-process worker as the supervisor would: its state,
+        // process, port, uptime and functions.
+        var (code, stdout, stderr) = await Yard.RunAsync("status", "--json", "--server", server);
+        Assert.True(code is 0 or 1, stderr);
+        var components = JsonNode.Parse(stdout)!["result"]!["components"]!.AsArray();
+        foreach (var (role, app) in new[] { ("host", "switchyard-host"), ("cluster", "switchyard-cluster") })
+        {
+            var line = components.Single(c => Str(c!["component"]) == $"worker {role}")!;
+            Assert.Equal("ok", Str(line["status"]));
+            var detail = Str(line["detail"])!;
+            Assert.Contains($"{app} running in-process in yard dev (pid {yard.Process.Id}", detail);
+            Assert.Contains(Str(apps.Single(a => Str(a!["id"]) == app)!["url"])!.TrimEnd('/'), detail);
+            Assert.Contains("synced", detail);
+            Assert.Matches(@"up \d", detail);
+        }
     }
 
     [Fact]

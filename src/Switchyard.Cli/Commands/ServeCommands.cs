@@ -64,14 +64,18 @@ internal static class ServeCommands
             {
                 return output.Failure(name, new CliException("invalid_config", ex.Message, "fix yard.toml or the SWITCHYARD_* variables; `yard config` shows the effective values"));
             }
+            // yard status shows the in-process workers (dev runs no supervisor to show them).
+            var workerLines = workerRoles.Select(r => new DevWorkerStatus(r, TimeProvider.System)).ToList();
             Microsoft.AspNetCore.Builder.WebApplication web;
             try
             {
                 // yard dev shows runs flow (a line per start and finish) unless --quiet.
                 var runLog = dev && !pr.GetValue(quiet);
-                web = SwitchyardServer.Build(options, configureServices: runLog
-                    ? s => s.AddSingleton<Switchyard.Engine.Lifecycle.IRunListener>(new DevRunLog(Console.Out, output.Json))
-                    : null);
+                web = SwitchyardServer.Build(options, configureServices: s =>
+                {
+                    if (runLog) s.AddSingleton<Switchyard.Engine.Lifecycle.IRunListener>(new DevRunLog(Console.Out, output.Json));
+                    foreach (var line in workerLines) s.AddSingleton<Switchyard.Engine.Insight.IComponentStatusSource>(line);
+                });
             }
             catch (InvalidDataException ex)
             {
@@ -101,6 +105,7 @@ internal static class ServeCommands
                     : (null, null, null);
                 // yard status probes the dev gateway too (the options instance is the server's own).
                 if (gatewayUrl is not null && string.IsNullOrWhiteSpace(options.GatewayUrl)) options.GatewayUrl = gatewayUrl;
+                foreach (var w in workers) workerLines.Single(l => l.Role == w.App.Options.Role).Attach(w.App, w.Synced, w.SyncMessage);
                 if ((workerError ?? gatewayError) is { } startError)
                 {
                     foreach (var w in workers) await w.App.DisposeAsync();
