@@ -362,10 +362,12 @@ async Task Replicas(int count)
     var replicas = new List<Yard>();
     for (var i = 0; i < 3; i++) replicas.Add(await Yard.StartAsync(yardDll, extra: ["--store", store]));
     var executions = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
-    await using var app = await StartAppAsync<ThreeSteps>(replicas[0], "replicas", s => s.AddSingleton(executions));
+    // A cron function ticking every second runs on the replicas too: each tick must start exactly one run, with a
+    // replica killed mid-load and the others claiming its ticks.
+    await using var app = await StartAppAsync<ThreeSteps>(replicas[0], "replicas", s => s.AddSingleton(executions), f => f.AddFunction<EverySecond>());
     var clients = replicas.Select(r => new HttpClient { BaseAddress = r.Url, Timeout = TimeSpan.FromSeconds(30) }).ToList();
     foreach (var c in clients)
-        while ((await c.GetFromJsonAsync<JsonObject>("/v1/functions"))!["functions"]!.AsArray().Count == 0) await Task.Delay(100);
+        while ((await c.GetFromJsonAsync<JsonObject>("/v1/functions"))!["functions"]!.AsArray().Count < 2) await Task.Delay(100);
     var acked = new HashSet<string>();
     var t = Stopwatch.StartNew();
     for (var n = 0; n < count; n++)
@@ -392,21 +394,35 @@ async Task Replicas(int count)
     }
     var events = (await clients[0].GetFromJsonAsync<JsonObject>("/v1/events?prefix=crash/run&count=10000"))!["events"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()).ToHashSet();
     var memoizedOnce = await MemoizedOnceAsync(clients[0], "replicas-three-steps", count);
+    var cron = await CronTicksAsync(clients[0], "replicas-every-second");
     Console.WriteLine($"replicas: {count} runs over 3 replicas on PostgreSQL, one kill -9'd at {count / 2}: all completed in {t.Elapsed.TotalSeconds:F1} s; " +
         $"{acked.Count} acknowledged events all stored: {acked.IsSubsetOf(events)}; {executions.Count(e => e.Value > 1)} step executions repeated (steps are at-least-once across a replica's death); " +
-        $"runs whose 3 steps are each memoized exactly once: {memoizedOnce}/{count}");
+        $"runs whose 3 steps are each memoized exactly once: {memoizedOnce}/{count}; " +
+        $"cron every second: {cron.Ticks} ticks fired over {cron.Span} s, {cron.Runs} runs, ticks with more than one run: {cron.Duplicated}, seconds with no tick: {cron.Missed}");
     foreach (var r in replicas) r.Dispose();
 }
 
+// The runs of a cron function, grouped by tick (the timer event id ends in the tick's Unix milliseconds): how many ticks
+// fired, over how many seconds, how many ticks started more than one run, and how many whole seconds in the span had none.
+static async Task<(int Ticks, long Span, int Runs, int Duplicated, long Missed)> CronTicksAsync(HttpClient http, string function)
+{
+    var runs = (await http.GetFromJsonAsync<JsonObject>($"/v1/runs?function={function}&count=10000"))!["runs"]!.AsArray();
+    var byTick = runs.GroupBy(r => long.Parse(r!["eventId"]!.GetValue<string>().Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+    if (byTick.Count == 0) return (0, 0, 0, 0, 0);
+    var span = (byTick.Max(g => g.Key) - byTick.Min(g => g.Key)) / 1000 + 1;
+    return (byTick.Count, span, runs.Count, byTick.Count(g => g.Count() > 1), span - byTick.Count);
+}
+
 // An SDK app serving one function, synced to the server.
-static async Task<WebApplication> StartAppAsync<TFunction>(Yard yard, string appId, Action<IServiceCollection> services)
+static async Task<WebApplication> StartAppAsync<TFunction>(Yard yard, string appId, Action<IServiceCollection> services, Action<SwitchyardBuilder>? more = null)
     where TFunction : SwitchyardFunction
 {
     var builder = WebApplication.CreateSlimBuilder();
     builder.WebHost.UseUrls("http://127.0.0.1:0");
     builder.Logging.ClearProviders();
     services(builder.Services);
-    builder.Services.AddSwitchyard(o => { o.AppId = appId; o.ServerUrl = yard.Url; }).AddFunction<TFunction>();
+    var functions = builder.Services.AddSwitchyard(o => { o.AppId = appId; o.ServerUrl = yard.Url; }).AddFunction<TFunction>();
+    more?.Invoke(functions);
     var app = builder.Build();
     app.MapSwitchyard();
     await app.StartAsync();
@@ -580,6 +596,13 @@ namespace Switchyard.Bench
                 total += await context.Step.RunAsync(step, () => { executions.AddOrUpdate($"{n}:{step}", 1, (_, v) => v + 1); return n; });
             return total;
         }
+    }
+
+    internal sealed class EverySecond : SwitchyardFunction<JsonObject>
+    {
+        public override void Configure(FunctionBuilder function) => function.Id("every-second").OnCron("* * * * * *");
+
+        public override Task<object?> RunAsync(FunctionContext<JsonObject> context) => Task.FromResult<object?>(context.Event.Id);
     }
 
     internal sealed class Yard : IDisposable
