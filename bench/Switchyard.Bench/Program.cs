@@ -470,7 +470,9 @@ async Task Ingest()
     var clients = replicas.Select(y => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = y.Url }).ToList();
     var http = clients[0];
     Console.WriteLine($"ingest: store {store ?? "sqlite"}, {replicaCount} replica(s)");
-    foreach (var (senders, batch) in new[] { (32, 1), (8, 100) })
+    // BENCH_INGEST=single or batch runs only that half (e.g. to profile one of them).
+    var only = Environment.GetEnvironmentVariable("BENCH_INGEST");
+    foreach (var (senders, batch) in new[] { (32, 1), (8, 100) }.Where(m => only is null || (only == "single") == (m.Item2 == 1)))
     {
         var stop = DateTime.UtcNow.AddSeconds(10);
         long acked = 0;

@@ -40,9 +40,14 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
     public bool ClaimEventId(string id, long sinceMs) =>
         Command("SELECT 1 FROM events WHERE id = $p0 AND received_at >= $p1 LIMIT 1", id, sinceMs).ExecuteScalar() is null;
 
-    public long InsertEvent(StoredEvent e) => Convert.ToInt64(Command(
-        "INSERT INTO events(id, name, body, ts, received_at, source) VALUES ($p0, $p1, $p2, $p3, $p4, $p5) RETURNING seq",
-        e.Id, e.Name, e.Body, e.Ts, e.ReceivedAt, e.Source).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    // Not RETURNING: SQLite runs RETURNING as a trigger, which makes every insert a multi-row write with a statement
+    // journal of its own (each touched page copied once more per event). seq is the rowid, which SQLite keeps.
+    public long InsertEvent(StoredEvent e)
+    {
+        Command("INSERT INTO events(id, name, body, ts, received_at, source) VALUES ($p0, $p1, $p2, $p3, $p4, $p5)",
+            e.Id, e.Name, e.Body, e.Ts, e.ReceivedAt, e.Source).ExecuteNonQuery();
+        return SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
+    }
 
     public IReadOnlyList<StoredEvent> EventsSince(string name, long afterSeq, int limit) => Query(
         $"SELECT {StoreRows.EventColumns} FROM events WHERE name = $p0 AND seq > $p1 ORDER BY seq LIMIT $p2",
