@@ -64,6 +64,7 @@ public abstract class SqliteWriter : GroupCommitWriter
     {
         _tx!.Now = now;
         _tx.ClearCallbacks();
+        _tx.ForgetReads();
         _tx.Execute("BEGIN IMMEDIATE");
     }
 
@@ -72,11 +73,19 @@ public abstract class SqliteWriter : GroupCommitWriter
     /// <inheritdoc />
     protected override void Release() => _tx!.Execute("RELEASE w");
     /// <inheritdoc />
-    protected override void RollbackToSavepoint() => _tx!.Execute("ROLLBACK TO w");
+    protected override void RollbackToSavepoint()
+    {
+        _tx!.ForgetReads();
+        _tx.Execute("ROLLBACK TO w");
+    }
     /// <inheritdoc />
     protected override void Commit() => _tx!.Execute("COMMIT");
     /// <inheritdoc />
-    protected override void Rollback() => _tx!.Execute("ROLLBACK");
+    protected override void Rollback()
+    {
+        _tx!.ForgetReads();
+        _tx.Execute("ROLLBACK");
+    }
 
     /// <summary>Stops the writer, then closes the connection.</summary>
     public override async ValueTask DisposeAsync()
