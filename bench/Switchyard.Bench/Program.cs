@@ -493,9 +493,12 @@ async Task Ingest()
     var clients = replicas.Select(y => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = y.Url }).ToList();
     var http = clients[0];
     Console.WriteLine($"ingest: store {store ?? "sqlite"}, {replicaCount} replica(s)");
-    foreach (var (senders, batch) in new[] { (32, 1), (8, 100) })
+    // BENCH_INGEST=single or batch runs only that half (e.g. to profile one of them).
+    var only = Environment.GetEnvironmentVariable("BENCH_INGEST");
+    var ingestSeconds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_SECONDS"), out var sec) ? sec : 10;
+    foreach (var (senders, batch) in new[] { (32, 1), (8, 100) }.Where(m => only is null || (only == "single") == (m.Item2 == 1)))
     {
-        var stop = DateTime.UtcNow.AddSeconds(10);
+        var stop = DateTime.UtcNow.AddSeconds(ingestSeconds);
         long acked = 0;
         var latencies = new List<double>();
         await Parallel.ForEachAsync(Enumerable.Range(0, senders), new ParallelOptions { MaxDegreeOfParallelism = senders }, async (s, ct) =>
@@ -513,7 +516,7 @@ async Task Ingest()
             lock (latencies) latencies.AddRange(local);
         });
         latencies.Sort();
-        Console.WriteLine($"ingest: {senders} senders x batches of {batch}: {acked / 10.0:F0} events/s durable; request p50 {latencies[latencies.Count / 2]:F2} ms, p99 {latencies[(int)(latencies.Count * 0.99)]:F2} ms; server RSS {yard.RssMb():F0} MB");
+        Console.WriteLine($"ingest: {senders} senders x batches of {batch}: {acked / (double)ingestSeconds:F0} events/s durable; request p50 {latencies[latencies.Count / 2]:F2} ms, p99 {latencies[(int)(latencies.Count * 0.99)]:F2} ms; server RSS {yard.RssMb():F0} MB");
     }
     foreach (var extra in replicas.Skip(1)) extra.Dispose();
     _ = http;

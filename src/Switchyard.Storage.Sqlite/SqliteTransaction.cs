@@ -13,6 +13,10 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly List<Action> _callbacks = [];
     private readonly RaisedEvents _raised = new();
+    // Event names with no open wait, learnt in this transaction: a batch of events of one name would otherwise look
+    // the waits up once per event. Only this connection writes, and only InsertWait adds a wait, so a name stays
+    // without waits until then or until a rollback brings a deleted wait back (ForgetReads).
+    private readonly HashSet<string> _namesWithoutWaits = new(StringComparer.Ordinal);
 
     public long Now { get; set; }
 
@@ -40,9 +44,14 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
     public bool ClaimEventId(string id, long sinceMs) =>
         Command("SELECT 1 FROM events WHERE id = $p0 AND received_at >= $p1 LIMIT 1", id, sinceMs).ExecuteScalar() is null;
 
-    public long InsertEvent(StoredEvent e) => Convert.ToInt64(Command(
-        "INSERT INTO events(id, name, body, ts, received_at, source) VALUES ($p0, $p1, $p2, $p3, $p4, $p5) RETURNING seq",
-        e.Id, e.Name, e.Body, e.Ts, e.ReceivedAt, e.Source).ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    // Not RETURNING: SQLite runs RETURNING as a trigger, which makes every insert a multi-row write with a statement
+    // journal of its own (each touched page copied once more per event). seq is the rowid, which SQLite keeps.
+    public long InsertEvent(StoredEvent e)
+    {
+        Command("INSERT INTO events(id, name, body, ts, received_at, source) VALUES ($p0, $p1, $p2, $p3, $p4, $p5)",
+            e.Id, e.Name, e.Body, e.Ts, e.ReceivedAt, e.Source).ExecuteNonQuery();
+        return SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
+    }
 
     public IReadOnlyList<StoredEvent> EventsSince(string name, long afterSeq, int limit) => Query(
         $"SELECT {StoreRows.EventColumns} FROM events WHERE name = $p0 AND seq > $p1 ORDER BY seq LIMIT $p2",
@@ -225,12 +234,24 @@ internal sealed class SqliteTransaction(SqliteConnection connection) : IStoreTra
 
     // Waits
 
-    public void InsertWait(WaitRecord w) => Command(
-        $"INSERT OR REPLACE INTO waits({StoreRows.WaitColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8)",
-        w.Id, w.RunId, w.StepHash, w.Kind.ToWire(), w.EventName, w.Expression, w.Correlation, w.ExpiresAt, w.CreatedAt).ExecuteNonQuery();
+    public void InsertWait(WaitRecord w)
+    {
+        _namesWithoutWaits.Clear();
+        Command($"INSERT OR REPLACE INTO waits({StoreRows.WaitColumns}) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, $p7, $p8)",
+            w.Id, w.RunId, w.StepHash, w.Kind.ToWire(), w.EventName, w.Expression, w.Correlation, w.ExpiresAt, w.CreatedAt).ExecuteNonQuery();
+    }
 
-    public IReadOnlyList<WaitRecord> WaitsForEvent(string eventName) =>
-        Query($"SELECT {StoreRows.WaitColumns} FROM waits WHERE event_name = $p0 AND kind IN ('event', 'cancel') ORDER BY created_at", StoreRows.Wait, eventName);
+    public IReadOnlyList<WaitRecord> WaitsForEvent(string eventName)
+    {
+        if (_namesWithoutWaits.Contains(eventName)) return [];
+        var waits = Query($"SELECT {StoreRows.WaitColumns} FROM waits WHERE event_name = $p0 AND kind IN ('event', 'cancel') ORDER BY created_at", StoreRows.Wait, eventName);
+        if (waits.Count == 0) _namesWithoutWaits.Add(eventName);
+        return waits;
+    }
+
+    /// <summary>Forgets what this transaction learnt by reading: called when it begins and when it rolls back (to a
+    /// savepoint or whole), which can bring back rows deleted since.</summary>
+    public void ForgetReads() => _namesWithoutWaits.Clear();
 
     public WaitRecord? WaitForChild(string childRunId) =>
         Query($"SELECT {StoreRows.WaitColumns} FROM waits WHERE correlation = $p0 AND kind = 'invoke'", StoreRows.Wait, childRunId).FirstOrDefault();

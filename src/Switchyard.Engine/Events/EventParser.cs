@@ -32,7 +32,8 @@ public static class EventParser
         switch (o["data"])
         {
             case null: data = []; break;
-            case JsonObject d: data = (JsonObject)d.DeepClone(); break;
+            // Detached rather than cloned (the request's document is ours alone): a copy per event showed in the profile.
+            case JsonObject d: o.Remove("data"); data = d; break;
             default: return (null, EngineError.Invalid("invalid_data", $"{path}data must be an object"));
         }
 
@@ -62,7 +63,7 @@ public static class EventParser
         switch (o["user"])
         {
             case null: break;
-            case JsonObject u: user = (JsonObject)u.DeepClone(); break;
+            case JsonObject u: o.Remove("user"); user = u; break;
             default: return (null, EngineError.Invalid("invalid_user", $"{path}user must be an object"));
         }
 

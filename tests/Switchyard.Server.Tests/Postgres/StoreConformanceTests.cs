@@ -85,6 +85,33 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Waits_for_an_event_name_are_found_after_a_lookup_found_none_and_after_a_failed_write_undid_their_deletion()
+    {
+        static WaitRecord Wait(string id) => new(id, "r1", "h", WaitKind.Event, "conf/wait", null, null, long.MaxValue, 1);
+        // One work: no wait yet, then one registered; the second lookup must see it.
+        Assert.Equal((0, 1), await W(tx =>
+        {
+            var before = tx.WaitsForEvent("conf/wait").Count;
+            tx.InsertWait(Wait("w1"));
+            return (before, tx.WaitsForEvent("conf/wait").Count);
+        }));
+        // Two works of one commit (the writer is held until both are queued): the first deletes the wait, finds none
+        // and fails, so its deletion is undone; the second must find the wait again.
+        using var gate = new ManualResetEventSlim();
+        var blocker = W(_ => gate.Wait(TimeSpan.FromSeconds(10)));
+        var failing = W<int>(tx =>
+        {
+            tx.DeleteWait("w1");
+            return tx.WaitsForEvent("conf/wait").Count == 0 ? throw new InvalidOperationException("the work gave up") : -1;
+        });
+        var after = W(tx => tx.WaitsForEvent("conf/wait").Count);
+        gate.Set();
+        Assert.True(await blocker);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        Assert.Equal(1, await after);
+    }
+
+    [Fact]
     public async Task Writes_then_reads_in_one_work_see_the_writes_and_locked_reads_return_their_rows()
     {
         // Deferred writes travel with the next read: the read must see them, and the result it returns must be its
