@@ -48,7 +48,8 @@ public sealed class JsFlowControlTests(DevModeFixture fixture) : IClassFixture<D
         Assert.All(runs, r => AssertStatus("Completed", r));
         var reasons = new List<string>();
         foreach (var id in ids) reasons.Add((string)(await F.Server.GetAsync($"/v1/events/{id}"))["decisions"]!.AsArray().Single()!["reason"]!);
-        // burst 2: the first two start at once; the third waits one period (limit 1 per 2 s); another key is not held up.
+        // burst 1: two start at once (burst + 1, as Inngest's GCRA admits); the third waits one period (limit 1 per 2 s);
+        // another key is not held up.
         Assert.DoesNotContain("throttled", reasons[0], StringComparison.Ordinal);
         Assert.DoesNotContain("throttled", reasons[1], StringComparison.Ordinal);
         Assert.Contains("throttled", reasons[2], StringComparison.Ordinal);
@@ -153,6 +154,23 @@ public sealed class JsFlowControlTests(DevModeFixture fixture) : IClassFixture<D
         var why = await WhyAsync(eventId, fn);
         Assert.Equal("timed_out", (string?)why["verdict"]);
         Assert.Equal("finish", (string?)why["timeout"]);
+    }
+
+    [Fact]
+    public async Task Finish_timeout_counts_from_the_first_call_and_ends_a_run_whose_one_call_runs_too_long()
+    {
+        var (k, gate) = (Unique("tc"), Unique("gate"));
+        const string fn = Prefix + "fc-timeout-finish-call";
+        var eventId = await F.Server.SendEventAsync("compat/fc-timeout-finish-call", new { k, gate });
+        var runId = await F.RunOfEventAsync(eventId, fn);
+        await BeganAsync(k, "long-call");
+        // The gate stays shut: the run's only call is still executing when its finish timeout is due.
+        var run = await F.WaitForRunAsync(runId);
+        AssertStatus("Cancelled", run);
+        Assert.Equal("finish", (string?)run["run"]!["error"]!["timeout"]);
+        Assert.Single(CompatTests.History(run, "run.started"));
+        Assert.Equal("timed_out", (string?)(await WhyAsync(eventId, fn))["verdict"]);
+        await OpenAsync(gate);
     }
 
     [Fact]

@@ -46,9 +46,9 @@ module.exports = (inngest) => {
       return event.data.gate;
     }),
 
-    // One start per 2 s per key, the first two back to back.
+    // One start per 2 s per key; burst 1 lets one more start at once (Inngest admits burst + 1 back to back).
     inngest.createFunction(
-      { id: "fc-throttled", throttle: { limit: 1, period: "2s", burst: 2, key: "event.data.k" }, triggers: [{ event: "compat/fc-throttle" }] },
+      { id: "fc-throttled", throttle: { limit: 1, period: "2s", burst: 1, key: "event.data.k" }, triggers: [{ event: "compat/fc-throttle" }] },
       async ({ event }) => ({ k: event.data.k, n: event.data.n, start: Date.now() }),
     ),
 
@@ -95,6 +95,12 @@ module.exports = (inngest) => {
         await step.sleep("nap", "30s");
         return "finished";
       },
+    ),
+
+    // Its first (and only) call runs until the test opens its gate, far past the 2 s finish timeout.
+    inngest.createFunction(
+      { id: "fc-timeout-finish-call", timeouts: { finish: "2s" }, triggers: [{ event: "compat/fc-timeout-finish-call" }] },
+      async ({ event }) => hold(event, "long-call"),
     ),
 
     // At most two runs at once, and one per key.
