@@ -98,11 +98,13 @@ public sealed class FunctionBuilder
     }
 
     /// <summary>Starts at most <paramref name="limit"/> runs per <paramref name="period"/> (per key); excess runs are
-    /// delayed, not dropped. <paramref name="burst"/> runs may start back to back.</summary>
-    public FunctionBuilder Throttle(int limit, TimeSpan period, string? key = null, int burst = 1)
+    /// delayed, not dropped. <paramref name="burst"/> more runs may start back to back on top of the first (Inngest's
+    /// <c>burst</c>; 0, the default, spaces every start by period/limit).</summary>
+    public FunctionBuilder Throttle(int limit, TimeSpan period, string? key = null, int burst = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        _throttle = Obj(("limit", limit), ("period", TimeString.Format(period)), ("key", key), ("burst", burst));
+        ArgumentOutOfRangeException.ThrowIfNegative(burst);
+        _throttle = Obj(("limit", limit), ("period", TimeString.Format(period)), ("key", key), ("burst", burst > 0 ? burst : null));
         return this;
     }
 

@@ -108,6 +108,12 @@ public sealed class Executor(
             return;
         }
 
+        // Timeouts count from the moment the first call goes out (not from its answer); one extra write, only for
+        // functions that declare timeouts.
+        if (run.Status == RunStatus.Queued && fn.Flow is { StartTimeout: not null } or { FinishTimeout: not null } &&
+            !await ingest.WriteAsync(tx => applier.BeginFirstCall(tx, item), cancellationToken))
+            return;
+
         var triggerEvent = state!.Trigger;
         var steps = state.Steps;
         var watermark = state.LookbackPosition;

@@ -64,6 +64,22 @@ public sealed class ResponseApplier(
         return true;
     }
 
+    /// <summary>Marks a queued run running as its first call goes out (used when its function has a start or finish
+    /// timeout): a run whose first call is executing has started, so its start timeout must not cancel it however
+    /// long that call takes, and its finish timeout counts from here rather than from the call's answer.</summary>
+    /// <returns>False when the run has ended meanwhile (a timeout or a cancel won the race): the call is not made.</returns>
+    public bool BeginFirstCall(IStoreTransaction tx, QueueItem item)
+    {
+        var run = tx.GetRun(item.RunId);
+        if (run is null || RunStatuses.IsTerminal(run.Status))
+        {
+            tx.Dequeue(item.Id);
+            return false;
+        }
+        Start(tx, run, item.Attempt);
+        return true;
+    }
+
     /// <summary>Marks a queued run running at its first call (or checkpoint), with the start and finish timeouts.</summary>
     private RunRecord Start(IStoreTransaction tx, RunRecord run, int attempt)
     {

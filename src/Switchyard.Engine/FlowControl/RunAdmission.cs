@@ -150,9 +150,10 @@ public sealed class RunAdmission(RunStarter starter, FlowKeys keys, WorkQueue qu
         {
             var key = keys.Evaluate(th.Key, vars);
             var kvKey = FlowKeys.Scoped(fn.Id, key);
-            // GCRA: starts are spaced by period/limit, with `burst` allowed back to back.
+            // GCRA as Inngest runs it: starts are spaced by period/limit, and `burst` more may start back to back on
+            // top of the first (burst + 1 at once; no burst means strictly spaced).
             var interval = (long)(th.Period.TotalMilliseconds / th.Limit);
-            var tolerance = interval * Math.Max(th.Burst - 1, 0);
+            var tolerance = interval * Math.Max(th.Burst, 0);
             var tat = tx.KvGet(ThrottleNs, kvKey) is { } t ? long.Parse(t, System.Globalization.CultureInfo.InvariantCulture) : tx.Now;
             var startAt = Math.Max(tx.Now, tat - tolerance);
             var newTat = Math.Max(tat, tx.Now) + interval;

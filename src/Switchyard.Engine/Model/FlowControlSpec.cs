@@ -43,7 +43,7 @@ public sealed record FlowControlSpec
             return new FlowControlSpec
             {
                 Concurrency = ParseConcurrency(config.Concurrency),
-                Throttle = config.Throttle is { } t ? new ThrottleSpec(Int(t, "limit", "throttle"), Period(t, "period", "throttle"), OptInt(t, "burst") ?? 1, Str(t, "key")) : null,
+                Throttle = config.Throttle is { } t ? new ThrottleSpec(Int(t, "limit", "throttle"), Period(t, "period", "throttle"), OptInt(t, "burst") ?? 0, Str(t, "key")) : null,
                 RateLimit = config.RateLimit is { } r ? new RateLimitSpec(Int(r, "limit", "rateLimit"), Period(r, "period", "rateLimit"), Str(r, "key")) : null,
                 Debounce = config.Debounce is { } d ? new DebounceSpec(Period(d, "period", "debounce"), Str(d, "key"), OptPeriod(d, "timeout", "debounce")) : null,
                 Batch = config.BatchEvents is { } b ? new BatchSpec(Int(b, "maxSize", "batchEvents"), Period(b, "timeout", "batchEvents"), Str(b, "key"), Str(b, "if")) : null,
@@ -109,7 +109,8 @@ public sealed record FlowControlSpec
 /// <summary>A concurrency limit: at most <see cref="Limit"/> active runs per key within the scope.</summary>
 public sealed record ConcurrencyLimit(int Limit, string? Key, string Scope);
 
-/// <summary>Throttle: <see cref="Limit"/> run starts per <see cref="Period"/> per key, with a burst allowance.</summary>
+/// <summary>Throttle: <see cref="Limit"/> run starts per <see cref="Period"/> per key; <see cref="Burst"/> more may start
+/// back to back on top of the first, as Inngest's GCRA allows (burst + 1 at once).</summary>
 public sealed record ThrottleSpec(int Limit, TimeSpan Period, int Burst, string? Key);
 
 /// <summary>Rate limit: at most <see cref="Limit"/> runs per <see cref="Period"/> per key; excess events are dropped.</summary>

@@ -239,6 +239,7 @@ const handler = serve({
     nonRetriable, retryAfter, flaky, stepFails, caught, cancellable, ticker,
     serialized, rateLimited, debounced, idempotent, batched,
     ...require("./checkpointing")(inngest),
+    ...require("./flowcontrol")(inngest),
   ],
 });
 
