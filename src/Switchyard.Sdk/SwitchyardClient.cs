@@ -19,14 +19,27 @@ public sealed class SwitchyardClient
 
     private readonly IHttpClientFactory _http;
     private readonly IOptions<SwitchyardOptions> _options;
+    private readonly TimeProvider _time;
 
-    /// <summary>Creates the client; resolved from dependency injection.</summary>
+    /// <summary>Creates the client on the system clock.</summary>
     /// <param name="http">Source of the HTTP client.</param>
     /// <param name="options">The app's Switchyard settings.</param>
     public SwitchyardClient(IHttpClientFactory http, IOptions<SwitchyardOptions> options)
+        : this(http, options, TimeProvider.System)
     {
+    }
+
+    /// <summary>Creates the client; resolved from dependency injection, where <c>AddSwitchyard</c> registers
+    /// <see cref="TimeProvider.System"/> unless the app (or <c>Switchyard.Sdk.Testing</c>) registered another clock.</summary>
+    /// <param name="http">Source of the HTTP client.</param>
+    /// <param name="options">The app's Switchyard settings.</param>
+    /// <param name="time">The clock that stamps an event sent without a timestamp.</param>
+    public SwitchyardClient(IHttpClientFactory http, IOptions<SwitchyardOptions> options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
         _http = http;
         _options = options;
+        _time = time;
     }
 
     /// <summary>Sends one event and returns the id the server stored it under.</summary>
@@ -46,7 +59,7 @@ public sealed class SwitchyardClient
     public async Task<IReadOnlyList<string>> SendAsync(IEnumerable<Event> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         var serializer = _options.Value.Serializer;
         var payloads = events.Select(e => ToPayload(e, now, serializer)).ToArray();
         if (payloads.Length == 0) return [];

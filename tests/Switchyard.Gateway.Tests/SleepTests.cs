@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Switchyard.Gateway.Tests.Infrastructure;
 
 namespace Switchyard.Gateway.Tests;
@@ -66,5 +68,32 @@ public sealed class SleepTests
         Assert.Equal(first["data"]!["platformMessageId"]!.GetValue<string>(), second["data"]!["platformMessageId"]!.GetValue<string>());
         var digest = tg.Sent[1]["text"]!.GetValue<string>();
         Assert.True(digest.IndexOf("step 1 of 3", StringComparison.Ordinal) < digest.IndexOf("step 2 of 3", StringComparison.Ordinal), digest);
+    }
+
+    [Fact]
+    public async Task A_sleep_runs_out_when_the_gateways_clock_passes_it_and_what_waited_goes_out_as_a_digest()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await TestServer.StartAsync();
+        await using var tg = await FakeTelegram.StartAsync();
+        await using var gateway = await GatewayHost.StartAsync(server, Platforms.Telegram(tg), configure: b => b.Services.AddSingleton<TimeProvider>(clock));
+
+        var slept = await gateway.PostAsync("/sleep", new { @for = "8h" });
+        Assert.Equal((clock.GetUtcNow() + TimeSpan.FromHours(8)).ToUnixTimeMilliseconds(), slept["until"]!.GetValue<long>());
+        await server.SendOneAsync(Platforms.Notify("progress", "backup done", "c-overnight"));
+        Assert.Equal("gateway/delivery.queued", (await server.WaitForReceiptAsync("c-overnight"))["name"]!.GetValue<string>());
+
+        clock.Advance(TimeSpan.FromHours(8) - TimeSpan.FromSeconds(1));
+        Assert.True((await gateway.HealthAsync())["sleep"]!["sleeping"]!.GetValue<bool>());
+        Assert.Empty(tg.Sent);
+
+        // Eight hours pass on the clock, not on the wall: no /wake, and no real waiting.
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.False((await gateway.HealthAsync())["sleep"]!["sleeping"]!.GetValue<bool>());
+        // The digest flusher ticks on the same clock and sends what waited.
+        var receipt = await server.WaitForReceiptAsync("c-overnight", "gateway/delivery.confirmed");
+        Assert.NotNull(receipt["data"]!["digestId"]);
+        var digest = await tg.WaitForSentAsync(m => m["text"]!.GetValue<string>().StartsWith("Digest", StringComparison.Ordinal));
+        Assert.Contains("backup done", digest["text"]!.GetValue<string>());
     }
 }

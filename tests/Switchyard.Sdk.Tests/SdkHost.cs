@@ -24,6 +24,7 @@ public sealed class SdkHost : IAsyncLifetime
     private readonly TimeSpan _checkpointBudget;
     private readonly Action<SwitchyardBuilder>? _functions;
     private readonly Action<SwitchyardOptions>? _configure;
+    private readonly TimeProvider? _time;
     private WebApplication? _app;
 
     /// <summary>A host in dev mode: no keys, nothing verified, one step per call (the classic protocol).</summary>
@@ -45,9 +46,11 @@ public sealed class SdkHost : IAsyncLifetime
         _configure = configure;
     }
 
-    /// <summary>A host with keys: with a signing key, the SDK verifies signatures (cloud mode).</summary>
-    internal SdkHost(string? signingKey, string? signingKeyFallback = null, string? eventKey = null)
+    /// <summary>A host with keys: with a signing key, the SDK verifies signatures (cloud mode), on <paramref name="time"/>
+    /// when given (else the system clock).</summary>
+    internal SdkHost(string? signingKey, string? signingKeyFallback = null, string? eventKey = null, TimeProvider? time = null)
     {
+        _time = time;
         _signingKey = signingKey;
         _signingKeyFallback = signingKeyFallback;
         _eventKey = eventKey;
@@ -74,6 +77,7 @@ public sealed class SdkHost : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IGreeter, Greeter>();
+        if (_time is not null) builder.Services.AddSingleton(_time);
         var sdk = builder.Services.AddSwitchyard(o =>
             {
                 o.AppId = AppId;

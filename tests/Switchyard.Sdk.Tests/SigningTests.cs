@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Switchyard.Protocol.Signing;
 
 namespace Switchyard.Sdk.Tests;
@@ -30,7 +31,35 @@ public sealed class SigningTests : IAsyncLifetime
         ["X-Inngest-Signature"] = RequestSignature.Create(CanonicalJson.Canonicalize(Encoding.UTF8.GetBytes(body)), key, at ?? DateTimeOffset.UtcNow),
     };
 
-    private string CallUrl => $"{_host.ServeUrl}?fnId={SdkHost.AppId}-one-step&stepId=step";
+    private string CallUrl => CallUrlOf(_host);
+
+    private static string CallUrlOf(SdkHost host) => $"{host.ServeUrl}?fnId={SdkHost.AppId}-one-step&stepId=step";
+
+    [Fact]
+    public async Task The_five_minute_window_is_judged_on_the_apps_clock()
+    {
+        // Years away from the wall clock, so only the app's own clock can make these signatures current.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2031, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var host = new SdkHost(Key, time: clock);
+        await host.InitializeAsync();
+        try
+        {
+            var body = CallBody();
+            Assert.Equal(206, (await host.SendAsync(HttpMethod.Post, CallUrlOf(host), body, Signed(body, Key, clock.GetUtcNow().AddMinutes(-4)))).Status);
+            Assert.Equal(401, (await host.SendAsync(HttpMethod.Post, CallUrlOf(host), body, Signed(body, Key, clock.GetUtcNow().AddMinutes(-6)))).Status);
+            Assert.Equal(401, (await host.SendAsync(HttpMethod.Post, CallUrlOf(host), body, Signed(body, Key, DateTimeOffset.UtcNow))).Status);
+
+            // A request captured now is refused once the clock has moved past the window: replay protection.
+            var captured = Signed(body, Key, clock.GetUtcNow());
+            Assert.Equal(206, (await host.SendAsync(HttpMethod.Post, CallUrlOf(host), body, captured)).Status);
+            clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(2));
+            Assert.Equal(401, (await host.SendAsync(HttpMethod.Post, CallUrlOf(host), body, captured)).Status);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
 
     [Fact]
     public async Task A_call_signed_over_the_canonical_body_runs()

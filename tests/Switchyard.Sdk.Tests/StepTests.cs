@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Switchyard.Sdk.Tests.Functions;
 
 namespace Switchyard.Sdk.Tests;
@@ -263,5 +264,23 @@ public sealed class StepTests(SdkHost host)
         var (_, events) = Assert.Single(host.SentEvents);
         Assert.Equal("dedupe-1", (string?)events[0]!["id"]);
         AssertJson("{}", events[1]!["data"]);
+    }
+
+    [Fact]
+    public async Task ClientStampsEventsWithoutATimestampOnTheAppsClock()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2031, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        var clocked = new SdkHost(signingKey: null, time: clock);
+        await clocked.InitializeAsync();
+        try
+        {
+            await clocked.Services.GetRequiredService<SwitchyardClient>().SendAsync(new Event("a/stamped"));
+            var (_, events) = Assert.Single(clocked.SentEvents);
+            Assert.Equal(clock.GetUtcNow().ToUnixTimeMilliseconds(), (long)events[0]!["ts"]!);
+        }
+        finally
+        {
+            await clocked.DisposeAsync();
+        }
     }
 }

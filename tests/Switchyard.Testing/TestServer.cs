@@ -47,7 +47,9 @@ public sealed class TestServer : IAsyncDisposable
     /// <param name="configure">Changes the options before the server is built.</param>
     /// <param name="dataDir">The data directory (a fresh temporary one when null), for tests that restart a server on the same store.</param>
     /// <param name="logging">Changes logging (for instance clears providers for tests that start many servers).</param>
-    public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null, string? dataDir = null, Action<ILoggingBuilder>? logging = null)
+    /// <param name="services">Changes services after the built-in registrations (for instance puts in a fake clock).</param>
+    public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null, string? dataDir = null, Action<ILoggingBuilder>? logging = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         dataDir ??= TempDir.Create();
         var options = new ServerOptions
@@ -59,7 +61,7 @@ public sealed class TestServer : IAsyncDisposable
             ShutdownGrace = TimeSpan.Zero,
         };
         configure?.Invoke(options);
-        var app = SwitchyardServer.Build(options, logging);
+        var app = SwitchyardServer.Build(options, logging, services);
         await SwitchyardServer.StartAsync(app, CancellationToken.None);
         return new TestServer(app, options, dataDir);
     }

@@ -48,7 +48,7 @@ public sealed class AppClient(IHttpClientFactory httpFactory, ServerOptions opti
             var status = (int)response.StatusCode;
             var headers = response.Headers.Concat(response.Content.Headers)
                 .ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
-            return Classify(status, headers, text, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return Classify(status, headers, text, Stopwatch.GetElapsedTime(started).TotalMilliseconds, time.GetUtcNow());
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -78,7 +78,7 @@ public sealed class AppClient(IHttpClientFactory httpFactory, ServerOptions opti
     }
 
     /// <summary>Classifies an SDK answer (pure; unit-tested).</summary>
-    internal static CallOutcome Classify(int status, IReadOnlyDictionary<string, string> headers, string text, double durationMs)
+    internal static CallOutcome Classify(int status, IReadOnlyDictionary<string, string> headers, string text, double durationMs, DateTimeOffset now)
     {
         if (status == 201)
         {
@@ -89,7 +89,7 @@ public sealed class AppClient(IHttpClientFactory httpFactory, ServerOptions opti
                 var inner = new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase);
                 if (wrapper["headers"] is JsonObject h)
                     foreach (var (k, v) in h) inner[k] = v?.ToString() ?? "";
-                return Classify(wrapper["status"]!.GetValue<int>(), inner, wrapper["body"]?.GetValue<string>() ?? "null", durationMs);
+                return Classify(wrapper["status"]!.GetValue<int>(), inner, wrapper["body"]?.GetValue<string>() ?? "null", durationMs, now);
             }
             catch (Exception ex) when (ex is JsonException or InvalidOperationException or NullReferenceException or ArgumentException)
             {
@@ -97,7 +97,7 @@ public sealed class AppClient(IHttpClientFactory httpFactory, ServerOptions opti
             }
         }
         var noRetry = headers.TryGetValue(Headers.NoRetry, out var nr) && nr.Equals("true", StringComparison.OrdinalIgnoreCase);
-        var retryAfter = ParseRetryAfter(headers.GetValueOrDefault(Headers.RetryAfter));
+        var retryAfter = ParseRetryAfter(headers.GetValueOrDefault(Headers.RetryAfter), now);
         var isSdk = headers.ContainsKey(Headers.Sdk);
         if (status is 200 or 206 && !isSdk)
             return new CallOutcome.Failed(status, durationMs, Error("ProtocolError", $"answer {status} did not come from an SDK (no {Headers.Sdk} header); is the URL right?"), false, retryAfter);
@@ -142,13 +142,14 @@ public sealed class AppClient(IHttpClientFactory httpFactory, ServerOptions opti
         }
     }
 
-    /// <summary>Seven characters or fewer is integer seconds; longer is a date (the Inngest rule).</summary>
-    internal static TimeSpan? ParseRetryAfter(string? value)
+    /// <summary>Seven characters or fewer is integer seconds; longer is a date (the Inngest rule), how long after
+    /// <paramref name="now"/> (the server's clock when the answer came).</summary>
+    internal static TimeSpan? ParseRetryAfter(string? value, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
         value = value.Trim();
         if (value.Length <= 7 && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)) return TimeSpan.FromSeconds(seconds);
-        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at - DateTimeOffset.UtcNow : null;
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at - now : null;
     }
 
     internal static JsonObject Error(string name, string message) => new() { ["name"] = name, ["message"] = message };

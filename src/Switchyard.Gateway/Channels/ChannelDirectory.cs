@@ -7,8 +7,8 @@ public sealed class ChannelDirectory : IDisposable
 {
     private readonly Dictionary<string, IChannel> _byName = new(StringComparer.Ordinal);
 
-    /// <summary>Builds every channel of <paramref name="config"/>.</summary>
-    public ChannelDirectory(GatewayConfig config, IHttpClientFactory http)
+    /// <summary>Builds every channel of <paramref name="config"/>; <paramref name="time"/> stamps what they send.</summary>
+    public ChannelDirectory(GatewayConfig config, IHttpClientFactory http, TimeProvider time)
     {
         foreach (var c in config.Channels)
         {
@@ -17,8 +17,8 @@ public sealed class ChannelDirectory : IDisposable
                 "telegram" => new TelegramChannel(c),
                 "slack" => new SlackChannel(c, http.CreateClient("gateway-" + c.Name)),
                 "discord" => new DiscordChannel(c, http.CreateClient("gateway-" + c.Name)),
-                "webhook" => new WebhookChannel(c, http.CreateClient("gateway-" + c.Name)),
-                "console" or "file" => new ConsoleChannel(c, config.StateDir),
+                "webhook" => new WebhookChannel(c, http.CreateClient("gateway-" + c.Name), time),
+                "console" or "file" => new ConsoleChannel(c, config.StateDir, time),
                 _ => throw new InvalidDataException($"channels.{c.Name}: unknown type '{c.Type}'"),
             };
         }

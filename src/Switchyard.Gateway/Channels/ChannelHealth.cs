@@ -13,26 +13,26 @@ public sealed class ChannelHealth
     private long? _lastSentAt;
     private PollerStatus? _poller;
 
-    /// <summary>Records a send the platform confirmed.</summary>
-    public void Sent()
+    /// <summary>Records a send the platform confirmed, at <paramref name="at"/> (Unix ms, from the caller's clock).</summary>
+    public void Sent(long at)
     {
         lock (_gate)
         {
             _sent++;
             _consecutiveFailures = 0;
-            _lastSentAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            _lastSentAt = at;
         }
     }
 
-    /// <summary>Records a failed send.</summary>
-    public void SendFailed(string error)
+    /// <summary>Records a failed send, at <paramref name="at"/> (Unix ms, from the caller's clock).</summary>
+    public void SendFailed(string error, long at)
     {
         lock (_gate)
         {
             _failed++;
             _consecutiveFailures++;
             _lastError = error;
-            _lastErrorAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            _lastErrorAt = at;
         }
     }
 

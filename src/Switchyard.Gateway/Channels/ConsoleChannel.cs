@@ -5,7 +5,7 @@ namespace Switchyard.Gateway.Channels;
 
 /// <summary>For development: <c>console</c> writes each notification as one line to stderr (stdout belongs to the
 /// CLI's output), <c>file</c> appends it as a JSON line to <c>path</c>. Both name the message with a fresh id.</summary>
-public sealed class ConsoleChannel(ChannelConfig config, string stateDirectory) : IChannel, IDisposable
+public sealed class ConsoleChannel(ChannelConfig config, string stateDirectory, TimeProvider time) : IChannel, IDisposable
 {
     private readonly SemaphoreSlim _write = new(1, 1);
 
@@ -33,7 +33,7 @@ public sealed class ConsoleChannel(ChannelConfig config, string stateDirectory) 
                 Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
                 var line = JsonSerializer.Serialize(new
                 {
-                    id, at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), channel = Name, kind = message.Kind, text = message.Text,
+                    id, at = time.GetUtcNow().ToUnixTimeMilliseconds(), channel = Name, kind = message.Kind, text = message.Text,
                     correlationId = message.CorrelationId, actions = message.Actions, chatId = message.ChatId,
                 }, JsonSerializerOptions.Web);
                 await File.AppendAllTextAsync(FilePath, line + "\n", cancellationToken);

@@ -8,7 +8,7 @@ namespace Switchyard.Gateway.Channels;
 /// <summary>A signed JSON POST to any URL (see <see cref="WebhookSignature"/>). The receiver names the message it
 /// created with an <c>id</c> (or <c>messageId</c>) in its JSON answer or an <c>X-Message-Id</c> header; an answer
 /// without one is accepted but does not confirm the delivery.</summary>
-public sealed class WebhookChannel(ChannelConfig config, HttpClient http) : IChannel
+public sealed class WebhookChannel(ChannelConfig config, HttpClient http, TimeProvider time) : IChannel
 {
     /// <inheritdoc />
     public string Name => Config.Name;
@@ -22,13 +22,14 @@ public sealed class WebhookChannel(ChannelConfig config, HttpClient http) : ICha
     /// <inheritdoc />
     public async Task<ChannelReceipt> SendAsync(OutboundMessage message, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
             channel = Name, kind = message.Kind, text = message.Text, correlationId = message.CorrelationId,
             actions = message.Actions, chatId = message.ChatId, replyTo = message.ReplyToMessageId,
-            sentAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            sentAt = now.ToUnixTimeMilliseconds(),
         }, JsonSerializerOptions.Web);
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var timestamp = now.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, Config.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
         request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));

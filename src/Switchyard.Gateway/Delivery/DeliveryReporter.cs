@@ -8,12 +8,12 @@ namespace Switchyard.Gateway.Delivery;
 /// <summary>Tells people and the bus what a delivery did: the stream's <c>gateway</c> topic and telemetry (source
 /// <c>gateway</c>, component <c>delivery</c>, with the run and event ids so <c>yard otel list --run</c> finds it), and
 /// publishes the notification to its session streams.</summary>
-public sealed class DeliveryReporter(StreamHub hub, GatewayTelemetry bus)
+public sealed class DeliveryReporter(StreamHub hub, GatewayTelemetry bus, TimeProvider time)
 {
     /// <summary>Publishes the notification to each session's stream; returns the sessions published to.</summary>
     public async Task<IReadOnlyList<string>> SessionsAsync(DeliveryPlan plan, string? eventId, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var s in plan.Sessions)
         {
             var data = new JsonObject

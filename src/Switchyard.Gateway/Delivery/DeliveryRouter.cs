@@ -9,7 +9,7 @@ namespace Switchyard.Gateway.Delivery;
 /// <c>default</c>, else every channel); queued for the sleep digest while the gateway sleeps (alerts and replies pass),
 /// or for the periodic digest when the row says so; muted and turned-off channels skipped; the central session plus the
 /// origin session (not for alerts).</summary>
-public sealed class DeliveryRouter(GatewayConfig config, ChannelDirectory channels, IGatewayState state)
+public sealed class DeliveryRouter(GatewayConfig config, ChannelDirectory channels, IGatewayState state, TimeProvider time)
 {
     /// <summary>Most buttons per notification.</summary>
     public const int MaxActions = 6;
@@ -101,7 +101,7 @@ public sealed class DeliveryRouter(GatewayConfig config, ChannelDirectory channe
     private async Task<(IReadOnlyList<DeliveryTarget> Targets, IReadOnlyList<DeliveryOutcome> Skipped)> FilterAsync(IReadOnlyList<DeliveryTarget> wanted, CancellationToken ct)
     {
         var mutes = await state.MutesAsync(ct);
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var targets = new List<DeliveryTarget>();
         var skipped = new List<DeliveryOutcome>();
         foreach (var t in wanted.DistinctBy(t => t.Channel))

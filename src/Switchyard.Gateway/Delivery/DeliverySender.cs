@@ -8,7 +8,7 @@ namespace Switchyard.Gateway.Delivery;
 /// <summary>Sends a planned notification to one channel, inside a durable step. A platform message id already
 /// recorded for this correlation id and channel is returned instead of sending again, so a step retried after the
 /// platform accepted the message (the gateway died before the step's result was stored) does not post twice.</summary>
-public sealed class DeliverySender(ChannelDirectory channels, IGatewayState state)
+public sealed class DeliverySender(ChannelDirectory channels, IGatewayState state, TimeProvider time)
 {
     private static readonly TimeSpan DedupeWindow = TimeSpan.FromHours(24);
 
@@ -30,16 +30,16 @@ public sealed class DeliverySender(ChannelDirectory channels, IGatewayState stat
         }
         catch (ChannelSendException ex)
         {
-            channel.Health.SendFailed(ex.Message);
+            channel.Health.SendFailed(ex.Message, Now);
             if (!ex.Retryable) throw new NonRetriableException(ex.Message);
             throw;
         }
-        channel.Health.Sent();
+        channel.Health.Sent(Now);
         var outcome = new DeliveryOutcome(channel.Name, receipt.Platform, receipt.MessageId is null ? "unconfirmed" : "sent", receipt.MessageId,
             receipt.ChatId ?? target.ChatId ?? channel.Config.ChatId, receipt.MessageId is null ? "the platform accepted the message without a message id" : null, Now);
         if (outcome.Confirmed) await state.RecordDeliveredAsync(key, JsonSerializer.Serialize(outcome, JsonSerializerOptions.Web), DedupeWindow, cancellationToken);
         return outcome;
     }
 
-    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 }

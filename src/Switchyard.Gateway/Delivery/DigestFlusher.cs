@@ -12,11 +12,11 @@ namespace Switchyard.Gateway.Delivery;
 /// <c>digest_interval</c> while awake, and everything queued (sleep and periodic) when the gateway wakes, by
 /// <c>yard gateway wake</c> or because the sleep ran out. Taking a queue is atomic, so with several gateways on one
 /// Redis each item is sent in one digest; if the event cannot be sent the items go back to their queue.</summary>
-public sealed class DigestFlusher(GatewayConfig config, IGatewayState state, SwitchyardClient bus, StreamHub hub, ILogger<DigestFlusher> logger) : BackgroundService
+public sealed class DigestFlusher(GatewayConfig config, IGatewayState state, SwitchyardClient bus, StreamHub hub, TimeProvider time, ILogger<DigestFlusher> logger) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
     private readonly SemaphoreSlim _flush = new(1, 1);
-    private DateTimeOffset _lastPeriodic = DateTimeOffset.UtcNow;
+    private DateTimeOffset _lastPeriodic = time.GetUtcNow();
     private bool _wasSleeping;
 
     /// <summary>Sends everything queued in <paramref name="queues"/> as one digest; returns its id, or null when nothing was queued.</summary>
@@ -52,7 +52,8 @@ public sealed class DigestFlusher(GatewayConfig config, IGatewayState state, Swi
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Tick);
+        // Ticks on the gateway's clock, so a sleep running out and the periodic digest follow a test's fake clock.
+        using var timer = new PeriodicTimer(Tick, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -62,9 +63,9 @@ public sealed class DigestFlusher(GatewayConfig config, IGatewayState state, Swi
                     var sleeping = await state.SleepUntilAsync(stoppingToken) is not null;
                     if (_wasSleeping && !sleeping)
                         await FlushAsync("wake", [DigestQueues.Sleep, DigestQueues.Digest], stoppingToken);
-                    else if (!sleeping && DateTimeOffset.UtcNow - _lastPeriodic >= config.DigestInterval)
+                    else if (!sleeping && time.GetUtcNow() - _lastPeriodic >= config.DigestInterval)
                     {
-                        _lastPeriodic = DateTimeOffset.UtcNow;
+                        _lastPeriodic = time.GetUtcNow();
                         // Sleep items left by a gateway that was down when the sleep ended go out with the periodic digest.
                         await FlushAsync("interval", [DigestQueues.Sleep, DigestQueues.Digest], stoppingToken);
                     }

@@ -54,16 +54,12 @@ public static class GatewayApp
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
-        IGatewayState state = config.StateKind switch
-        {
-            "redis" => RedisGatewayState.ConnectAsync(config.RedisUrl!, config.RedisPrefix).GetAwaiter().GetResult(),
-            "memory" => new MemoryGatewayState(config.StateDir),
-            _ => new BusGatewayState(config),
-        };
         builder.Services.AddSingleton(config);
-        // The bus watcher's reconnect backoff runs on it; tests may put a fake clock in first.
+        // Every time the gateway reads (sleep and session expiry, uptime, stamps, Slack's timestamp window) and the bus
+        // watcher's backoff and digest flusher's tick come from it; tests put a fake clock in through configure.
         Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAddSingleton(builder.Services, TimeProvider.System);
-        builder.Services.AddSingleton(state);
+        // Built from the container (not before it) so the state sees the clock a test registers.
+        builder.Services.AddSingleton<IGatewayState>(sp => CreateState(config, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<GatewayInstance>();
         builder.Services.AddHttpClient();
         builder.Services.AddHttpClient(BusClientName, h => h.Timeout = TimeSpan.FromSeconds(30));
@@ -105,9 +101,17 @@ public static class GatewayApp
         if (config.ControlToken is null)
             app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogWarning(
                 "no gateway.control_token: /stream and the control routes serve this host only (loopback, no web pages); set control_token to serve other hosts"));
-        app.Lifetime.ApplicationStopped.Register(() => state.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        // Stopping releases the leases at once rather than when the host is disposed (disposing twice is harmless).
+        app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<IGatewayState>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
+
+    private static IGatewayState CreateState(GatewayConfig config, TimeProvider time) => config.StateKind switch
+    {
+        "redis" => RedisGatewayState.ConnectAsync(config.RedisUrl!, config.RedisPrefix, time).GetAwaiter().GetResult(),
+        "memory" => new MemoryGatewayState(config.StateDir, time),
+        _ => new BusGatewayState(config, time: time),
+    };
 
     private const string BusClientName = "gateway-bus";
 

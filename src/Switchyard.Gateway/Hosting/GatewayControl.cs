@@ -8,7 +8,8 @@ using Switchyard.Gateway.Stream;
 namespace Switchyard.Gateway.Hosting;
 
 /// <summary>What the control endpoints (and so <c>yard gateway …</c>) do: health, sleep and wake, mute and unmute.</summary>
-public sealed class GatewayControl(GatewayConfig config, GatewayInstance instance, IGatewayState state, ChannelDirectory channels, StreamHub hub, DigestFlusher flusher)
+public sealed class GatewayControl(GatewayConfig config, GatewayInstance instance, IGatewayState state, ChannelDirectory channels, StreamHub hub, DigestFlusher flusher,
+    TimeProvider time)
 {
     /// <summary>The health document of <c>GET /health</c>: overall status, channels and their health, queue depth,
     /// stream clients, sessions and sleep state.</summary>
@@ -45,7 +46,7 @@ public sealed class GatewayControl(GatewayConfig config, GatewayInstance instanc
             ["instance"] = instance.Id,
             ["appId"] = config.AppId,
             ["server"] = config.ServerUrl.ToString(),
-            ["uptimeSeconds"] = Math.Round((DateTimeOffset.UtcNow - instance.StartedAt).TotalSeconds, 1),
+            ["uptimeSeconds"] = Math.Round((time.GetUtcNow() - instance.StartedAt).TotalSeconds, 1),
             ["state"] = state.Kind,
             ["sleep"] = new JsonObject { ["sleeping"] = sleepUntil is not null, ["until"] = sleepUntil?.ToUnixTimeMilliseconds() },
             ["queueDepth"] = sleepQueue + digestQueue,
@@ -59,7 +60,7 @@ public sealed class GatewayControl(GatewayConfig config, GatewayInstance instanc
     /// <summary>Sleeps for <paramref name="duration"/>: non-alert notifications wait for the digest on wake.</summary>
     public async Task<JsonObject> SleepAsync(TimeSpan duration, CancellationToken cancellationToken)
     {
-        var until = DateTimeOffset.UtcNow + duration;
+        var until = time.GetUtcNow() + duration;
         await state.SetSleepAsync(until, cancellationToken);
         await hub.GatewayAsync("sleep", new JsonObject { ["until"] = until.ToUnixTimeMilliseconds() }, cancellationToken);
         return new JsonObject { ["sleeping"] = true, ["until"] = until.ToUnixTimeMilliseconds(), ["for"] = Switchyard.Configuration.ConfigDuration.Format(duration) };
@@ -80,7 +81,7 @@ public sealed class GatewayControl(GatewayConfig config, GatewayInstance instanc
     public async Task<JsonObject?> MuteAsync(string channel, string? reason, CancellationToken cancellationToken)
     {
         if (channels.Find(channel) is null) return null;
-        var info = new MuteInfo(string.IsNullOrWhiteSpace(reason) ? "muted by operator" : reason, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var info = new MuteInfo(string.IsNullOrWhiteSpace(reason) ? "muted by operator" : reason, time.GetUtcNow().ToUnixTimeMilliseconds());
         await state.MuteAsync(channel, info, cancellationToken);
         await hub.GatewayAsync("channel.muted", new JsonObject { ["channel"] = channel, ["reason"] = info.Reason }, cancellationToken);
         return new JsonObject { ["channel"] = channel, ["muted"] = true, ["reason"] = info.Reason, ["at"] = info.At };

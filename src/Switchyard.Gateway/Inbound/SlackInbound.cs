@@ -13,7 +13,7 @@ namespace Switchyard.Gateway.Inbound;
 /// <c>POST /slack/{channel}/interactions</c> (button presses become <c>gateway/action.received</c>). Every request
 /// must carry a valid <c>X-Slack-Signature</c> (<c>v0=</c> HMAC-SHA256 of <c>v0:&lt;timestamp&gt;:&lt;body&gt;</c>) with a
 /// timestamp within five minutes, as the server's Slack webhook provider checks it.</summary>
-internal sealed class SlackInbound(ChannelDirectory channels, InboundRelay relay)
+internal sealed class SlackInbound(ChannelDirectory channels, InboundRelay relay, TimeProvider time)
 {
     private static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
     private const int MaxBody = 256 * 1024;
@@ -76,7 +76,7 @@ internal sealed class SlackInbound(ChannelDirectory channels, InboundRelay relay
         var signature = http.Request.Headers["X-Slack-Signature"].ToString();
         var timestamp = http.Request.Headers["X-Slack-Request-Timestamp"].ToString();
         if (!signature.StartsWith("v0=", StringComparison.Ordinal)) return (null, [], Error(401, "invalid_signature", "missing X-Slack-Signature: v0=<hex>"));
-        if (!long.TryParse(timestamp, CultureInfo.InvariantCulture, out var ts) || Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - ts) > Tolerance.TotalSeconds)
+        if (!long.TryParse(timestamp, CultureInfo.InvariantCulture, out var ts) || Math.Abs(time.GetUtcNow().ToUnixTimeSeconds() - ts) > Tolerance.TotalSeconds)
             return (null, [], Error(401, "stale_timestamp", "X-Slack-Request-Timestamp is missing or more than 5 minutes off"));
         if (!WebhookSignature.HexEquals(signature[3..], WebhookSignature.Hex(secret, $"v0:{timestamp}:", body)))
             return (null, [], Error(401, "invalid_signature", "X-Slack-Signature does not match the request signed with the channel's signing_secret"));

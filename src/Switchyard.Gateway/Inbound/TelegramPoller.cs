@@ -19,7 +19,7 @@ namespace Switchyard.Gateway.Inbound;
 /// with 409). The offset advances past an update only once its event is stored. After
 /// <c>failures_before_restart</c> failed polls in a row the poller restarts with a fresh client and connections.</summary>
 public sealed class TelegramPoller(GatewayConfig config, ChannelDirectory channels, IGatewayState state, InboundRelay relay, GatewayInstance instance,
-    GatewayTelemetry telemetry, StreamHub hub, ILogger<TelegramPoller> logger) : BackgroundService
+    GatewayTelemetry telemetry, StreamHub hub, TimeProvider time, ILogger<TelegramPoller> logger) : BackgroundService
 {
     private static readonly UpdateType[] Wanted = [UpdateType.Message, UpdateType.CallbackQuery];
 
@@ -86,7 +86,7 @@ public sealed class TelegramPoller(GatewayConfig config, ChannelDirectory channe
                             await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(500 * failures, 10_000)), leaseCts.Token);
                             continue;
                         }
-                        Set(status with { ConsecutiveFailures = 0, LastPollAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Polls = status.Polls + 1, State = "polling" });
+                        Set(status with { ConsecutiveFailures = 0, LastPollAt = time.GetUtcNow().ToUnixTimeMilliseconds(), Polls = status.Polls + 1, State = "polling" });
                         foreach (var update in updates.OrderBy(u => u.Id))
                         {
                             await HandleAsync(channel, client, update, leaseCts.Token);

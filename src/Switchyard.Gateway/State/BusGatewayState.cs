@@ -25,14 +25,17 @@ public sealed partial class BusGatewayState : IGatewayState
     private readonly HttpClient _http;
     private readonly SwitchyardClient _bus;
     private readonly string _prefix;
+    private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly List<Action<string>> _subscribers = [];
 
     /// <summary>Creates the state for <paramref name="config"/>'s server, API token and app id.</summary>
     /// <param name="config">The gateway configuration.</param>
     /// <param name="handler">The HTTP handler (tests); a new <see cref="SocketsHttpHandler"/> when null.</param>
-    public BusGatewayState(GatewayConfig config, HttpMessageHandler? handler = null)
+    /// <param name="time">The gateway's clock, which decides whether a sleep has run out; <see cref="TimeProvider.System"/> when null.</param>
+    public BusGatewayState(GatewayConfig config, HttpMessageHandler? handler = null, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true)
         {
             Timeout = TimeSpan.FromSeconds(10),
@@ -84,13 +87,13 @@ public sealed partial class BusGatewayState : IGatewayState
         var v = await GetAsync("sleep", "until", cancellationToken);
         if (v is null || !long.TryParse(v, CultureInfo.InvariantCulture, out var ms)) return null;
         var until = DateTimeOffset.FromUnixTimeMilliseconds(ms);
-        return until > DateTimeOffset.UtcNow ? until : null;
+        return until > _time.GetUtcNow() ? until : null;
     }
 
     /// <inheritdoc />
     public Task SetSleepAsync(DateTimeOffset? until, CancellationToken cancellationToken)
     {
-        var ttl = until is { } u ? u - DateTimeOffset.UtcNow : TimeSpan.Zero;
+        var ttl = until is { } u ? u - _time.GetUtcNow() : TimeSpan.Zero;
         if (ttl <= TimeSpan.Zero) return DeleteAsync("sleep", "until", cancellationToken);
         // The entry expires when the sleep ends, so a gateway that was down at that moment still wakes.
         return PutAsync("sleep", "until", until!.Value.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), ttl, false, cancellationToken);

@@ -4,8 +4,10 @@ namespace Switchyard.Gateway.State;
 
 /// <summary>Gateway state kept in this process, for a single gateway without Redis. Leases are exclusive file locks
 /// (<c>flock</c>) under the state directory, so two gateways on one host still never poll the same bot; gateways on
-/// different hosts need Redis for that.</summary>
-public sealed class MemoryGatewayState(string stateDirectory) : IGatewayState
+/// different hosts need Redis for that. Session, delivery and sleep expiry follow <paramref name="time"/>.</summary>
+/// <param name="stateDirectory">Where the lease lock files go.</param>
+/// <param name="time">The gateway's clock; <see cref="TimeProvider.System"/> when null.</param>
+public sealed class MemoryGatewayState(string stateDirectory, TimeProvider? time = null) : IGatewayState
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, long> _sessions = new(StringComparer.Ordinal);
@@ -14,12 +16,13 @@ public sealed class MemoryGatewayState(string stateDirectory) : IGatewayState
     private readonly Dictionary<string, List<QueuedNotification>> _queues = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (FileStream Lock, string Owner)> _leases = new(StringComparer.Ordinal);
     private readonly List<Action<string>> _subscribers = [];
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private DateTimeOffset? _sleepUntil;
 
     /// <inheritdoc />
     public string Kind => "memory";
 
-    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <inheritdoc />
     public Task RegisterSessionAsync(string sessionId, TimeSpan ttl, CancellationToken cancellationToken)
@@ -66,7 +69,7 @@ public sealed class MemoryGatewayState(string stateDirectory) : IGatewayState
     {
         lock (_gate)
         {
-            if (_sleepUntil is { } until && until <= DateTimeOffset.UtcNow) _sleepUntil = null;
+            if (_sleepUntil is { } until && until <= _time.GetUtcNow()) _sleepUntil = null;
             return Task.FromResult(_sleepUntil);
         }
     }

@@ -16,23 +16,26 @@ public sealed class RedisGatewayState : IGatewayState
     private readonly ConnectionMultiplexer _redis;
     private readonly string _prefix;
     private readonly RedisChannel _stream;
+    private readonly TimeProvider _time;
 
-    private RedisGatewayState(ConnectionMultiplexer redis, string prefix)
+    private RedisGatewayState(ConnectionMultiplexer redis, string prefix, TimeProvider time)
     {
+        _time = time;
         _redis = redis;
         _prefix = prefix;
         _stream = RedisChannel.Literal(prefix + "stream");
     }
 
     /// <summary>Connects; <paramref name="url"/> is <c>redis://[:password@]host:port[/db]</c> or a StackExchange.Redis
-    /// configuration string.</summary>
-    public static async Task<RedisGatewayState> ConnectAsync(string url, string prefix)
+    /// configuration string. <paramref name="time"/> (default <see cref="TimeProvider.System"/>) decides when sessions
+    /// and a sleep have run out.</summary>
+    public static async Task<RedisGatewayState> ConnectAsync(string url, string prefix, TimeProvider? time = null)
     {
         var options = ParseUrl(url);
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = 5000;
         var redis = await ConnectionMultiplexer.ConnectAsync(options);
-        return new RedisGatewayState(redis, prefix);
+        return new RedisGatewayState(redis, prefix, time ?? TimeProvider.System);
     }
 
     /// <summary>Reads a <c>redis://</c> URL (or a plain configuration string) into options.</summary>
@@ -63,7 +66,7 @@ public sealed class RedisGatewayState : IGatewayState
     /// <inheritdoc />
     public string Kind => "redis";
 
-    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <inheritdoc />
     public Task RegisterSessionAsync(string sessionId, TimeSpan ttl, CancellationToken cancellationToken) =>
@@ -98,14 +101,14 @@ public sealed class RedisGatewayState : IGatewayState
         var v = await Db.StringGetAsync(Key("sleep"));
         if (v.IsNull || !long.TryParse(v.ToString(), CultureInfo.InvariantCulture, out var ms)) return null;
         var until = DateTimeOffset.FromUnixTimeMilliseconds(ms);
-        return until > DateTimeOffset.UtcNow ? until : null;
+        return until > _time.GetUtcNow() ? until : null;
     }
 
     /// <inheritdoc />
     public Task SetSleepAsync(DateTimeOffset? until, CancellationToken cancellationToken)
     {
         if (until is not { } u) return Db.KeyDeleteAsync(Key("sleep"));
-        var ttl = u - DateTimeOffset.UtcNow;
+        var ttl = u - _time.GetUtcNow();
         return ttl <= TimeSpan.Zero ? Db.KeyDeleteAsync(Key("sleep")) : Db.StringSetAsync(Key("sleep"), u.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), ttl);
     }
 

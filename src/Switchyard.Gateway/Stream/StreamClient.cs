@@ -6,7 +6,7 @@ namespace Switchyard.Gateway.Stream;
 
 /// <summary>One connected WebSocket client: its subscriptions, its session (if it registered one), and a bounded
 /// outbox. A client that reads too slowly loses its oldest messages rather than holding up everyone else.</summary>
-internal sealed class StreamClient(WebSocket socket, string? session)
+internal sealed class StreamClient(WebSocket socket, string? session, long connectedAt)
 {
     private const int Outbox = 1000;
     private readonly Lock _gate = new();
@@ -17,7 +17,7 @@ internal sealed class StreamClient(WebSocket socket, string? session)
 
     public string? Session { get; } = session;
 
-    public long ConnectedAt { get; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    public long ConnectedAt { get; } = connectedAt;
 
     public IReadOnlyList<string> Subscriptions
     {

@@ -12,7 +12,7 @@ namespace Switchyard.Gateway.Stream;
 /// (registers the client as that interactive session and subscribes it to <c>session:&lt;id&gt;</c>). The server
 /// first sends <c>{type:"ready"}</c>; the client may then send <c>{"op":"subscribe"|"unsubscribe","topics":[…]}</c>
 /// or <c>{"op":"ping"}</c>, each answered with a <c>subscribed</c> (or <c>pong</c>/<c>error</c>) message.</summary>
-internal sealed class StreamEndpoint(StreamHub hub, GatewayConfig config, ILogger<StreamEndpoint> logger)
+internal sealed class StreamEndpoint(StreamHub hub, GatewayConfig config, TimeProvider time, ILogger<StreamEndpoint> logger)
 {
     /// <summary>The largest client message; a bigger one closes the stream (MessageTooBig).</summary>
     public const int MaxMessageBytes = 64 * 1024;
@@ -57,7 +57,7 @@ internal sealed class StreamEndpoint(StreamHub hub, GatewayConfig config, ILogge
             return;
         }
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        var client = new StreamClient(socket, session);
+        var client = new StreamClient(socket, session, time.GetUtcNow().ToUnixTimeMilliseconds());
         client.Subscribe(topics);
         await hub.AddAsync(client, http.RequestAborted);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
@@ -87,7 +87,7 @@ internal sealed class StreamEndpoint(StreamHub hub, GatewayConfig config, ILogge
     }
 
     /// <summary>Answers the client's messages until it closes (null) or sends one too big to read (the close to send).</summary>
-    private static async Task<(WebSocketCloseStatus, string)?> ReceiveLoopAsync(WebSocket socket, StreamClient client, CancellationToken ct)
+    private async Task<(WebSocketCloseStatus, string)?> ReceiveLoopAsync(WebSocket socket, StreamClient client, CancellationToken ct)
     {
         var buffer = new byte[16 * 1024];
         while (socket.State == WebSocketState.Open)
@@ -114,7 +114,7 @@ internal sealed class StreamEndpoint(StreamHub hub, GatewayConfig config, ILogge
         return null;
     }
 
-    private static string Handle(StreamClient client, string text)
+    private string Handle(StreamClient client, string text)
     {
         JsonNode? request;
         try { request = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }); }
@@ -146,8 +146,8 @@ internal sealed class StreamEndpoint(StreamHub hub, GatewayConfig config, ILogge
 
     private static JsonArray Array(IEnumerable<string> items) => new(items.Select(i => (JsonNode?)i).ToArray());
 
-    private static string Error(string message) => Message("error", new JsonObject { ["message"] = message });
+    private string Error(string message) => Message("error", new JsonObject { ["message"] = message });
 
-    private static string Message(string type, JsonObject data) =>
-        JsonSerializer.Serialize(new StreamMessage(type, "client", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), data), JsonSerializerOptions.Web);
+    private string Message(string type, JsonObject data) =>
+        JsonSerializer.Serialize(new StreamMessage(type, "client", time.GetUtcNow().ToUnixTimeMilliseconds(), data), JsonSerializerOptions.Web);
 }

@@ -11,7 +11,7 @@ namespace Switchyard.Gateway.Stream;
 /// <see cref="IGatewayState.PublishAsync"/>, so with Redis every gateway process relays them to its own clients;
 /// bus events and run changes are watched by each process and delivered locally. Keeps the sessions of connected
 /// clients registered while they stay connected.</summary>
-public sealed class StreamHub(IGatewayState state, ILogger<StreamHub> logger) : BackgroundService
+public sealed class StreamHub(IGatewayState state, TimeProvider time, ILogger<StreamHub> logger) : BackgroundService
 {
     /// <summary>How long a session stays registered without a refresh.</summary>
     public static readonly TimeSpan SessionTtl = TimeSpan.FromSeconds(30);
@@ -91,7 +91,7 @@ public sealed class StreamHub(IGatewayState state, ILogger<StreamHub> logger) : 
         data["action"] = action;
         try
         {
-            await PublishAsync(new StreamMessage("gateway", "gateway", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), data), cancellationToken);
+            await PublishAsync(new StreamMessage("gateway", "gateway", time.GetUtcNow().ToUnixTimeMilliseconds(), data), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

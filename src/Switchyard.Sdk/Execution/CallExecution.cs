@@ -38,6 +38,7 @@ internal sealed class CallExecution
     private readonly int _maxAttempts;
     private readonly bool _disableImmediateExecution;
     private readonly TimeSpan _stepNotFoundTimeout;
+    private readonly TimeProvider _time;
     private int _replayed;
     private bool _closed;
 
@@ -51,9 +52,11 @@ internal sealed class CallExecution
     /// <param name="checkpointBudget">How long this call may keep running steps one after another; zero runs at most
     /// one step per call (the classic protocol).</param>
     /// <param name="serializer">Serializes the function's result.</param>
+    /// <param name="time">The app's clock, which stamps when each step started.</param>
     public CallExecution(JsonObject memoized, string? target, int attempt, int maxAttempts, bool disableImmediateExecution, TimeSpan stepNotFoundTimeout,
-        TimeSpan checkpointBudget, ISwitchyardSerializer serializer)
+        TimeSpan checkpointBudget, ISwitchyardSerializer serializer, TimeProvider time)
     {
+        _time = time;
         _serializer = serializer;
         _checkpointBudget = checkpointBudget;
         _memoized = memoized;
@@ -235,7 +238,8 @@ internal sealed class CallExecution
     /// <summary>Runs a step's body. Returns its op, and, when it failed, how.</summary>
     private async Task<(Op Op, StepFailure? Failure)> ExecuteAsync(PlannedStep step, CancellationToken cancellationToken)
     {
-        var startedAt = DateTimeOffset.UtcNow;
+        // The start is an instant on the app's clock; the duration stays monotonic (a step's real running time).
+        var startedAt = _time.GetUtcNow();
         var clock = Stopwatch.StartNew();
         JsonObject Timing() => new()
         {

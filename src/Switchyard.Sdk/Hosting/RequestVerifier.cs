@@ -10,8 +10,8 @@ namespace Switchyard.Sdk.Hosting;
 /// verified, as in the other SDKs. With one, <c>GET</c>, <c>POST</c> and in-band <c>PUT</c> must carry a valid
 /// <c>X-Inngest-Signature</c> (HMAC over the canonical body, current or fallback key, 5-minute window). An
 /// out-of-band <c>PUT</c> passes unsigned: it only makes the app register itself with the server it is configured
-/// for, with its own credentials.</summary>
-internal sealed class RequestVerifier(IOptions<SwitchyardOptions> options, ILogger<RequestVerifier> logger)
+/// for, with its own credentials. The window is judged on the app's <see cref="TimeProvider"/>.</summary>
+internal sealed class RequestVerifier(IOptions<SwitchyardOptions> options, TimeProvider time, ILogger<RequestVerifier> logger)
 {
     /// <summary>True when the app verifies signatures.</summary>
     public bool IsCloudMode => !string.IsNullOrEmpty(options.Value.SigningKey);
@@ -24,7 +24,7 @@ internal sealed class RequestVerifier(IOptions<SwitchyardOptions> options, ILogg
         var mustVerify = HttpMethods.IsGet(method) || HttpMethods.IsPost(method)
             || (HttpMethods.IsPut(method) && request.Headers[Headers.SyncKind] == "in_band");
         if (!mustVerify) return true;
-        var check = RequestSignature.Verify(request.Headers[Headers.Signature].ToString(), body, settings.SigningKey, settings.SigningKeyFallback, DateTimeOffset.UtcNow);
+        var check = RequestSignature.Verify(request.Headers[Headers.Signature].ToString(), body, settings.SigningKey, settings.SigningKeyFallback, time.GetUtcNow());
         if (!check.Valid) logger.LogWarning("Rejected {Method} {Path}: {Problem}", method, request.Path, check.Problem);
         return check.Valid;
     }

@@ -19,7 +19,8 @@ internal sealed class ServeEndpoint(
     SwitchyardClient client,
     IServiceScopeFactory scopes,
     ILoggerFactory loggers,
-    IOptions<SwitchyardOptions> options)
+    IOptions<SwitchyardOptions> options,
+    TimeProvider time)
 {
     private readonly ILogger _logger = loggers.CreateLogger<ServeEndpoint>();
 
@@ -97,7 +98,7 @@ internal sealed class ServeEndpoint(
         var maxAttempts = root["ctx"]?["max_attempts"] is null ? int.MaxValue : request.Ctx.MaxAttempts;
         var settings = options.Value;
         var call = new CallExecution(request.Steps, target, request.Ctx.Attempt, maxAttempts, request.Ctx.DisableImmediateExecution, settings.StepNotFoundTimeout,
-            settings.CheckpointBudget, settings.Serializer);
+            settings.CheckpointBudget, settings.Serializer, time);
 
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         await using var scope = scopes.CreateAsyncScope();

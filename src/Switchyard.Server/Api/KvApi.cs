@@ -83,7 +83,7 @@ public static partial class KvApi
             : ApiError.NotFound($"no live key '{key}' in namespace '{ns}'").ToResult();
     }
 
-    private static async Task<IResult> PutAsync(string ns, string key, HttpContext http, IStore store, ServerOptions options, CancellationToken ct)
+    private static async Task<IResult> PutAsync(string ns, string key, HttpContext http, IStore store, ServerOptions options, TimeProvider time, CancellationToken ct)
     {
         if (Check(ns, key) is { } error) return error.ToResult();
         var (body, bodyError) = await ReadObjectAsync(http, options, ct);
@@ -101,7 +101,7 @@ public static partial class KvApi
             ifAbsent = flag.GetValue<bool>();
         }
 
-        long? expiresAt = ttl is { } t ? Now + t : null;
+        long? expiresAt = ttl is { } t ? Now(time) + t : null;
         var written = await store.WriteAsync(tx =>
         {
             if (ifAbsent && tx.KvGet(ns, key) is not null) return false;
@@ -118,7 +118,7 @@ public static partial class KvApi
         return Results.Json(new KvDeleteResult(ns, key, deleted));
     }
 
-    private static async Task<IResult> LeaseAsync(string ns, string key, HttpContext http, IStore store, ServerOptions options, CancellationToken ct)
+    private static async Task<IResult> LeaseAsync(string ns, string key, HttpContext http, IStore store, ServerOptions options, TimeProvider time, CancellationToken ct)
     {
         if (Check(ns, key) is { } error) return error.ToResult();
         var (body, bodyError) = await ReadObjectAsync(http, options, ct);
@@ -128,7 +128,7 @@ public static partial class KvApi
         var (ttl, ttlError) = Milliseconds(body!, "ttlMs", MaxLeaseMs, required: true);
         if (ttlError is not null) return ttlError.ToResult();
 
-        var expiresAt = Now + ttl!.Value;
+        var expiresAt = Now(time) + ttl!.Value;
         // Expired entries read as absent, so an abandoned lease is free again once its TTL has passed.
         var holder = await store.WriteAsync(tx =>
         {
@@ -152,7 +152,8 @@ public static partial class KvApi
         return Results.Json(new KvReleaseResult(ns, key, released));
     }
 
-    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    // The store expires entries on the same clock (the server's TimeProvider), so a TTL means what it says under a fake clock too.
+    private static long Now(TimeProvider time) => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private static List<KvEntry> Entries(IReadOnlyList<(string Key, string Value, long? ExpiresAt)> entries) =>
         entries.Select(e => new KvEntry(e.Key, e.Value, e.ExpiresAt)).ToList();

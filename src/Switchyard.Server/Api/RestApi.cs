@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Switchyard.Configuration;
 using Switchyard.Engine.Registry;
 using Switchyard.Engine.Model;
@@ -26,7 +27,9 @@ public static class RestApi
     /// <c>/health/ready</c> (public like <c>/health</c>: a kubelet or load balancer holds no token).</summary>
     public static void MapRestApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", Health).Produces<ServerHealth>();
+        // Uptime counts from when the routes are mapped (the server's build), on the server's clock.
+        var startedAt = app.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
+        app.MapGet("/health", (HttpContext http, IStore store, ServerOptions options, TimeProvider time) => Health(http, store, options, time, startedAt)).Produces<ServerHealth>();
         // Liveness touches nothing but the request pipeline: a store outage must not make Kubernetes restart replicas.
         app.MapGet("/health/live", () => Results.Json(new HealthProbe("live"))).Produces<HealthProbe>();
         app.MapGet("/health/ready", async (IStore store, ServerReadiness readiness, CancellationToken ct) =>
@@ -67,17 +70,15 @@ public static class RestApi
     private static readonly string Version =
         typeof(RestApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    private static readonly DateTimeOffset StartedAt = DateTimeOffset.UtcNow;
-
     /// <summary>What <c>/health</c> shows of the store's location to a caller without the API token outside dev mode:
     /// the kind is enough for a probe; the path (or database host) is for operators.</summary>
     public const string HiddenLocation = "(shown with the API token)";
 
-    private static IResult Health(HttpContext http, IStore store, ServerOptions options)
+    private static IResult Health(HttpContext http, IStore store, ServerOptions options, TimeProvider time, DateTimeOffset startedAt)
     {
         var trusted = options.Dev || Credential.MatchesAny(Credential.Bearer(http.Request.Headers.Authorization.ToString()), [options.ApiToken]);
         return Results.Json(new ServerHealth("ok", Version, new StoreInfo(store.Kind, trusted ? store.Location : HiddenLocation),
-            options.Dev ? "dev" : "production", Math.Round((DateTimeOffset.UtcNow - StartedAt).TotalSeconds, 1)));
+            options.Dev ? "dev" : "production", Math.Round((time.GetUtcNow() - startedAt).TotalSeconds, 1)));
     }
 
     /// <summary>The answer to a missing or wrong API token.</summary>
@@ -110,19 +111,19 @@ public static class RestApi
     };
 
     /// <summary>The <c>hours</c> window of list routes as a start instant; NaN and infinities parse as doubles and are
-    /// refused here rather than failing in date arithmetic.</summary>
-    internal static (long? Since, ApiError? Error) HoursParam(double? hours) => hours switch
+    /// refused here rather than failing in date arithmetic. The window ends at <paramref name="time"/>'s now.</summary>
+    internal static (long? Since, ApiError? Error) HoursParam(double? hours, TimeProvider time) => hours switch
     {
         null => (null, null),
         { } h when !double.IsFinite(h) || h <= 0 => (null, ApiError.BadRequest("invalid_hours", "hours must be a positive number")),
-        _ => (DateTimeOffset.UtcNow.AddHours(-Math.Min(hours.Value, 24 * 365 * 10)).ToUnixTimeMilliseconds(), null),
+        _ => (time.GetUtcNow().AddHours(-Math.Min(hours.Value, 24 * 365 * 10)).ToUnixTimeMilliseconds(), null),
     };
 
-    private static async Task<IResult> ListEvents(string? prefix, double? hours, int? count, IStore store, CancellationToken ct)
+    private static async Task<IResult> ListEvents(string? prefix, double? hours, int? count, IStore store, TimeProvider time, CancellationToken ct)
     {
         var (n, countError) = CountParam(count, 50);
         if (countError is not null) return countError.ToResult();
-        var (since, hoursError) = HoursParam(hours);
+        var (since, hoursError) = HoursParam(hours, time);
         if (hoursError is not null) return hoursError.ToResult();
         return Results.Json(await EventListAsync(store, prefix, since, n, ct));
     }
@@ -190,11 +191,12 @@ public static class RestApi
         return found;
     }
 
-    private static async Task<IResult> ListRuns(string? status, string? function, double? hours, int? count, IStore store, CancellationToken ct)
+    private static async Task<IResult> ListRuns(string? status, string? function, double? hours, int? count, IStore store, TimeProvider time,
+        CancellationToken ct)
     {
         var (n, countError) = CountParam(count, 50);
         if (countError is not null) return countError.ToResult();
-        var (since, hoursError) = HoursParam(hours);
+        var (since, hoursError) = HoursParam(hours, time);
         if (hoursError is not null) return hoursError.ToResult();
         RunStatus? normalized = null;
         if (!string.IsNullOrEmpty(status))
@@ -241,9 +243,9 @@ public static class RestApi
         return Results.Json(new RunAnswer(ApiViews.Run(run!)), statusCode: RunStatuses.IsTerminal(run!.Status) ? 200 : 202);
     }
 
-    private static async Task<IResult> Replay(string id, ReplayRequest? request, RunReplayer replayer, CancellationToken ct)
+    private static async Task<IResult> Replay(string id, ReplayRequest? request, RunReplayer replayer, TimeProvider time, CancellationToken ct)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         if (!TryTime(request?.From, now, out var from)) return ApiError.BadRequest("invalid_from", "from must be an ISO-8601 time or a duration ago like 2h").ToResult();
         if (!TryTime(request?.To ?? "0s", now, out var to)) return ApiError.BadRequest("invalid_to", "to must be an ISO-8601 time or a duration ago like 30m").ToResult();
         RunStatus? status = null;
@@ -270,11 +272,12 @@ public static class RestApi
     internal static async Task<StatusView> StatusAsync(Switchyard.Engine.Insight.StatusReport status, CancellationToken ct) =>
         (await status.BuildAsync(ct)).Deserialize<StatusView>(SwitchyardJson.Options)!;
 
-    private static async Task<IResult> ListCron(FunctionRegistry registry, IStore store, CancellationToken ct) =>
-        Results.Json(await CronListAsync(registry, store, ct));
+    private static async Task<IResult> ListCron(FunctionRegistry registry, IStore store, TimeProvider time, CancellationToken ct) =>
+        Results.Json(await CronListAsync(registry, store, time, ct));
 
-    /// <summary>The answer of <c>GET /v1/cron</c> (also what the dashboard's schedules page shows).</summary>
-    internal static async Task<CronList> CronListAsync(FunctionRegistry registry, IStore store, CancellationToken ct)
+    /// <summary>The answer of <c>GET /v1/cron</c> (also what the dashboard's schedules page shows); next fire times
+    /// count from <paramref name="time"/>'s now.</summary>
+    internal static async Task<CronList> CronListAsync(FunctionRegistry registry, IStore store, TimeProvider time, CancellationToken ct)
     {
         var lastFires = (await store.Reader.KvListAsync(Switchyard.Engine.Scheduling.CronTicker.Namespace, ct)).ToDictionary(e => e.Key, e => long.Parse(e.Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
         var rows = new List<CronScheduleView>();
@@ -287,19 +290,20 @@ public static class RestApi
                 long? last = lastFires.TryGetValue(Switchyard.Engine.Scheduling.CronTicker.Key(fn.Id, trigger.Cron!), out var l) ? l : null;
                 var runs = await store.Reader.ListRunsAsync(null, fn.Id, null, 20, ct);
                 var lastRun = runs.FirstOrDefault(r => r.EventId.StartsWith("cron:", StringComparison.Ordinal));
-                rows.Add(new CronScheduleView(fn.Id, trigger.Cron!, schedule?.Zone.Id, fn.Paused, last, schedule?.Next(DateTimeOffset.UtcNow)?.ToUnixTimeMilliseconds(),
+                rows.Add(new CronScheduleView(fn.Id, trigger.Cron!, schedule?.Zone.Id, fn.Paused, last, schedule?.Next(time.GetUtcNow())?.ToUnixTimeMilliseconds(),
                     lastRun is null ? null : new CronLastRun(lastRun.Id, lastRun.Status.ToWire(), lastRun.CreatedAt)));
             }
         }
         return new CronList(rows);
     }
 
-    private static async Task<IResult> TriggerCron(string id, FunctionRegistry registry, Switchyard.Engine.Scheduling.CronTicker ticker, CancellationToken ct)
+    private static async Task<IResult> TriggerCron(string id, FunctionRegistry registry, Switchyard.Engine.Scheduling.CronTicker ticker, TimeProvider time,
+        CancellationToken ct)
     {
         if (registry.Current.Function(id) is not { } fn) return ApiError.NotFound($"no function with id '{id}'").ToResult();
         var cron = fn.Config.Triggers.FirstOrDefault(t => !string.IsNullOrWhiteSpace(t.Cron))?.Cron;
         if (cron is null) return ApiError.BadRequest("no_cron", $"function '{id}' has no cron trigger").ToResult();
-        var runId = await ticker.FireAsync(fn, cron, DateTimeOffset.UtcNow, manual: true, ct);
+        var runId = await ticker.FireAsync(fn, cron, time.GetUtcNow(), manual: true, ct);
         return Results.Json(new CronTriggerResult(id, cron, runId));
     }
 }

@@ -25,7 +25,7 @@ public static class TelemetryApi
         otel.MapGet("/stats", StatsAsync).Answers<TelemetryStatsResult>(400);
     }
 
-    private static async Task<IResult> EmitAsync(HttpContext http, TelemetryIngest ingest, ServerOptions options, CancellationToken ct)
+    private static async Task<IResult> EmitAsync(HttpContext http, TelemetryIngest ingest, ServerOptions options, TimeProvider time, CancellationToken ct)
     {
         // Closed by default outside dev mode: open ingest let anyone plant entries in traces (issue 21, finding 1).
         if (!options.Dev && !options.TelemetryOpen)
@@ -36,35 +36,35 @@ public static class TelemetryApi
         }
         var (body, tooLarge) = await EventApi.ReadBodyAsync(http.Request, options.MaxBodyBytes, ct);
         if (tooLarge) return new ApiError(413, "body_too_large", $"body is larger than {options.MaxBodyBytes} bytes (max_body_bytes)").ToResult();
-        var (events, error) = TelemetryParser.Parse(body, options.MaxEventsPerRequest, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var (events, error) = TelemetryParser.Parse(body, options.MaxEventsPerRequest, time.GetUtcNow().ToUnixTimeMilliseconds());
         if (error is not null) return error.ToResult();
         var result = await ingest.IngestAsync(events!, ct);
         return Results.Json(new Client.Models.TelemetryEmitResult(result.Ids, result.Stored, result.Duplicates, result.Sampled, 200));
     }
 
-    private static async Task<IResult> SearchAsync(string? q, string? level, string? source, string? component, double? hours, int? count, IStore store, TelemetrySink sink, CancellationToken ct)
+    private static async Task<IResult> SearchAsync(string? q, string? level, string? source, string? component, double? hours, int? count, IStore store, TelemetrySink sink, TimeProvider time, CancellationToken ct)
     {
-        var (result, error) = await SearchResultAsync(q, level, source, component, hours, count, store, sink, ct);
+        var (result, error) = await SearchResultAsync(q, level, source, component, hours, count, store, sink, time, ct);
         return error is not null ? error.ToResult() : Results.Json(result);
     }
 
     /// <summary>The answer of <c>GET /v1/otel/search</c> (also the dashboard's telemetry search), or the 400 naming the bad parameter.</summary>
     internal static async Task<(TelemetrySearchResult? Result, ApiError? Error)> SearchResultAsync(string? q, string? level, string? source, string? component,
-        double? hours, int? count, IStore store, TelemetrySink sink, CancellationToken ct)
+        double? hours, int? count, IStore store, TelemetrySink sink, TimeProvider time, CancellationToken ct)
     {
         await sink.FlushAsync(ct);
         var terms = TelemetryQuery.Words(q);
         if (terms.Count == 0) return (null, ApiError.BadRequest("invalid_q", "q must contain at least one word to search for"));
-        var (query, error) = Query(terms, level, source, component, hours, count);
+        var (query, error) = Query(terms, level, source, component, hours, count, time);
         if (error is not null) return (null, error);
         var found = await store.Reader.SearchTelemetryAsync(query!, ct);
         return (new TelemetrySearchResult(q, terms, Events(found), found.Count), null);
     }
 
-    private static async Task<IResult> ListAsync(string? level, string? source, string? component, double? hours, int? count, string? runId, string? eventId, IStore store, TelemetrySink sink, CancellationToken ct)
+    private static async Task<IResult> ListAsync(string? level, string? source, string? component, double? hours, int? count, string? runId, string? eventId, IStore store, TelemetrySink sink, TimeProvider time, CancellationToken ct)
     {
         await sink.FlushAsync(ct);
-        var (query, error) = Query([], level, source, component, hours, count);
+        var (query, error) = Query([], level, source, component, hours, count, time);
         if (error is not null) return error.ToResult();
         IReadOnlyList<TelemetryRecord> found;
         if (!string.IsNullOrEmpty(runId) || !string.IsNullOrEmpty(eventId))
@@ -76,19 +76,20 @@ public static class TelemetryApi
         return Results.Json(new TelemetryListResult(Events(found), found.Count));
     }
 
-    private static async Task<IResult> StatsAsync(double? hours, IStore store, TelemetrySampler sampler, TelemetrySink sink, ServerOptions options, CancellationToken ct)
+    private static async Task<IResult> StatsAsync(double? hours, IStore store, TelemetrySampler sampler, TelemetrySink sink, ServerOptions options, TimeProvider time,
+        CancellationToken ct)
     {
-        var (result, error) = await StatsResultAsync(hours, store, sampler, sink, options, ct);
+        var (result, error) = await StatsResultAsync(hours, store, sampler, sink, options, time, ct);
         return error is not null ? error.ToResult() : Results.Json(result);
     }
 
     /// <summary>The answer of <c>GET /v1/otel/stats</c> (also the dashboard's telemetry page), or the 400 for a bad window.</summary>
     internal static async Task<(TelemetryStatsResult? Result, ApiError? Error)> StatsResultAsync(double? hours, IStore store, TelemetrySampler sampler, TelemetrySink sink,
-        ServerOptions options, CancellationToken ct)
+        ServerOptions options, TimeProvider time, CancellationToken ct)
     {
         await sink.FlushAsync(ct);
         var window = hours ?? 24;
-        var (start, hoursError) = RestApi.HoursParam(window);
+        var (start, hoursError) = RestApi.HoursParam(window, time);
         if (hoursError is not null) return (null, hoursError);
         var since = start!.Value;
         var stats = TelemetryStats.From(await store.Reader.CountTelemetryAsync(since, ct));
@@ -100,7 +101,8 @@ public static class TelemetryApi
             Math.Round(options.TelemetryRetention.TotalDays, 2)), null);
     }
 
-    private static (TelemetryQuery?, ApiError?) Query(IReadOnlyList<string> terms, string? level, string? source, string? component, double? hours, int? count)
+    private static (TelemetryQuery?, ApiError?) Query(IReadOnlyList<string> terms, string? level, string? source, string? component, double? hours, int? count,
+        TimeProvider time)
     {
         var levels = new List<string>();
         foreach (var l in (level ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -110,7 +112,7 @@ public static class TelemetryApi
             levels.Add(normalized);
         }
         if (count is < 1 or > RestApi.MaxCount) return (null, ApiError.BadRequest("invalid_count", $"count must be between 1 and {RestApi.MaxCount}"));
-        var (since, hoursError) = RestApi.HoursParam(hours);
+        var (since, hoursError) = RestApi.HoursParam(hours, time);
         if (hoursError is not null) return (null, hoursError);
         return (new TelemetryQuery(terms, levels, string.IsNullOrWhiteSpace(source) ? null : source.Trim(),
             string.IsNullOrWhiteSpace(component) ? null : component.Trim(), since, count ?? 50), null);

@@ -52,7 +52,7 @@ public static class WebhookApi
 
     private static async Task<IResult> ReceiveAsync(string provider, HttpContext http, WebhookProviders providers, WebhookOptions options,
         WebhookFailureLimiter limiter, WebhookTelemetry telemetry, EventIngest ingest, WebhookDeliveryFeed feed, IStore store,
-        ILogger<WebhookProviders> logger, CancellationToken ct)
+        TimeProvider time, ILogger<WebhookProviders> logger, CancellationToken ct)
     {
         var p = providers.Find(provider);
         if (p is null)
@@ -73,7 +73,7 @@ public static class WebhookApi
             return new ApiError(413, "body_too_large", $"body is larger than {options.MaxBodyBytes} bytes (webhooks.max_body_bytes)").ToResult();
         }
 
-        var request = new WebhookRequest(p.Name, body, http.Request.Headers, DateTimeOffset.UtcNow);
+        var request = new WebhookRequest(p.Name, body, http.Request.Headers, time.GetUtcNow());
         var notConfigured = p.Problem;
         WebhookVerification verification;
         try
@@ -232,19 +232,19 @@ public static class WebhookApi
     }
 
     private static async Task<IResult> StreamAsync(string id, int? replay, WebhookSubscriptions subscriptions, WebhookDeliveryFeed feed, IStore store,
-        IHostApplicationLifetime lifetime, CancellationToken ct)
+        IHostApplicationLifetime lifetime, TimeProvider time, CancellationToken ct)
     {
         if (replay is < 0 or > WebhookSubscriptions.MaxHistory)
             return ApiError.BadRequest("invalid_replay", $"replay must be between 0 and {WebhookSubscriptions.MaxHistory}").ToResult();
         var subscription = await subscriptions.GetAsync(id, ct);
         if (subscription is null) return ApiError.NotFound($"no live webhook subscription '{id}' (it may have expired)").ToResult();
-        return TypedResults.ServerSentEvents(Stream(subscription, replay ?? DefaultReplay, subscriptions, feed, store, ct, lifetime.ApplicationStopping));
+        return TypedResults.ServerSentEvents(Stream(subscription, replay ?? DefaultReplay, subscriptions, feed, store, time, ct, lifetime.ApplicationStopping));
     }
 
     /// <summary>Replays the newest deliveries, sends <c>ready</c>, then each new delivery as it is stored, a
     /// <c>ping</c> when idle, and <c>end</c> when the subscription expires or is deleted.</summary>
     private static async IAsyncEnumerable<SseItem<string>> Stream(WebhookSubscription subscription, int replay, WebhookSubscriptions subscriptions,
-        WebhookDeliveryFeed feed, IStore store, CancellationToken requestAborted, [EnumeratorCancellation] CancellationToken stopping = default)
+        WebhookDeliveryFeed feed, IStore store, TimeProvider time, CancellationToken requestAborted, [EnumeratorCancellation] CancellationToken stopping = default)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, stopping);
         var ct = linked.Token;
@@ -258,14 +258,14 @@ public static class WebhookApi
             var sent = new HashSet<long>();
             while (true)
             {
-                var untilExpiry = TimeSpan.FromMilliseconds(subscription.ExpiresAt - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-                var wake = untilExpiry <= TimeSpan.Zero ? Wake.Timeout : await WaitAsync(reader, untilExpiry < Heartbeat ? untilExpiry : Heartbeat, ct);
+                var untilExpiry = TimeSpan.FromMilliseconds(subscription.ExpiresAt - time.GetUtcNow().ToUnixTimeMilliseconds());
+                var wake = untilExpiry <= TimeSpan.Zero ? Wake.Timeout : await WaitAsync(reader, untilExpiry < Heartbeat ? untilExpiry : Heartbeat, time, ct);
                 if (wake == Wake.Stop) yield break;
                 // Concurrent deliveries may be published out of order, so "sent" is by sequence number, not a high-water mark.
                 while (reader.TryRead(out var e))
                     if (e.Seq > last && subscription.Matches(e) && sent.Add(e.Seq)) yield return Delivery(e, replayed: false);
                 if (sent.Count > 10_000) sent.Clear();
-                if (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() >= subscription.ExpiresAt)
+                if (time.GetUtcNow().ToUnixTimeMilliseconds() >= subscription.ExpiresAt)
                 {
                     yield return End(subscription, "expired");
                     yield break;
@@ -274,7 +274,7 @@ public static class WebhookApi
                 if (await subscriptions.GetAsync(subscription.Id, ct) is null)
                 {
                     // Gone at (or a hair before, by this process's clock) its expiry time: that is expiry, not deletion.
-                    var expired = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 1000 >= subscription.ExpiresAt;
+                    var expired = time.GetUtcNow().ToUnixTimeMilliseconds() + 1000 >= subscription.ExpiresAt;
                     yield return End(subscription, expired ? "expired" : "deleted");
                     yield break;
                 }
@@ -299,10 +299,11 @@ public static class WebhookApi
 
     private enum Wake { Data, Timeout, Stop }
 
-    private static async Task<Wake> WaitAsync(ChannelReader<StoredEvent> reader, TimeSpan timeout, CancellationToken ct)
+    private static async Task<Wake> WaitAsync(ChannelReader<StoredEvent> reader, TimeSpan timeout, TimeProvider time, CancellationToken ct)
     {
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timer.CancelAfter(timeout);
+        // The timeout runs on the server's clock, so expiry and heartbeats follow a test's fake clock.
+        using var after = new CancellationTokenSource(timeout, time);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct, after.Token);
         try
         {
             return await reader.WaitToReadAsync(timer.Token) ? Wake.Data : Wake.Stop;

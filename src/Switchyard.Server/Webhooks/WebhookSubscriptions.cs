@@ -6,7 +6,7 @@ namespace Switchyard.Server.Webhooks;
 
 /// <summary>Subscriptions in the store's key-value state (namespace <see cref="Namespace"/>, expiring with their
 /// TTL), and their deliveries: a subscription's history is a query over stored webhook events, so nothing is copied.</summary>
-public sealed class WebhookSubscriptions(IStore store)
+public sealed class WebhookSubscriptions(IStore store, TimeProvider time)
 {
     /// <summary>Key-value namespace of subscriptions.</summary>
     public const string Namespace = "webhook.subscriptions";
@@ -51,7 +51,7 @@ public sealed class WebhookSubscriptions(IStore store)
 
     /// <summary>A live subscription, or null when absent or expired.</summary>
     public async Task<WebhookSubscription?> GetAsync(string id, CancellationToken cancellationToken) =>
-        (await ListAsync(cancellationToken)).FirstOrDefault(s => s.Id == id && s.ExpiresAt > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        (await ListAsync(cancellationToken)).FirstOrDefault(s => s.Id == id && s.ExpiresAt > time.GetUtcNow().ToUnixTimeMilliseconds());
 
     /// <summary>Removes a subscription; false when it was absent.</summary>
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken) =>

@@ -6,7 +6,7 @@ namespace Switchyard.Worker.Health;
 /// <summary>Compares what the server has registered with what should be there, and finds crons that stopped
 /// succeeding. Reads only the server's REST API (<c>/v1/functions</c>, <c>/v1/apps</c>, <c>/v1/cron</c>,
 /// <c>/v1/runs</c>), so it sees exactly what <c>yard functions</c> and <c>yard cron list</c> show.</summary>
-internal sealed class FunctionHealthCheck(SwitchyardClient bus, WorkerOptions options)
+internal sealed class FunctionHealthCheck(SwitchyardClient bus, WorkerOptions options, TimeProvider time)
 {
     /// <summary>How many recent successful runs are scanned for the last one a cron started.</summary>
     private const int RunScan = 100;
@@ -21,7 +21,7 @@ internal sealed class FunctionHealthCheck(SwitchyardClient bus, WorkerOptions op
 
     public async Task<FunctionHealthReport> RunAsync(CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var functions = (await bus.ListFunctionsAsync(cancellationToken)).Functions;
         var apps = (await bus.ListAppsAsync(cancellationToken)).Apps;
         var schedules = (await bus.ListCronAsync(cancellationToken)).Schedules;

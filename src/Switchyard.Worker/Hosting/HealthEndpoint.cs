@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Switchyard.Worker.Hosting;
 
@@ -10,7 +11,8 @@ internal static class HealthEndpoint
 {
     public static void MapWorkerHealth(this IEndpointRouteBuilder endpoints, WorkerOptions options, IReadOnlyList<string> functionIds)
     {
-        var startedAt = DateTimeOffset.UtcNow;
+        var time = endpoints.ServiceProvider.GetRequiredService<TimeProvider>();
+        var startedAt = time.GetUtcNow();
         endpoints.MapGet(WorkerEndpoint.HealthPath, (SyncState sync) =>
         {
             var last = sync.Last;
@@ -23,7 +25,7 @@ internal static class HealthEndpoint
                 serve = WorkerEndpoint.ServePath,
                 server = options.ServerUrl.ToString(),
                 sync = last is null ? null : new { at = last.At.ToUnixTimeMilliseconds(), ok = last.Ok, message = last.Message },
-                uptimeSeconds = Math.Round((DateTimeOffset.UtcNow - startedAt).TotalSeconds, 1),
+                uptimeSeconds = Math.Round((time.GetUtcNow() - startedAt).TotalSeconds, 1),
             });
         }).WithDisplayName("Worker liveness");
     }

@@ -7,7 +7,7 @@ using Switchyard.Client.Models;
 namespace Switchyard.Worker.Hosting;
 
 /// <summary>Where the worker is reachable once it listens, and the sync request that tells the server so.</summary>
-internal sealed class WorkerEndpoint(IServer server, WorkerOptions options, SwitchyardClient bus, SyncState state)
+internal sealed class WorkerEndpoint(IServer server, WorkerOptions options, SwitchyardClient bus, SyncState state, TimeProvider time)
 {
     /// <summary>The SDK endpoint: what the server syncs and calls.</summary>
     public const string ServePath = "/api/switchyard";
@@ -39,12 +39,12 @@ internal sealed class WorkerEndpoint(IServer server, WorkerOptions options, Swit
         try
         {
             var answer = await bus.SyncAppAsync(ServeUrl.ToString(), cancellationToken);
-            state.Record(new SyncOutcome(DateTimeOffset.UtcNow, true, answer.Message));
+            state.Record(new SyncOutcome(time.GetUtcNow(), true, answer.Message));
             return answer;
         }
         catch (Exception e) when (e is HttpRequestException or SwitchyardApiException)
         {
-            state.Record(new SyncOutcome(DateTimeOffset.UtcNow, false, e.Message));
+            state.Record(new SyncOutcome(time.GetUtcNow(), false, e.Message));
             throw;
         }
     }

@@ -17,7 +17,7 @@ public sealed class AppAnswerLimitTests
     [InlineData(206)]
     public void An_over_deep_answer_fails_the_call_naming_the_limit(int status)
     {
-        var outcome = AppClient.Classify(status, FromSdk, Hostile.Nested(JsonLimits.MaxDepth + 8), 1);
+        var outcome = AppClient.Classify(status, FromSdk, Hostile.Nested(JsonLimits.MaxDepth + 8), 1, DateTimeOffset.UnixEpoch);
         var failed = Assert.IsType<CallOutcome.Failed>(outcome);
         Assert.Equal("ProtocolError", failed.Error["name"]!.GetValue<string>());
         Assert.Contains($"nested deeper than {JsonLimits.MaxDepth}", failed.Error["message"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -26,14 +26,14 @@ public sealed class AppAnswerLimitTests
     [Fact]
     public void An_answer_at_the_limit_completes()
     {
-        var outcome = AppClient.Classify(200, FromSdk, Hostile.Nested(JsonLimits.MaxDepth), 1);
+        var outcome = AppClient.Classify(200, FromSdk, Hostile.Nested(JsonLimits.MaxDepth), 1, DateTimeOffset.UnixEpoch);
         Assert.IsType<CallOutcome.Completed>(outcome);
     }
 
     [Fact]
     public void A_streamed_answer_with_duplicate_keys_fails_the_call_without_throwing()
     {
-        var outcome = AppClient.Classify(201, FromSdk, """{"status":200,"status":206,"body":"null"}""", 1);
+        var outcome = AppClient.Classify(201, FromSdk, """{"status":200,"status":206,"body":"null"}""", 1, DateTimeOffset.UnixEpoch);
         Assert.IsType<CallOutcome.Failed>(outcome);
     }
 

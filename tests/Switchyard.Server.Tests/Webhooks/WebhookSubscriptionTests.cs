@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Switchyard.Server.Webhooks;
 
 namespace Switchyard.Server.Tests.Webhooks;
@@ -153,6 +155,49 @@ public sealed class WebhookSubscriptionTests : IAsyncLifetime
         Assert.False(await items.MoveNextAsync());
         await items.DisposeAsync();
         Assert.NotEqual(first, live);
+    }
+
+    [Fact]
+    public async Task A_subscription_lives_and_expires_by_the_servers_clock()
+    {
+        // Behind the wall clock, so a check against the wall would call the subscription expired at once.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var server = await TestServer.StartAsync(o => o.Webhooks.GithubSecret = Secret, services: s => s.AddSingleton<TimeProvider>(clock));
+        using var created = await server.Http.PostAsJsonAsync("/v1/webhooks/subscriptions", new { provider = "github", @event = "push", ttl = "1h" });
+        var sub = (await created.Content.ReadFromJsonAsync<JsonObject>())!["subscription"]!;
+        var id = sub["id"]!.GetValue<string>();
+        Assert.Equal(clock.GetUtcNow().ToUnixTimeMilliseconds(), sub["createdAt"]!.GetValue<long>());
+        Assert.Equal(id, (await server.GetAsync($"/v1/webhooks/subscriptions/{id}"))["subscription"]!["id"]!.GetValue<string>());
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var response = await server.Http.GetAsync($"/v1/webhooks/subscriptions/{id}/stream?replay=0", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        await using var body = await response.Content.ReadAsStreamAsync(cts.Token);
+        await using var items = SseParser.Create(body).EnumerateAsync(cts.Token).GetAsyncEnumerator(cts.Token);
+        Assert.True(await items.MoveNextAsync());
+        Assert.Equal("ready", items.Current.EventType);
+
+        clock.Advance(TimeSpan.FromMinutes(59));
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.GetAsync($"/v1/webhooks/subscriptions/{id}")).StatusCode);
+
+        // An hour on the server's clock, no real waiting: the stream ends as expired and the subscription is gone.
+        var ended = Task.Run<SseItem<string>?>(async () =>
+        {
+            while (await items.MoveNextAsync())
+                if (items.Current.EventType == "end") return items.Current;
+            return null;
+        });
+        clock.Advance(TimeSpan.FromMinutes(1));
+        // The stream may be between two waits when the clock moves; nudging on lets its next wait time out too.
+        while (!ended.IsCompleted)
+        {
+            await Task.WhenAny(ended, Task.Delay(50));
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+        var end = await ended;
+        Assert.NotNull(end);
+        Assert.Equal("expired", JsonNode.Parse(end.Value.Data)!["reason"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Http.GetAsync($"/v1/webhooks/subscriptions/{id}")).StatusCode);
+        Assert.DoesNotContain((await server.GetAsync("/v1/webhooks/subscriptions"))["subscriptions"]!.AsArray(), s => s!["id"]!.GetValue<string>() == id);
     }
 
     [Fact]
