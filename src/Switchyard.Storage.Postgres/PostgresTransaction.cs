@@ -54,6 +54,20 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
         RETURNING 1
         """, S(id), L(Now), L(sinceMs)).ExecuteScalar() is not null;
 
+    public IReadOnlyList<bool> ClaimEventIds(IReadOnlyList<string> ids, long sinceMs)
+    {
+        if (ids.Count == 0) return [];
+        // One statement for the batch; an id may appear once in it (ON CONFLICT cannot touch a row twice).
+        var claimed = Query("""
+            INSERT INTO event_ids(id, received_at) SELECT id, $2 FROM unnest($1::text[]) AS u(id)
+            ON CONFLICT (id) DO UPDATE SET received_at = EXCLUDED.received_at WHERE event_ids.received_at < $3
+            RETURNING id
+            """, r => r.GetString(0), new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = ids.Distinct(StringComparer.Ordinal).ToArray() },
+            L(Now), L(sinceMs)).ToHashSet(StringComparer.Ordinal);
+        // The first of a repeated id takes the claim; the rest are its duplicates.
+        return [.. ids.Select(id => claimed.Remove(id))];
+    }
+
     public long InsertEvent(StoredEvent e)
     {
         // The seq is reserved ahead (EventSeqBlock), so nothing waits for the insert's answer: it travels deferred.

@@ -120,4 +120,16 @@ public sealed class PostgresIngestBatchTests(PostgresServer postgres) : IAsyncLi
         Assert.Equal(["w2"], waits);
         Assert.Null(await _store.Reader.GetEventAsync("undone", default));
     }
+
+    [Fact]
+    public async Task A_batch_of_ids_is_claimed_in_one_statement_and_a_repeat_is_a_duplicate()
+    {
+        await _store.WriteAsync(tx => tx.ClaimEventId("seen", tx.Now - 1000));
+        Interlocked.Exchange(ref _trips, 0);
+        var claims = await _store.WriteAsync(tx => tx.ClaimEventIds(["a", "seen", "b", "a"], tx.Now - 1000));
+
+        Assert.Equal([true, false, true, false], claims);
+        Assert.Equal(3, Interlocked.Read(ref _trips)); // the claim (with the SAVEPOINT), the RELEASE, the COMMIT
+        Assert.Equal([false, true], await _store.WriteAsync(tx => tx.ClaimEventIds(["b", "c"], tx.Now - 1000)));
+    }
 }
