@@ -15,6 +15,9 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
 {
     private readonly List<Action> _callbacks = [];
     private readonly RaisedEvents _raised = new();
+    private readonly EventSeqBlock _seqs = new();
+    // Event names this transaction holds the lock of and found no waits for (see WaitsForEvent).
+    private readonly HashSet<string> _noWaits = new(StringComparer.Ordinal);
     private bool _notified;
 
     public NpgsqlTransaction? Transaction { get; set; }
@@ -27,6 +30,8 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
     {
         _callbacks.Clear();
         _notified = false;
+        _seqs.EndTransaction();
+        _noWaits.Clear();
         DropPending();
     }
 
@@ -49,9 +54,27 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
         RETURNING 1
         """, S(id), L(Now), L(sinceMs)).ExecuteScalar() is not null;
 
-    public long InsertEvent(StoredEvent e) => (long)Command(
-        "INSERT INTO events(id, name, body, ts, received_at, source) VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq",
-        S(e.Id), S(e.Name), S(e.Body), L(e.Ts), L(e.ReceivedAt), S(e.Source)).ExecuteScalar()!;
+    public IReadOnlyList<bool> ClaimEventIds(IReadOnlyList<string> ids, long sinceMs)
+    {
+        if (ids.Count == 0) return [];
+        // One statement for the batch; an id may appear once in it (ON CONFLICT cannot touch a row twice).
+        var claimed = Query("""
+            INSERT INTO event_ids(id, received_at) SELECT id, $2 FROM unnest($1::text[]) AS u(id)
+            ON CONFLICT (id) DO UPDATE SET received_at = EXCLUDED.received_at WHERE event_ids.received_at < $3
+            RETURNING id
+            """, r => r.GetString(0), new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = ids.Distinct(StringComparer.Ordinal).ToArray() },
+            L(Now), L(sinceMs)).ToHashSet(StringComparer.Ordinal);
+        // The first of a repeated id takes the claim; the rest are its duplicates.
+        return [.. ids.Select(id => claimed.Remove(id))];
+    }
+
+    public long InsertEvent(StoredEvent e)
+    {
+        // The seq is reserved ahead (EventSeqBlock), so nothing waits for the insert's answer: it travels deferred.
+        var seq = _seqs.Take(count => [.. Query("SELECT nextval('events_seq_seq') FROM generate_series(1, $1) ORDER BY 1", r => r.GetInt64(0), I(count))]);
+        QueueRow(_eventRows, seq, e.Id, e.Name, e.Body, e.Ts, e.ReceivedAt, e.Source);
+        return seq;
+    }
 
     // Replicas commit out of sequence order, so the lookback position is a time (see PostgresReader).
     public IReadOnlyList<StoredEvent> EventsSince(string name, long position, int limit) => Query(
@@ -155,9 +178,8 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
         "INSERT INTO history(run_id, at, kind, step_hash, step_name, op, attempt, duration_ms, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         S(h.RunId), L(h.At), S(h.Kind.ToWire()), S(h.StepHash), S(h.StepName), S(h.Op), I(h.Attempt), D(h.DurationMs), S(h.Detail)).Defer();
 
-    public void InsertDecision(Decision d) => Command(
-        $"INSERT INTO decisions({StoreRows.DecisionColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        S(d.EventId), L(d.EventSeq), S(d.FunctionId), S(d.Outcome.ToWire()), S(d.Reason), S(d.RunId), L(d.At)).Defer();
+    public void InsertDecision(Decision d) =>
+        QueueRow(_decisionRows, d.EventId, d.EventSeq, d.FunctionId, d.Outcome.ToWire(), d.Reason, d.RunId, d.At);
 
     // Queue
 
@@ -272,7 +294,11 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
     public void InsertWait(WaitRecord w)
     {
         // Serializes with events of the same name being stored, so the lookback and the event path cannot both miss.
-        if (w.EventName is not null) Lock("event", w.EventName);
+        if (w.EventName is not null)
+        {
+            _noWaits.Remove(w.EventName);
+            Lock("event", w.EventName);
+        }
         Command($"""
             INSERT INTO waits({StoreRows.WaitColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (id) DO UPDATE SET expires_at = EXCLUDED.expires_at
@@ -281,8 +307,15 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
 
     public IReadOnlyList<WaitRecord> WaitsForEvent(string eventName)
     {
+        // Once this transaction holds the name's lock it keeps it until commit, and every wait for the name is inserted
+        // under that lock: no other replica can add one meanwhile, so "none" stays true until this transaction inserts
+        // one itself (InsertWait forgets the name) or rolls back the work that took the lock (RollbackToSavepoint).
+        // Most event names have no waits: a batch of them costs one look, not one round trip per event.
+        if (_noWaits.Contains(eventName)) return [];
         Lock("event", eventName);
-        return Query($"SELECT {StoreRows.WaitColumns} FROM waits WHERE event_name = $1 AND kind IN ('event', 'cancel') ORDER BY created_at", StoreRows.Wait, S(eventName));
+        var waits = Query($"SELECT {StoreRows.WaitColumns} FROM waits WHERE event_name = $1 AND kind IN ('event', 'cancel') ORDER BY created_at", StoreRows.Wait, S(eventName));
+        if (waits.Count == 0) _noWaits.Add(eventName);
+        return waits;
     }
 
     public WaitRecord? WaitForChild(string childRunId) =>
@@ -349,6 +382,12 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
     /// <summary>Deferred statements, in order. Writes whose result nobody reads wait here and travel with the next
     /// statement that needs an answer, so a caller's writes cost one round trip instead of one each.</summary>
     private readonly List<NpgsqlBatchCommand> _pending = [];
+    // Events and decisions deferred together go in one multi-row statement each, queued where the first row was:
+    // nothing deferred reads those tables, so the later rows moving up to it changes no outcome.
+    private readonly UnnestInsert _eventRows = new("events", StoreRows.EventColumns,
+        NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text);
+    private readonly UnnestInsert _decisionRows = new("decisions", StoreRows.DecisionColumns,
+        NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint);
     private int _pendingRowSets;
     private int _sentRowSets;
     private bool _savepointSent;
@@ -362,9 +401,16 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
         if (returnsRows) _pendingRowSets++;
     }
 
+    private void QueueRow(UnnestInsert rows, params object?[] row)
+    {
+        if (rows.Add(row) is { } opened) _pending.Add(opened);
+    }
+
     /// <summary>A batch of everything deferred, then <paramref name="sql"/>; the caller executes it (one round trip).</summary>
     private NpgsqlBatch Send(string? sql, NpgsqlParameter[] args)
     {
+        _eventRows.Close();
+        _decisionRows.Close();
         var batch = new NpgsqlBatch(connection, Transaction);
         foreach (var c in _pending) batch.BatchCommands.Add(c);
         _pending.Clear();
@@ -391,6 +437,8 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
 
     private void DropPending()
     {
+        _eventRows.Drop();
+        _decisionRows.Drop();
         _pending.Clear();
         _pendingRowSets = 0;
     }
@@ -426,6 +474,8 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
         var sent = _savepointSent;
         DropPending();
         _notified = _notifiedAtSavepoint;
+        // Locks the undone work took are released with it; forget what they guaranteed.
+        _noWaits.Clear();
         if (!sent) return;
         Queue("ROLLBACK TO SAVEPOINT w", []);
         // Release() sees the savepoint as sent and adds its RELEASE to this batch.

@@ -102,12 +102,13 @@ public sealed class EventIngest(IStore store, TriggerMatcher matcher, RunAdmissi
     {
         var ids = new string[prepared.Count];
         var since = tx.Now - (long)options.DedupWindow.TotalMilliseconds;
-        for (var i = 0; i < prepared.Count; i++)
+        // An id the server generated (a ULID) cannot repeat, so only ids the sender chose are checked, all at once.
+        var claimed = tx.ClaimEventIds([.. prepared.Where(p => !p.GeneratedId).Select(p => p.Event.Id)], since);
+        for (int i = 0, c = 0; i < prepared.Count; i++)
         {
             var p = prepared[i];
             ids[i] = p.Event.Id;
-            // An id the server generated (a ULID) cannot repeat, so only ids the sender chose are checked.
-            if (!p.GeneratedId && !tx.ClaimEventId(p.Event.Id, since)) continue;
+            if (!p.GeneratedId && !claimed[c++]) continue;
             var stored = p.Event with { ReceivedAt = tx.Now };
             stored = stored with { Seq = tx.InsertEvent(stored) };
             if (p.Trace != default) TraceContexts.Save(tx, "event:" + stored.Id, p.Trace);

@@ -26,6 +26,9 @@ public interface IStoreTransaction
     /// <paramref name="sinceMs"/>, and the caller then stores the event in the same transaction; false for a
     /// duplicate. Claim-and-store by concurrent transactions (other replicas) is serialized, so exactly one stores it.</summary>
     bool ClaimEventId(string id, long sinceMs);
+    /// <summary>Claims each of <paramref name="ids"/> as <see cref="ClaimEventId"/> would, in order (an id repeated in
+    /// the list is a duplicate after its first); a store may answer them all in one round trip.</summary>
+    IReadOnlyList<bool> ClaimEventIds(IReadOnlyList<string> ids, long sinceMs) => [.. ids.Select(id => ClaimEventId(id, sinceMs))];
     /// <summary>Stores an event and returns its sequence number.</summary>
     long InsertEvent(StoredEvent stored);
     /// <summary>Events named <paramref name="name"/> stored after a lookback position taken with
