@@ -7,7 +7,7 @@ using Switchyard.Engine.Storage;
 namespace Switchyard.Storage.Postgres;
 
 /// <summary>Read queries on pooled connections (read committed; they never block writers).</summary>
-internal sealed class PostgresReader(NpgsqlDataSource dataSource) : IStoreReader
+internal sealed class PostgresReader(NpgsqlDataSource dataSource, TimeProvider time) : IStoreReader
 {
     /// <summary>How far back the waitForEvent lookback reaches before a call: covers events whose transaction was
     /// still open (received, not yet committed) when the call was dispatched.</summary>
@@ -32,7 +32,7 @@ internal sealed class PostgresReader(NpgsqlDataSource dataSource) : IStoreReader
         (await QueryAsync("SELECT COALESCE(MAX(seq), 0) FROM events", r => r.GetInt64(0), ct)).Single();
 
     public Task<long> LookbackPositionAsync(CancellationToken ct) =>
-        Task.FromResult(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)LookbackMargin.TotalMilliseconds);
+        Task.FromResult(time.GetUtcNow().ToUnixTimeMilliseconds() - (long)LookbackMargin.TotalMilliseconds);
 
     public async Task<long> CountEventsAsync(CancellationToken ct) =>
         (await QueryAsync("SELECT COUNT(*) FROM events", r => r.GetInt64(0), ct)).Single();
@@ -58,7 +58,7 @@ internal sealed class PostgresReader(NpgsqlDataSource dataSource) : IStoreReader
 
     public async Task<CallState?> LoadCallStateAsync(string runId, CancellationToken ct)
     {
-        var position = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)LookbackMargin.TotalMilliseconds;
+        var position = time.GetUtcNow().ToUnixTimeMilliseconds() - (long)LookbackMargin.TotalMilliseconds;
         var run = await GetRunAsync(runId, ct);
         if (run is null) return null;
         var trigger = await GetEventBySeqAsync(run.EventSeq, ct);
@@ -82,11 +82,11 @@ internal sealed class PostgresReader(NpgsqlDataSource dataSource) : IStoreReader
 
     public async Task<string?> KvGetAsync(string ns, string key, CancellationToken ct) =>
         (await QueryAsync("SELECT value FROM kv WHERE ns = $1 AND key = $2 AND (expires_at IS NULL OR expires_at > $3)",
-            r => r.GetString(0), ct, S(ns), S(key), L(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()))).FirstOrDefault();
+            r => r.GetString(0), ct, S(ns), S(key), L(time.GetUtcNow().ToUnixTimeMilliseconds()))).FirstOrDefault();
 
     public Task<IReadOnlyList<(string Key, string Value, long? ExpiresAt)>> KvListAsync(string ns, CancellationToken ct) =>
         QueryAsync("SELECT key, value, expires_at FROM kv WHERE ns = $1 AND (expires_at IS NULL OR expires_at > $2) ORDER BY key",
-            r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), ct, S(ns), L(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+            r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? (long?)null : r.GetInt64(2)), ct, S(ns), L(time.GetUtcNow().ToUnixTimeMilliseconds()));
 
     public Task<IReadOnlyList<ReplicaRecord>> ListReplicasAsync(CancellationToken ct) =>
         QueryAsync($"SELECT {StoreRows.ReplicaColumns} FROM replicas ORDER BY started_at, id", StoreRows.Replica, ct);

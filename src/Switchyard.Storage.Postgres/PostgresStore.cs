@@ -31,7 +31,7 @@ public sealed class PostgresStore : GroupCommitWriter, IStore
         ConnectionString = builder.ConnectionString;
         Location = $"{builder.Host}:{builder.Port}/{builder.Database}";
         _dataSource = NpgsqlDataSource.Create(ConnectionString);
-        Reader = new PostgresReader(_dataSource);
+        Reader = new PostgresReader(_dataSource, Time);
     }
 
     /// <summary>The connection string in effect (for the scheduler's own connections).</summary>
