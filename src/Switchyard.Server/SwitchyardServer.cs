@@ -28,7 +28,10 @@ public static class SwitchyardServer
             throw new InvalidOperationException("refusing to start in dev mode with an API token configured: dev mode turns off every auth check, the API token included\n"
                 + "run `yard server` without SWITCHYARD_DEV or --dev to use the token, or unset api_token / SWITCHYARD_API_TOKEN / --api-token for dev mode");
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], EnvironmentName = options.Dev ? "Development" : "Production" });
+        // Switchyard's settings come from yard.toml and SWITCHYARD_* (ServerOptions), not appsettings.json: watching the
+        // content root (the working directory, recursively) for changes to that file only costs inotify watches and
+        // start-up time.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"], EnvironmentName = options.Dev ? "Development" : "Production" });
         builder.Logging.ClearProviders();
         if (configureLogging is not null) configureLogging(builder.Logging);
         else

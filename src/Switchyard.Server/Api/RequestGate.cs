@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,6 +70,12 @@ internal static class RequestGate
                 _ => new ApiError(e.StatusCode, "invalid_body", e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message),
             };
             await Refuse(http, error);
+        }
+        catch (InvalidOperationException) when (!http.Response.HasStarted && http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
+        {
+            // A form posted without its anti-forgery token: the generated request delegates (unlike the reflection-built
+            // ones, which throw BadHttpRequestException) read the form before checking the token and so throw this.
+            await Refuse(http, ApiError.BadRequest("invalid_antiforgery_token", "the form's anti-forgery token is missing or invalid; reload the page and submit it again"));
         }
     }
 

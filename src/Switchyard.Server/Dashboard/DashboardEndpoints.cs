@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Switchyard.Configuration;
 using Switchyard.Server.Api;
 using Switchyard.Server.Dashboard.Components;
@@ -59,8 +60,16 @@ internal static class DashboardEndpoints
             };
         });
         s.AddAuthorization();
+        // AddDataProtection also registers a hosted service that loads (and, with none, creates and writes) a key ring
+        // under ~/.aspnet/DataProtection-Keys at start. With the ephemeral provider nothing reads that ring: starting it
+        // cost the server an XML parse, a key written to disk and ~3 MB of resident System.Private.Xml for nothing.
+        for (var i = s.Count - 1; i >= 0; i--)
+            if (s[i].ServiceType == typeof(IHostedService) && s[i].ImplementationType?.FullName == DataProtectionHostedService) s.RemoveAt(i);
         return s;
     }
+
+    /// <summary>The (internal) type of data protection's key-ring warm-up service.</summary>
+    private const string DataProtectionHostedService = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
 
     /// <summary>Adds the dashboard's middleware (after routing and <see cref="RequestGate"/>) and maps its routes.</summary>
     public static WebApplication MapDashboard(this WebApplication app, ServerOptions options)
