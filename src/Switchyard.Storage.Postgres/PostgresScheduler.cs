@@ -19,7 +19,7 @@ namespace Switchyard.Storage.Postgres;
 /// through <c>LISTEN/NOTIFY</c>; a poll every <see cref="PollInterval"/> bounds the latency of timers and of a lost
 /// notification. Concurrency slots live in the database (<c>concurrency_slots</c>, guarded by advisory locks per key),
 /// so limits hold across replicas.</summary>
-public sealed class PostgresScheduler(PostgresStore store, Executor executor, WorkQueue queue, ServerOptions options, TimeProvider time, ILogger<PostgresScheduler> logger)
+public sealed class PostgresScheduler(PostgresStore store, Executor executor, WorkQueue queue, RunCompletions completions, ServerOptions options, TimeProvider time, ILogger<PostgresScheduler> logger)
     : BackgroundService, IWorkScheduler
 {
     /// <summary>How long a claim lasts without renewal.</summary>
@@ -274,8 +274,14 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
             try
             {
                 await using var connection = await DataSource.OpenConnectionAsync(ct);
-                connection.Notification += (_, _) => _wake.Release();
-                await using (var listen = new NpgsqlCommand("LISTEN switchyard_queue", connection)) await listen.ExecuteNonQueryAsync(ct);
+                // Queue notifications wake the claim loop; run-end notifications release the callers waiting here for
+                // a run another replica finished, which would otherwise see it only at their next re-read.
+                connection.Notification += (_, e) =>
+                {
+                    if (e.Channel == PostgresTransaction.RunEndChannel) completions.Ended(e.Payload);
+                    else _wake.Release();
+                };
+                await using (var listen = new NpgsqlCommand($"LISTEN switchyard_queue; LISTEN {PostgresTransaction.RunEndChannel}", connection)) await listen.ExecuteNonQueryAsync(ct);
                 while (!ct.IsCancellationRequested) await connection.WaitAsync(ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

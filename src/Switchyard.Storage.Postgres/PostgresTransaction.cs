@@ -160,9 +160,21 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
     public RunRecord? GetRun(string runId) =>
         Query($"SELECT {StoreRows.RunColumns} FROM runs WHERE id = $1 FOR UPDATE", StoreRows.Run, S(runId)).FirstOrDefault();
 
-    public void UpdateRun(RunRecord r) => Command(
-        "UPDATE runs SET status = $2, started_at = $3, ended_at = $4, output = $5, error = $6, version = $7, force_plan = $8, pending = $9 WHERE id = $1",
-        S(r.Id), S(r.Status.ToWire()), L(r.StartedAt), L(r.EndedAt), S(r.Output), S(r.Error), I(r.Version), I(r.ForcePlan ? 1 : 0), S(StoreRows.Pending(r.Pending))).Defer();
+    public void UpdateRun(RunRecord r)
+    {
+        Command(
+            "UPDATE runs SET status = $2, started_at = $3, ended_at = $4, output = $5, error = $6, version = $7, force_plan = $8, pending = $9 WHERE id = $1",
+            S(r.Id), S(r.Status.ToWire()), L(r.StartedAt), L(r.EndedAt), S(r.Output), S(r.Error), I(r.Version), I(r.ForcePlan ? 1 : 0), S(StoreRows.Pending(r.Pending))).Defer();
+        // A caller waiting for this run (an invoke, `?wait`) may be on another replica: tell every replica when the
+        // run ends. PostgreSQL delivers the notification at commit and drops it with a rolled-back savepoint, and it
+        // travels with the work's other deferred writes, so it costs no round trip.
+        // NOTIFY rather than pg_notify(): a deferred statement must return no rows (the next read takes the first
+        // result), and NOTIFY takes no parameters, so the id (a server-made ULID) goes in as an escaped literal.
+        if (RunStatuses.IsTerminal(r.Status)) Command($"NOTIFY {RunEndChannel}, '{r.Id.Replace("'", "''", StringComparison.Ordinal)}'").Defer();
+    }
+
+    /// <summary>The LISTEN/NOTIFY channel on which a run's end is announced, with the run id as payload.</summary>
+    public const string RunEndChannel = "switchyard_run_end";
 
     public bool StepExists(string runId, string hash) =>
         Command("SELECT 1 FROM steps WHERE run_id = $1 AND hash = $2", S(runId), S(hash)).ExecuteScalar() is not null;
