@@ -67,9 +67,9 @@ internal static class FeedApi
             await response.WriteAsync(": subscribed\n\n", ct);
             await response.Body.FlushAsync(ct);
             await using var items = subscription.ReadAllAsync(ct).GetAsyncEnumerator(ct);
+            var next = items.MoveNextAsync().AsTask();
             try
             {
-                var next = items.MoveNextAsync().AsTask();
                 while (true)
                 {
                     bool more;
@@ -94,6 +94,17 @@ internal static class FeedApi
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 // The client went away, or the server stops: the normal end of a stream.
+            }
+            finally
+            {
+                // An async iterator refuses DisposeAsync while a MoveNextAsync is pending (NotSupportedException):
+                // the pending read ends with the cancelled token, so let it end before the enumerator is disposed.
+                if (!next.IsCompleted)
+                {
+                    await stopping.CancelAsync();
+                    try { await next; }
+                    catch (OperationCanceledException) { }
+                }
             }
         }
     }

@@ -78,6 +78,9 @@ public sealed class LiveCommandTests(CliFixture fx)
     {
         var fn = await fx.FunctionIdAsync("double");
         var feed = fx.Server.Services.GetRequiredService<LiveFeed>();
+        // The earlier tests' follow streams close on the server a moment after their processes exit: let them go
+        // first, or one closing while the watch subscribes leaves the count where it was.
+        for (var i = 0; i < 100 && feed.SubscriberCount > 0; i++) await Task.Delay(100);
         var before = feed.SubscriberCount;
         await using var watch = YardProcess.Start(null, "runs", "--watch", "--function", fn, "--server", fx.Url);
         await Eventually.TrueAsync(() => Task.FromResult(feed.SubscriberCount > before || watch.Process.HasExited), "yard runs --watch to subscribe to the feed");
