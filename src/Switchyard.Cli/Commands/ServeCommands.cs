@@ -105,6 +105,9 @@ internal static class ServeCommands
                     : (null, null, null);
                 // yard status probes the dev gateway too (the options instance is the server's own).
                 if (gatewayUrl is not null && string.IsNullOrWhiteSpace(options.GatewayUrl)) options.GatewayUrl = gatewayUrl;
+                // The gateway registers itself in the background; a notification sent before its function is known
+                // starts no run. Ready means ready to deliver, so wait for the registration (10 s at most) first.
+                if (gatewayApp is not null) await GatewayRegisteredAsync(web, gatewayApp, ct);
                 foreach (var w in workers) workerLines.Single(l => l.Role == w.App.Options.Role).Attach(w.App, w.Synced, w.SyncMessage);
                 if ((workerError ?? gatewayError) is { } startError)
                 {
@@ -175,6 +178,14 @@ internal static class ServeCommands
             return 0;
         });
         return command;
+    }
+
+    private static async Task GatewayRegisteredAsync(WebApplication web, WebApplication gateway, CancellationToken ct)
+    {
+        var appId = gateway.Services.GetRequiredService<Switchyard.Gateway.Configuration.GatewayConfig>().AppId;
+        var registry = web.Services.GetRequiredService<FunctionRegistry>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (registry.Current.App(appId) is null && DateTime.UtcNow < deadline) await Task.Delay(50, ct);
     }
 
     /// <summary>Waits (10 s at most each) for the first attempt to sync every configured app, so the banner reports

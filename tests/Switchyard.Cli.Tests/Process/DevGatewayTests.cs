@@ -11,11 +11,8 @@ public sealed class DevGatewayTests
     {
         var dir = TempDir.Create();
         await using var dev = await YardProcess.StartDevAsync(Path.Combine(dir, "data"), null, "--gateway", "--gateway-port", "0");
-        // The gateway syncs after the banner; a notification sent before that starts no run (functions see the
-        // events that come after their registration), so wait for its app first.
-        using var http = new HttpClient { BaseAddress = dev.Url };
-        await Eventually.TrueAsync(async () => (await http.GetStringAsync("/v1/apps")).Contains("\"gateway\"", StringComparison.Ordinal),
-            "the dev gateway's app to sync", TimeSpan.FromSeconds(60));
+        // Right after the banner: yard dev reports ready only once the gateway's delivery function is registered
+        // (a notification sent before that would start no run).
         var (code, envelope, stderr) = await Yard.RunJsonAsync("notify", "send", "the build is green", "--wait", "--timeout", "30s", "--server", dev.Url.ToString());
         Assert.True(code == 0, $"{envelope.ToJsonString()} {stderr} {dev.Output}");
         Assert.Contains("gateway/delivery.confirmed", envelope.ToJsonString(), StringComparison.Ordinal);
