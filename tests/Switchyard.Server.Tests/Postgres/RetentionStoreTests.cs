@@ -8,22 +8,8 @@ using Switchyard.Server.Tests.Infrastructure;
 namespace Switchyard.Server.Tests.Postgres;
 
 /// <summary>Retention's store primitives, on each store: what goes, what never goes, and how many rows one slice may touch.</summary>
-public abstract class RetentionStoreTests : IAsyncLifetime
+public abstract class RetentionStoreTests : StoreTests
 {
-    private IStore _store = null!;
-
-    protected abstract Task<IStore> CreateAsync();
-
-    public async Task InitializeAsync()
-    {
-        _store = await CreateAsync();
-        await _store.InitializeAsync(CancellationToken.None);
-    }
-
-    public async Task DisposeAsync() => await _store.DisposeAsync();
-
-    private Task<T> W<T>(Func<IStoreTransaction, T> work) => _store.WriteAsync(work);
-
     private static StoredEvent Event(string id, long receivedAt) =>
         new(0, id, "ret/event", $$"""{"name":"ret/event","data":{},"id":"{{id}}","ts":1}""", 1, receivedAt, "api");
 
@@ -61,23 +47,23 @@ public abstract class RetentionStoreTests : IAsyncLifetime
         var cutoffs = new RetentionCutoffs(1_000, 50, 1_000, RetentionCutoffs.Never, RetentionCutoffs.Never, RetentionCutoffs.Never);
 
         var expected = new RetentionCounts(Runs: 2, Steps: 4, History: 6, Decisions: 2, QueueItems: 2, Waits: 2);
-        Assert.Equal(expected, await _store.Reader.CountExpiredAsync(cutoffs, default));
+        Assert.Equal(expected, await Store.Reader.CountExpiredAsync(cutoffs, default));
         Assert.Equal(expected, await W(tx => tx.PruneRuns(cutoffs, 1_000)));
         Assert.Equal(RetentionCounts.None, await W(tx => tx.PruneRuns(cutoffs, 1_000)));
 
-        Assert.Null(await _store.Reader.GetRunAsync("done-old", default));
-        Assert.Null(await _store.Reader.GetRunAsync("cancelled-old", default));
-        Assert.Empty(await _store.Reader.GetHistoryAsync("done-old", default));
-        Assert.Empty(await _store.Reader.GetStepsAsync("done-old", default));
-        Assert.DoesNotContain(await _store.Reader.LoadQueueAsync(default), q => q.RunId == "done-old");
+        Assert.Null(await Store.Reader.GetRunAsync("done-old", default));
+        Assert.Null(await Store.Reader.GetRunAsync("cancelled-old", default));
+        Assert.Empty(await Store.Reader.GetHistoryAsync("done-old", default));
+        Assert.Empty(await Store.Reader.GetStepsAsync("done-old", default));
+        Assert.DoesNotContain(await Store.Reader.LoadQueueAsync(default), q => q.RunId == "done-old");
         foreach (var kept in new[] { "done-new", "failed-old", "running", "queued" })
         {
-            Assert.NotNull(await _store.Reader.GetRunAsync(kept, default));
-            Assert.Equal(3, (await _store.Reader.GetHistoryAsync(kept, default)).Count);
-            Assert.Equal(2, (await _store.Reader.GetStepsAsync(kept, default)).Count);
+            Assert.NotNull(await Store.Reader.GetRunAsync(kept, default));
+            Assert.Equal(3, (await Store.Reader.GetHistoryAsync(kept, default)).Count);
+            Assert.Equal(2, (await Store.Reader.GetStepsAsync(kept, default)).Count);
         }
-        Assert.Contains(await _store.Reader.LoadQueueAsync(default), q => q.RunId == "running");
-        Assert.Equal(4, (await _store.Reader.DecisionsForEventAsync(seq, default)).Count);
+        Assert.Contains(await Store.Reader.LoadQueueAsync(default), q => q.RunId == "running");
+        Assert.Equal(4, (await Store.Reader.DecisionsForEventAsync(seq, default)).Count);
     }
 
     [Fact]
@@ -101,8 +87,8 @@ public abstract class RetentionStoreTests : IAsyncLifetime
         Assert.Equal(31 + 7, slices.Sum(s => s.Total));
         Assert.Equal(2, slices.Sum(s => s.Runs));
         Assert.True(slices.Count >= 4);
-        Assert.Empty(await _store.Reader.ListRunsAsync(null, null, null, 10, default));
-        Assert.Empty(await _store.Reader.GetHistoryAsync("big", default));
+        Assert.Empty(await Store.Reader.ListRunsAsync(null, null, null, 10, default));
+        Assert.Empty(await Store.Reader.GetHistoryAsync("big", default));
     }
 
     [Fact]
@@ -122,17 +108,17 @@ public abstract class RetentionStoreTests : IAsyncLifetime
             return 0;
         });
 
-        Assert.Equal(1, (await _store.Reader.CountExpiredAsync(new RetentionCutoffs(RetentionCutoffs.Never, RetentionCutoffs.Never, RetentionCutoffs.Never, 1_000, RetentionCutoffs.Never, RetentionCutoffs.Never), default)).Decisions);
+        Assert.Equal(1, (await Store.Reader.CountExpiredAsync(new RetentionCutoffs(RetentionCutoffs.Never, RetentionCutoffs.Never, RetentionCutoffs.Never, 1_000, RetentionCutoffs.Never, RetentionCutoffs.Never), default)).Decisions);
         Assert.Equal(new RetentionCounts(Events: 1, Decisions: 1), await W(tx => tx.PruneEvents(1_000, 100)));
-        Assert.Null(await _store.Reader.GetEventBySeqAsync(free, default));
-        Assert.Empty(await _store.Reader.DecisionsForEventAsync(free, default));
-        foreach (var kept in new[] { trigger, first, member, recent }) Assert.NotNull(await _store.Reader.GetEventBySeqAsync(kept, default));
+        Assert.Null(await Store.Reader.GetEventBySeqAsync(free, default));
+        Assert.Empty(await Store.Reader.DecisionsForEventAsync(free, default));
+        foreach (var kept in new[] { trigger, first, member, recent }) Assert.NotNull(await Store.Reader.GetEventBySeqAsync(kept, default));
 
         // Once the runs are gone, their events may go too.
         await W(tx => { tx.UpdateRun(Run("waiting", trigger, RunStatus.Completed, 100)); tx.UpdateRun(Run("batched", member, RunStatus.Completed, 100)); return 0; });
         await W(tx => tx.PruneRuns(new RetentionCutoffs(1_000, 1_000, 1_000, RetentionCutoffs.Never, RetentionCutoffs.Never, RetentionCutoffs.Never), 100));
         Assert.Equal(3, (await W(tx => tx.PruneEvents(1_000, 100))).Events);
-        Assert.NotNull(await _store.Reader.GetEventBySeqAsync(recent, default));
+        Assert.NotNull(await Store.Reader.GetEventBySeqAsync(recent, default));
     }
 }
 

@@ -9,22 +9,8 @@ using Switchyard.Server.Tests.Infrastructure;
 namespace Switchyard.Server.Tests.Postgres;
 
 /// <summary>Every store behaviour the engine relies on, run against each store.</summary>
-public abstract class StoreConformanceTests : IAsyncLifetime
+public abstract class StoreConformanceTests : StoreTests
 {
-    private IStore _store = null!;
-
-    protected abstract Task<IStore> CreateAsync();
-
-    public async Task InitializeAsync()
-    {
-        _store = await CreateAsync();
-        await _store.InitializeAsync(CancellationToken.None);
-    }
-
-    public async Task DisposeAsync() => await _store.DisposeAsync();
-
-    private Task<T> W<T>(Func<IStoreTransaction, T> work) => _store.WriteAsync(work);
-
     private static StoredEvent Event(string id, string name = "conf/event", long at = 0) =>
         new(0, id, name, $$"""{"name":"{{name}}","data":{"k":1},"id":"{{id}}","ts":1}""", 1, at, "api");
 
@@ -41,7 +27,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         await W(tx => { tx.ReplicaBeat(new ReplicaRecord("r1", "http://h:1", "1.0", 10, 15, null), 0); return 0; });
         await W(tx => { tx.ReplicaBeat(new ReplicaRecord("r2", "http://h:2", "1.1", 20, 40, 40), 0); return 0; });
 
-        var replicas = await _store.Reader.ListReplicasAsync(default);
+        var replicas = await Store.Reader.ListReplicasAsync(default);
         Assert.Equal(["r1", "r2"], replicas.Select(r => r.Id));
         Assert.Equal(new ReplicaRecord("r2", "http://h:2", "1.1", 20, 40, 40), replicas[1]);
         Assert.Equal(ReplicaState.Stopped, replicas[1].StateAt(41, TimeSpan.FromMilliseconds(1)));
@@ -50,7 +36,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
 
         // A beat forgets every replica silent since before the cutoff.
         await W(tx => { tx.ReplicaBeat(new ReplicaRecord("r3", "http://h:3", "1.1", 50, 50, null), 30); return 0; });
-        Assert.Equal(["r2", "r3"], (await _store.Reader.ListReplicasAsync(default)).Select(r => r.Id));
+        Assert.Equal(["r2", "r3"], (await Store.Reader.ListReplicasAsync(default)).Select(r => r.Id));
     }
 
     [Fact]
@@ -79,9 +65,9 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         // The next commit must not carry anything left over from the failed works either.
         await W(tx => { tx.InsertRun(Run("after")); return 0; });
 
-        Assert.Equal(["kept"], (await _store.Reader.ListEventsAsync("conf/batch", null, 1000, default)).Select(e => e.Id));
-        Assert.Null(await _store.Reader.GetRunAsync("thrown-run", default));
-        Assert.NotNull(await _store.Reader.GetRunAsync("after", default));
+        Assert.Equal(["kept"], (await Store.Reader.ListEventsAsync("conf/batch", null, 1000, default)).Select(e => e.Id));
+        Assert.Null(await Store.Reader.GetRunAsync("thrown-run", default));
+        Assert.NotNull(await Store.Reader.GetRunAsync("after", default));
     }
 
     [Fact]
@@ -139,24 +125,24 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Equal(["w3", "w2", "w1"], (await W(tx => tx.QueuedWork("jobs", p1, tx.Now, 10))).Select(w => w.Id));
         Assert.Empty(await W(tx => tx.QueuedWork("jobs", Switchyard.Configuration.QueuePriority.P3, tx.Now, 10)));
 
-        var w2 = (await _store.Reader.GetWorkItemAsync("w2", default))!;
+        var w2 = (await Store.Reader.GetWorkItemAsync("w2", default))!;
         Assert.Equal(("jobs", p1, "{\"n\":1}"), (w2.Family, w2.Priority, w2.Data));
         await W(tx => { tx.UpdateWorkItem(tx.GetWorkItem("w2")! with { State = WorkItemState.Active, Attempt = 1, DispatchedAt = tx.Now, LeaseUntil = tx.Now - 1 }); return 0; });
         Assert.Equal(1, await W(tx => tx.CountActiveWork("jobs")));
         Assert.Equal(["w2"], (await W(tx => tx.ExpiredWorkLeases("jobs", tx.Now))).Select(w => w.Id));
-        Assert.Equal((WorkItemState.Active, 1), ((await _store.Reader.GetWorkItemAsync("w2", default))!.State, (await _store.Reader.GetWorkItemAsync("w2", default))!.Attempt));
+        Assert.Equal((WorkItemState.Active, 1), ((await Store.Reader.GetWorkItemAsync("w2", default))!.State, (await Store.Reader.GetWorkItemAsync("w2", default))!.Attempt));
 
-        Assert.Equal(["w1", "w2", "w3", "w4"], (await _store.Reader.ListWorkItemsAsync("jobs", null, false, 10, default)).Select(w => w.Id));
-        Assert.Equal(["w4", "w3", "w1"], (await _store.Reader.ListWorkItemsAsync("jobs", WorkItemState.Queued, true, 3, default)).Select(w => w.Id));
-        var counts = await _store.Reader.CountWorkItemsAsync(0, default);
+        Assert.Equal(["w1", "w2", "w3", "w4"], (await Store.Reader.ListWorkItemsAsync("jobs", null, false, 10, default)).Select(w => w.Id));
+        Assert.Equal(["w4", "w3", "w1"], (await Store.Reader.ListWorkItemsAsync("jobs", WorkItemState.Queued, true, 3, default)).Select(w => w.Id));
+        var counts = await Store.Reader.CountWorkItemsAsync(0, default);
         Assert.Equal(3, counts.Where(c => c.Family == "jobs" && c.State == WorkItemState.Queued).Sum(c => c.Count));
         Assert.Equal(1, counts.Single(c => c.Family == "jobs" && c.State == WorkItemState.Active).DispatchedSince);
-        Assert.Equal(["jobs", "other"], (await _store.Reader.DueWorkFamiliesAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), default)).Order(StringComparer.Ordinal));
+        Assert.Equal(["jobs", "other"], (await Store.Reader.DueWorkFamiliesAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), default)).Order(StringComparer.Ordinal));
 
         await W(tx => { tx.UpdateWorkItem(tx.GetWorkItem("w3")! with { State = WorkItemState.Done, FinishedAt = 5 }); tx.UpdateWorkItem(tx.GetWorkItem("w1")! with { State = WorkItemState.Failed, FinishedAt = 500 }); return 0; });
         Assert.Equal(1, await W(tx => tx.PruneWorkItems(100, 10)));
-        Assert.Null(await _store.Reader.GetWorkItemAsync("w3", default));
-        Assert.NotNull(await _store.Reader.GetWorkItemAsync("w1", default));
+        Assert.Null(await Store.Reader.GetWorkItemAsync("w3", default));
+        Assert.NotNull(await Store.Reader.GetWorkItemAsync("w1", default));
     }
 
     [Fact]
@@ -191,19 +177,19 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         var a = await W(tx => tx.InsertEvent(Event("a", "conf/a", tx.Now)));
         var b = await W(tx => tx.InsertEvent(Event("b", "conf/b", tx.Now)));
         Assert.True(b > a);
-        Assert.Equal("a", (await _store.Reader.GetEventBySeqAsync(a, default))!.Id);
-        Assert.Equal("conf/b", (await _store.Reader.GetEventAsync("b", default))!.Name);
-        var listed = await _store.Reader.ListEventsAsync("conf/", null, 10, default);
+        Assert.Equal("a", (await Store.Reader.GetEventBySeqAsync(a, default))!.Id);
+        Assert.Equal("conf/b", (await Store.Reader.GetEventAsync("b", default))!.Name);
+        var listed = await Store.Reader.ListEventsAsync("conf/", null, 10, default);
         Assert.Equal(["b", "a"], listed.Select(e => e.Id));
-        Assert.Equal(["a"], (await _store.Reader.ListEventsAsync("conf/a", null, 10, default)).Select(e => e.Id));
-        Assert.True(await _store.Reader.LastEventSeqAsync(default) >= b);
-        Assert.Equal(2, await _store.Reader.CountEventsAsync(default));
+        Assert.Equal(["a"], (await Store.Reader.ListEventsAsync("conf/a", null, 10, default)).Select(e => e.Id));
+        Assert.True(await Store.Reader.LastEventSeqAsync(default) >= b);
+        Assert.Equal(2, await Store.Reader.CountEventsAsync(default));
     }
 
     [Fact]
     public async Task Lookback_sees_events_committed_after_the_position()
     {
-        var position = await _store.Reader.LookbackPositionAsync(default);
+        var position = await Store.Reader.LookbackPositionAsync(default);
         await W(tx => tx.InsertEvent(Event("late", "conf/wait", tx.Now)));
         var seen = await W(tx => tx.EventsSince("conf/wait", position, 10));
         Assert.Contains(seen, e => e.Id == "late");
@@ -218,10 +204,10 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         var removed = await W(tx => tx.ReplaceFunctions("app", [Fn("f1"), Fn("f3")]));
         Assert.Equal(["f2"], removed);
         await W(tx => tx.ReplaceFunctions("other", [Fn("f1", "other")]));
-        var functions = await _store.Reader.ListFunctionsAsync(default);
+        var functions = await Store.Reader.ListFunctionsAsync(default);
         Assert.Equal(["f1:app", "f1:other", "f3:app"], functions.Select(f => $"{f.Id}:{f.AppId}").Order());
         Assert.True(functions.Single(f => f.Id == "f1" && f.AppId == "app").Paused);
-        Assert.Equal("http://x", (await _store.Reader.ListAppsAsync(default)).Single().Url);
+        Assert.Equal("http://x", (await Store.Reader.ListAppsAsync(default)).Single().Url);
         Assert.False(await W(tx => tx.SetPaused("nope", true)));
     }
 
@@ -241,11 +227,11 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.True(await W(tx => tx.InsertStep("r1", "h1", "one", "{\"data\":1}")));
         Assert.False(await W(tx => tx.InsertStep("r1", "h1", "one", "{\"data\":99}")));
         Assert.True(await W(tx => tx.InsertStep("r1", "h0", null, "null")));
-        var steps = await _store.Reader.GetStepsAsync("r1", default);
+        var steps = await Store.Reader.GetStepsAsync("r1", default);
         Assert.Equal(["h1", "h0"], steps.Select(s => s.Hash));
         Assert.Equal("{\"data\":1}", steps[0].Value);
-        Assert.Single(await _store.Reader.ListRunsAsync(RunStatus.Running, "app-fn", null, 10, default));
-        Assert.Single(await _store.Reader.RunsForEventAsync(1, default));
+        Assert.Single(await Store.Reader.ListRunsAsync(RunStatus.Running, "app-fn", null, 10, default));
+        Assert.Single(await Store.Reader.RunsForEventAsync(1, default));
     }
 
     [Fact]
@@ -253,11 +239,11 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     {
         var item = new QueueItem("q1", "r1", QueueItemKind.Call, "step", 0, 5, null);
         await W(tx => { tx.Enqueue(item); tx.Enqueue(item); tx.Enqueue(item with { Id = "q2" }); tx.Enqueue(item with { Id = "q3", RunId = "r2" }); return 0; });
-        Assert.Equal(3, (await _store.Reader.LoadQueueAsync(default)).Count);
+        Assert.Equal(3, (await Store.Reader.LoadQueueAsync(default)).Count);
         Assert.True(await W(tx => tx.Dequeue("q1")));
         Assert.False(await W(tx => tx.Dequeue("q1")));
         Assert.Equal(["q2"], await W(tx => tx.DequeueRun("r1")));
-        Assert.Equal(["q3"], (await _store.Reader.LoadQueueAsync(default)).Select(q => q.Id));
+        Assert.Equal(["q3"], (await Store.Reader.LoadQueueAsync(default)).Select(q => q.Id));
     }
 
     [Fact]
@@ -285,8 +271,8 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         // Long enough that a loaded machine reads b before it expires (it once did not at 50 ms).
         await W(tx => { tx.KvPut("ns", "a", "1", null); tx.KvPut("ns", "b", "2", tx.Now + 1500); tx.KvPut("ns", "a", "3", null); return 0; });
         Assert.Equal("3", await W(tx => tx.KvGet("ns", "a")));
-        Assert.Equal("3", await _store.Reader.KvGetAsync("ns", "a", default));
-        Assert.Equal(2, (await _store.Reader.KvListAsync("ns", default)).Count);
+        Assert.Equal("3", await Store.Reader.KvGetAsync("ns", "a", default));
+        Assert.Equal(2, (await Store.Reader.KvListAsync("ns", default)).Count);
         await Task.Delay(1600);
         Assert.Null(await W(tx => tx.KvGet("ns", "b")));
         Assert.Single(await W(tx => tx.KvList("ns")));
@@ -306,12 +292,12 @@ public abstract class StoreConformanceTests : IAsyncLifetime
             tx.InsertDecision(new Decision("e2", 8, "fn", DecisionOutcome.Paused, "paused", null, tx.Now));
             return 0;
         });
-        var history = await _store.Reader.GetHistoryAsync("r1", default);
+        var history = await Store.Reader.GetHistoryAsync("r1", default);
         Assert.Equal([HistoryKind.RunScheduled, HistoryKind.StepCompleted], history.Select(h => h.Kind));
         Assert.Equal(2.5, history[1].DurationMs);
-        Assert.Equal("because", (await _store.Reader.DecisionsForEventAsync(7, default)).Single().Reason);
+        Assert.Equal("because", (await Store.Reader.DecisionsForEventAsync(7, default)).Single().Reason);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        Assert.Equal(2, (await _store.Reader.DecisionsForFunctionAsync("fn", now - 60_000, now + 60_000, 10, default)).Count);
+        Assert.Equal(2, (await Store.Reader.DecisionsForFunctionAsync("fn", now - 60_000, now + 60_000, 10, default)).Count);
     }
 
     [Fact]
@@ -323,8 +309,8 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Equal(1, await good);
         await Assert.ThrowsAsync<InvalidOperationException>(() => bad);
         Assert.Equal(1, committed);
-        Assert.Equal("1", await _store.Reader.KvGetAsync("ns", "good", default));
-        Assert.Null(await _store.Reader.KvGetAsync("ns", "bad", default));
+        Assert.Equal("1", await Store.Reader.KvGetAsync("ns", "good", default));
+        Assert.Null(await Store.Reader.KvGetAsync("ns", "bad", default));
     }
 
     [Fact]
@@ -332,12 +318,12 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     {
         var record = new Switchyard.Engine.Model.TelemetryRecord("t1", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0, "error", "billing", "charges", "charge.failed", 12, false,
             "card declined by issuer", "{\"runId\":\"r9\"}", null, null, "r9", null);
-        Assert.True(await _store.WriteTelemetryAsync(tx => tx.InsertTelemetry(record with { ReceivedAt = tx.Now })));
-        Assert.False(await _store.WriteTelemetryAsync(tx => tx.InsertTelemetry(record with { ReceivedAt = tx.Now })));
-        var found = await _store.Reader.SearchTelemetryAsync(new Switchyard.Engine.Model.TelemetryQuery(Switchyard.Engine.Model.TelemetryQuery.Words("declined card"), ["error"], null, null, null, 10), default);
+        Assert.True(await Store.WriteTelemetryAsync(tx => tx.InsertTelemetry(record with { ReceivedAt = tx.Now })));
+        Assert.False(await Store.WriteTelemetryAsync(tx => tx.InsertTelemetry(record with { ReceivedAt = tx.Now })));
+        var found = await Store.Reader.SearchTelemetryAsync(new Switchyard.Engine.Model.TelemetryQuery(Switchyard.Engine.Model.TelemetryQuery.Words("declined card"), ["error"], null, null, null, 10), default);
         Assert.Equal("t1", found.Single().Id);
-        Assert.Single(await _store.Reader.TelemetryForAsync([], ["r9"], 10, default));
-        Assert.Single(await _store.Reader.CountTelemetryAsync(0, default));
+        Assert.Single(await Store.Reader.TelemetryForAsync([], ["r9"], 10, default));
+        Assert.Single(await Store.Reader.CountTelemetryAsync(0, default));
     }
 }
 
