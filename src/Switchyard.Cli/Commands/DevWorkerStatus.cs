@@ -14,13 +14,14 @@ internal sealed class DevWorkerStatus(string role, TimeProvider time) : ICompone
 {
     private volatile Attached? _worker;
 
-    private sealed record Attached(WorkerApp App, bool Synced, string SyncMessage, DateTimeOffset StartedAt);
+    private sealed record Attached(WorkerApp App, IHostApplicationLifetime Lifetime, bool Synced, string SyncMessage, DateTimeOffset StartedAt);
 
     /// <summary>The role this line is about.</summary>
     public string Role => role;
 
     /// <summary>Records the started worker and how its first sync went.</summary>
-    public void Attach(WorkerApp app, bool synced, string syncMessage) => _worker = new Attached(app, synced, syncMessage, time.GetUtcNow());
+    public void Attach(WorkerApp app, bool synced, string syncMessage) =>
+        _worker = new Attached(app, app.Services.GetRequiredService<IHostApplicationLifetime>(), synced, syncMessage, time.GetUtcNow());
 
     /// <inheritdoc />
     public ComponentStatus Status()
@@ -28,12 +29,11 @@ internal sealed class DevWorkerStatus(string role, TimeProvider time) : ICompone
         var component = $"worker {role}";
         if (_worker is not { } w)
             return new ComponentStatus(component, "down", "not started yet by yard dev", "wait for yard dev to finish starting; its banner lists the workers");
-        var lifetime = w.App.Services.GetRequiredService<IHostApplicationLifetime>();
         var up = TimeString.Format(time.GetUtcNow() - w.StartedAt);
         var detail = $"{w.App.AppId} running in-process in yard dev (pid {Environment.ProcessId}, port {w.App.ServeUrl.Port}), "
             + $"up {up}, serving {w.App.ServeUrl.ToString().TrimEnd('/')}, liveness {w.App.HealthUrl}; {w.App.FunctionIds.Count} function(s): {string.Join(", ", w.App.FunctionIds)}"
             + (w.App.Options.AllowShell ? "; shell allowed (dev mode)" : "");
-        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        if (w.Lifetime.ApplicationStopping.IsCancellationRequested)
             return new ComponentStatus(component, "down", detail.Replace(" running ", " stopped ", StringComparison.Ordinal), "restart yard dev: in dev the workers live and die with the server process");
         return w.Synced
             ? new ComponentStatus(component, "ok", detail + "; synced at start", null)
