@@ -38,7 +38,8 @@ public sealed class YardProcess : IAsyncDisposable
     public static YardProcess Start(IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
         new(Process.Start(Yard.StartInfo(null, environment, args))!, 0);
 
-    /// <summary>Starts <c>yard dev</c> on <paramref name="dataDir"/> and waits until <c>/health</c> answers.</summary>
+    /// <summary>Starts <c>yard dev</c> on <paramref name="dataDir"/> and waits until <c>/health</c> answers and it has
+    /// printed its banner (ready).</summary>
     /// <param name="dataDir">The store directory (reuse it to restart on the same data).</param>
     /// <param name="port">A fixed port (a free one when null).</param>
     /// <param name="extra">More arguments for <c>yard dev</c>.</param>
@@ -56,7 +57,9 @@ public sealed class YardProcess : IAsyncDisposable
                 try
                 {
                     using var r = await http.GetAsync(new Uri(yard.Url, "/health"));
-                    return r.IsSuccessStatusCode;
+                    // Ready is what a user sees: the banner (the JSON envelope, stdout not being a terminal), which comes
+                    // after the dev workers and gateway are up and registered; /health answers before that.
+                    return r.IsSuccessStatusCode && yard.Output.Contains("\"command\":\"dev\"", StringComparison.Ordinal);
                 }
                 catch (HttpRequestException) { return false; }
                 catch (TaskCanceledException) { return false; }
