@@ -33,7 +33,8 @@ if [ "$what" = "replicas" ]; then
   BENCH_STORE="postgres://postgres@127.0.0.1:$port/bench_fault" bash bench/run.sh replicas "${2:-1000}"
   exit 0
 fi
-for replicas in 1 3; do
+# BENCH_PG_REPLICAS="1" (or "3") runs one replica count only.
+for replicas in ${BENCH_PG_REPLICAS:-1 3}; do
   if [ "$what" = "all" ] || [ "$what" = "ingest" ]; then
     db="bench_ingest_$replicas"
     "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -c "CREATE DATABASE $db" >/dev/null

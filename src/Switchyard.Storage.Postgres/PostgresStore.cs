@@ -124,6 +124,12 @@ public sealed class PostgresStore : GroupCommitWriter, IStore
         ex is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
 
     /// <inheritdoc />
+    protected override bool LostReleasedWrites(Exception ex) => ex is ReleasedWritesLostException;
+
+    /// <inheritdoc />
+    protected override void SetCautious(bool cautious) => _tx!.PipelineWorks = !cautious;
+
+    /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();

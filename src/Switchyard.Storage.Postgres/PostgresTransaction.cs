@@ -33,6 +33,8 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
         _seqs.EndTransaction();
         _noWaits.Clear();
         DropPending();
+        _released = false;
+        _undone = false;
     }
 
     public void OnCommitted(Action action) => _callbacks.Add(action);
@@ -356,9 +358,8 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
     private void Lock(string scope, string key) =>
         Command("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", S(scope + ":" + key)).Defer(returnsRows: true);
 
-    private List<T> Query<T>(string sql, Func<DbDataReader, T> map, params NpgsqlParameter[] args)
+    private List<T> Query<T>(string sql, Func<DbDataReader, T> map, params NpgsqlParameter[] args) => Run(sql, args, batch =>
     {
-        using var batch = Send(sql, args);
         using var reader = batch.ExecuteReader();
         // Deferred statements come first. The reader passes over those without rows itself; the advisory locks return
         // a row each, so skip their results.
@@ -366,6 +367,24 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
         var list = new List<T>();
         while (reader.Read()) list.Add(map(reader));
         return list;
+    });
+
+    /// <summary>Sends what is deferred with <paramref name="sql"/> (one round trip) and runs the batch. When the
+    /// batch carried writes of works already released and it fails, those writes are lost with it (the failing
+    /// statement aborted the batch before them, or after their RELEASE): <see cref="ReleasedWritesLostException"/>
+    /// tells the writer to run the whole transaction again.</summary>
+    private T Run<T>(string? sql, NpgsqlParameter[] args, Func<NpgsqlBatch, T> run)
+    {
+        var carriesReleased = _released;
+        using var batch = Send(sql, args);
+        try
+        {
+            return run(batch);
+        }
+        catch (Exception ex) when (carriesReleased)
+        {
+            throw new ReleasedWritesLostException(ex);
+        }
     }
 
     private Statement Command(string sql, params NpgsqlParameter[] args) => new(this, sql, args);
@@ -377,12 +396,11 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
         /// <summary>Queues the statement; its errors surface when it is sent, still inside the caller's work.</summary>
         public void Defer(bool returnsRows = false) => Tx.Queue(Sql, Args, returnsRows);
 
-        public int ExecuteNonQuery()
+        public int ExecuteNonQuery() => Tx.Run(Sql, Args, batch =>
         {
-            using var batch = Tx.Send(Sql, Args);
             batch.ExecuteNonQuery();
             return batch.BatchCommands[^1].RecordsAffected;
-        }
+        });
 
         public object? ExecuteScalar()
         {
@@ -428,6 +446,9 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
         _pending.Clear();
         _sentRowSets = _pendingRowSets;
         _pendingRowSets = 0;
+        _workStart = 0;
+        _workRowSets = 0;
+        _released = false;
         if (sql is not null)
         {
             var command = new NpgsqlBatchCommand(sql);
@@ -443,8 +464,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
     public void Flush()
     {
         if (_pending.Count == 0) return;
-        using var batch = Send(null, []);
-        batch.ExecuteNonQuery();
+        Run(null, [], batch => batch.ExecuteNonQuery());
     }
 
     private void DropPending()
@@ -453,38 +473,74 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
         _decisionRows.Drop();
         _pending.Clear();
         _pendingRowSets = 0;
+        _workStart = 0;
+        _workRowSets = 0;
+    }
+
+    /// <summary>Drops the current work's deferred statements, keeping those of released works before it. Its rows
+    /// are the only ones still collecting: a release closes the multi-row inserts.</summary>
+    private void DropWork()
+    {
+        _eventRows.Drop();
+        _decisionRows.Drop();
+        _pending.RemoveRange(_workStart, _pending.Count - _workStart);
+        _pendingRowSets = _workRowSets;
     }
 
     // Savepoints around each caller's work (GroupCommitWriter). The SAVEPOINT is deferred with the work's first
-    // statements and the RELEASE sent with its last, so a caller whose work is all writes costs one round trip; the
-    // work's errors still surface before its RELEASE, so they are rolled back to its own savepoint.
+    // statements. With PipelineWorks (the default) a work's RELEASE is deferred too, so the writes of a work that
+    // needs no answer travel with the next round trip — another work's first read, or the COMMIT — and 32 concurrent
+    // single-event requests cost one round trip together instead of one each. A work's own errors still surface
+    // inside it when its statements travel alone; when a failing batch carried released works' writes, the writer
+    // runs the transaction again with PipelineWorks off (each RELEASE sent at once, as before), so every work is
+    // judged on its own statements.
+    private int _workStart;
+    private int _workRowSets;
+    private bool _released;
+    private bool _undone;
+
+    /// <summary>Whether a released work's writes may wait for the next round trip (see above).</summary>
+    public bool PipelineWorks { get; set; } = true;
 
     /// <summary>Marks the start of one caller's work.</summary>
     public void Savepoint()
     {
         _savepointSent = false;
         _notifiedAtSavepoint = _notified;
+        _workStart = _pending.Count;
+        _workRowSets = _pendingRowSets;
         Queue("SAVEPOINT w", []);
     }
 
-    /// <summary>Keeps the caller's work: sends what is deferred with the RELEASE.</summary>
+    /// <summary>Keeps the caller's work: its RELEASE is deferred (PipelineWorks) or sent now with what is deferred.</summary>
     public void Release()
     {
-        if (!_savepointSent && _pending.Count <= 1)
+        if (!_savepointSent && _pending.Count - _workStart <= 1)
         {
             // Nothing of this work reached the server and nothing is left but its SAVEPOINT: the work wrote nothing.
-            DropPending();
+            DropWork();
             return;
         }
         Queue("RELEASE SAVEPOINT w", []);
-        Flush();
+        if (!PipelineWorks || _undone)
+        {
+            // An undo goes at once: the locks the work took are released with it, and another replica may be
+            // waiting for them while this writer goes on to the next work.
+            _undone = false;
+            Flush();
+            return;
+        }
+        // The next work's rows must not join this work's multi-row inserts: its undo drops only its own statements.
+        _eventRows.Close();
+        _decisionRows.Close();
+        _released = true;
     }
 
     /// <summary>Undoes the caller's work; the RELEASE that follows travels with the ROLLBACK TO.</summary>
     public void RollbackToSavepoint()
     {
         var sent = _savepointSent;
-        DropPending();
+        DropWork();
         _notified = _notifiedAtSavepoint;
         // Locks the undone work took are released with it; forget what they guaranteed.
         _noWaits.Clear();
@@ -492,6 +548,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
         Queue("ROLLBACK TO SAVEPOINT w", []);
         // Release() sees the savepoint as sent and adds its RELEASE to this batch.
         _savepointSent = true;
+        _undone = true;
     }
 
     /// <summary>Commits: anything deferred is sent first (normally nothing: each work's RELEASE sent it).</summary>

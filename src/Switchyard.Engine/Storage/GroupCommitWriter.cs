@@ -50,6 +50,13 @@ public abstract class GroupCommitWriter : IAsyncDisposable
     protected abstract void TruncateCallbacks(int mark);
     /// <summary>True when an exception is a transient conflict worth running the work again (deadlock, serialization).</summary>
     protected virtual bool IsTransient(Exception ex) => false;
+    /// <summary>True when an exception means writes of works already released in this transaction were lost with it:
+    /// a store that sends a released work's writes with a later round trip (to save one per work) fails them all
+    /// when that round trip fails. The batch is then run again in a new transaction, cautiously.</summary>
+    protected virtual bool LostReleasedWrites(Exception ex) => false;
+    /// <summary>Turns cautious mode on (each work's writes sent before the next work starts) for a batch run again
+    /// after <see cref="LostReleasedWrites"/>, and off after it.</summary>
+    protected virtual void SetCautious(bool cautious) { }
 
     /// <summary>Queues work for the next transaction; completes after the commit.</summary>
     protected Task<T> Enqueue<T>(Func<IStoreTransaction, T> work)
@@ -85,7 +92,7 @@ public abstract class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    private void RunBatch(List<IWork> batch, List<IWork> done)
+    private void RunBatch(List<IWork> batch, List<IWork> done, bool cautious = false)
     {
         try
         {
@@ -115,6 +122,11 @@ public abstract class GroupCommitWriter : IAsyncDisposable
                 }
                 catch (Exception ex)
                 {
+                    if (!cautious && LostReleasedWrites(ex))
+                    {
+                        RunAgain(batch, done, ex);
+                        return;
+                    }
                     if (!TryUndo(ex))
                     {
                         // The transaction itself is broken (its connection was killed): nothing of this batch can
@@ -134,6 +146,11 @@ public abstract class GroupCommitWriter : IAsyncDisposable
         try
         {
             Commit();
+        }
+        catch (Exception ex) when (!cautious && LostReleasedWrites(ex))
+        {
+            RunAgain(batch, done, ex);
+            return;
         }
         catch (Exception ex)
         {
@@ -166,6 +183,27 @@ public abstract class GroupCommitWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>Abandons the transaction and runs the batch's works again in a new one, cautiously: works that
+    /// already failed on their own stay failed (their callers were answered); the rest run from the start.</summary>
+    private void RunAgain(List<IWork> batch, List<IWork> done, Exception cause)
+    {
+        _logger.LogDebug(cause, "a round trip carrying released works' writes failed; running the batch of {Count} again", batch.Count);
+        try { Rollback(); } catch (Exception ex) { _logger.LogDebug(ex, "rollback before running a batch again failed"); }
+        TruncateCallbacks(0);
+        Transaction.TakeRaised();
+        done.Clear();
+        var again = batch.Where(w => !w.Settled).ToList();
+        SetCautious(true);
+        try
+        {
+            RunBatch(again, done, cautious: true);
+        }
+        finally
+        {
+            SetCautious(false);
+        }
+    }
+
     private void Abandon(List<IWork> batch, Exception cause)
     {
         try { Rollback(); } catch (Exception ex) { _logger.LogDebug(ex, "rollback of an abandoned batch failed"); }
@@ -185,6 +223,8 @@ public abstract class GroupCommitWriter : IAsyncDisposable
     private interface IWork
     {
         void Run(IStoreTransaction tx);
+        /// <summary>True once the caller was answered (a work that failed on its own).</summary>
+        bool Settled { get; }
         void Complete();
         void Fail(Exception ex);
     }
@@ -196,6 +236,7 @@ public abstract class GroupCommitWriter : IAsyncDisposable
 
         public Task<T> Task => _tcs.Task;
         public void Run(IStoreTransaction tx) => _result = work(tx);
+        public bool Settled => _tcs.Task.IsCompleted;
         public void Complete() => _tcs.TrySetResult(_result);
         public void Fail(Exception ex) => _tcs.TrySetException(ex);
     }

@@ -132,4 +132,89 @@ public sealed class PostgresIngestBatchTests(PostgresServer postgres) : IAsyncLi
         Assert.Equal(3, Interlocked.Read(ref _trips)); // the claim (with the SAVEPOINT), the RELEASE, the COMMIT
         Assert.Equal([false, true], await _store.WriteAsync(tx => tx.ClaimEventIds(["b", "c"], tx.Now - 1000)));
     }
+
+    private static RunRecord Run(string id) =>
+        new(id, "app-fn", "app", "e1", 1, RunStatus.Queued, 1, null, null, null, null, -1, false, [], null, null);
+
+    /// <summary>Holds the writer while <paramref name="works"/> are queued, so they share one transaction.</summary>
+    private async Task<Task<long>[]> InOneTransactionAsync(params Func<IStoreTransaction, long>[] works)
+    {
+        using var gate = new ManualResetEventSlim();
+        var held = _store.WriteAsync(_ => gate.Wait(TimeSpan.FromSeconds(20)));
+        var queued = works.Select(w => _store.WriteAsync(w)).ToArray();
+        Interlocked.Exchange(ref _trips, 0);
+        gate.Set();
+        Assert.True(await held);
+        await Task.WhenAll(queued.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        return queued;
+    }
+
+    [Fact]
+    public async Task Concurrent_single_event_works_share_their_round_trips()
+    {
+        // Warm up: the seq block learns a transaction's size and the statements are prepared.
+        await InOneTransactionAsync([.. Enumerable.Range(0, 32).Select(i => (Func<IStoreTransaction, long>)(tx => Ingest(tx, $"warm{i}")))]);
+        var works = await InOneTransactionAsync([.. Enumerable.Range(0, 32).Select(i => (Func<IStoreTransaction, long>)(tx => Ingest(tx, $"one{i}")))]);
+
+        // 32 requests of one event each: the gate's own RELEASE, the seqs (with the first SAVEPOINT), the waits
+        // lookup once, and the COMMIT carrying every work's rows and RELEASE. Each work's RELEASE sent at once
+        // would be 32 round trips more.
+        Assert.InRange(Interlocked.Read(ref _trips), 1, 6);
+        var seqs = (await Task.WhenAll(works)).ToList();
+        Assert.Equal(32, seqs.Distinct().Count());
+        foreach (var i in new[] { 0, 17, 31 })
+        {
+            Assert.Equal($"one{i}", (await _store.Reader.GetEventBySeqAsync(seqs[i], default))!.Id);
+            Assert.Equal($"one{i}", (await _store.Reader.DecisionsForEventAsync(seqs[i], default)).Single().EventId);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_work_whose_deferred_write_fails_fails_alone_and_the_works_around_it_are_kept(int bad)
+    {
+        await _store.WriteAsync(tx => { tx.InsertRun(Run("taken")); return 0; });
+        // Three works in one transaction; one inserts a run whose id is taken, which fails only when its deferred
+        // insert reaches PostgreSQL, in a round trip that also carries the others' writes.
+        var works = await InOneTransactionAsync([.. Enumerable.Range(0, 3).Select(i => (Func<IStoreTransaction, long>)(tx =>
+        {
+            var seq = tx.InsertEvent(Event($"w{i}", tx.Now));
+            tx.InsertRun(Run(i == bad ? "taken" : $"run{i}"));
+            return seq;
+        }))]);
+
+        for (var i = 0; i < 3; i++)
+        {
+            if (i == bad)
+            {
+                var error = await Assert.ThrowsAnyAsync<Npgsql.PostgresException>(() => works[i]);
+                Assert.Equal(Npgsql.PostgresErrorCodes.UniqueViolation, error.SqlState);
+                Assert.Null(await _store.Reader.GetEventAsync($"w{i}", default));
+                continue;
+            }
+            Assert.True(works[i].IsCompletedSuccessfully, $"work {i} failed with work {bad}: {works[i].Exception?.InnerException?.Message}");
+            Assert.Equal($"w{i}", (await _store.Reader.GetEventBySeqAsync(await works[i], default))!.Id);
+            Assert.NotNull(await _store.Reader.GetRunAsync($"run{i}", default));
+        }
+    }
+
+    [Fact]
+    public async Task A_work_that_throws_after_deferring_writes_drops_only_its_own()
+    {
+        var works = await InOneTransactionAsync(
+            tx => tx.InsertEvent(Event("kept-before", tx.Now)),
+            tx =>
+            {
+                tx.InsertEvent(Event("dropped", tx.Now));
+                throw new InvalidOperationException("refused");
+            },
+            tx => tx.InsertEvent(Event("kept-after", tx.Now)));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => works[1]);
+        Assert.Equal("kept-before", (await _store.Reader.GetEventBySeqAsync(await works[0], default))!.Id);
+        Assert.Equal("kept-after", (await _store.Reader.GetEventBySeqAsync(await works[2], default))!.Id);
+        Assert.Null(await _store.Reader.GetEventAsync("dropped", default));
+    }
 }
