@@ -1,5 +1,7 @@
 // Load and resource benchmarks against a real `yard dev` process. Run with bench/run.sh; results go to bench/RESULTS.md.
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -498,6 +500,11 @@ async Task Ingest()
     var ingestSeconds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_SECONDS"), out var sec) ? sec : 10;
     foreach (var (senders, batch) in new[] { (32, 1), (8, 100) }.Where(m => only is null || (only == "single") == (m.Item2 == 1)))
     {
+        if (batch == 1 && Environment.GetEnvironmentVariable("BENCH_CLIENT") == "wrk")
+        {
+            await IngestWithWrk(replicas, senders, ingestSeconds);
+            continue;
+        }
         var stop = DateTime.UtcNow.AddSeconds(ingestSeconds);
         long acked = 0;
         var latencies = new List<double>();
@@ -520,6 +527,77 @@ async Task Ingest()
     }
     foreach (var extra in replicas.Skip(1)) extra.Dispose();
     _ = http;
+}
+
+// The single-event workload with wrk as the sender (BENCH_CLIENT=wrk; Debian package wrk): the same 32 keep-alive
+// connections each POSTing one event and waiting for its answer, but from a C load generator that needs a fraction of
+// the CPU of .NET's HttpClient, which on 2 shared cores takes CPU from the server it measures. One wrk process (one
+// thread) per replica, the connections split between them. Durable: a 2xx is a committed event, and the store's count
+// afterwards is checked to hold at least every acknowledged one.
+async Task IngestWithWrk(List<Yard> replicas, int connections, int seconds)
+{
+    var script = Path.Combine(AppContext.BaseDirectory, "wrk", "event.lua");
+    // Warm up JIT tiers and caches with the same load first (BENCH_WARMUP s, as the side-by-side rows do); not counted.
+    var warmup = int.TryParse(Environment.GetEnvironmentVariable("BENCH_WARMUP"), out var w) ? w : 3;
+    if (warmup > 0)
+    {
+        using var warm = Process.Start(new ProcessStartInfo("wrk", ["-t1", $"-c{connections}", $"-d{warmup}s", "-s", script, new Uri(replicas[0].Url, "/e/bench").ToString()])
+            { RedirectStandardOutput = true })!;
+        await warm.StandardOutput.ReadToEndAsync();
+        await warm.WaitForExitAsync();
+    }
+    var before = await StoredEvents(replicas[0]);
+    var serverCpu = replicas.Sum(y => ProcessCpu.Milliseconds(y.Pid));
+    var runs = replicas.Select((y, i) =>
+    {
+        var share = connections / replicas.Count + (i < connections % replicas.Count ? 1 : 0);
+        // Under /usr/bin/time, for wrk's CPU (a process's CPU cannot be read from .NET once it has exited).
+        var wrk = Process.Start(new ProcessStartInfo("/usr/bin/time", ["-f", "cpu %U %S", "wrk", "-t1", $"-c{share}", $"-d{seconds}s", "--latency", "-s", script, new Uri(y.Url, "/e/bench").ToString()])
+            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        return (Process: wrk, Output: wrk.StandardOutput.ReadToEndAsync(), Errors: wrk.StandardError.ReadToEndAsync());
+    }).ToList();
+    var clientCpu = 0.0;
+    var outputs = new List<string>();
+    foreach (var (wrk, output, errors) in runs)
+    {
+        outputs.Add(await output);
+        await wrk.WaitForExitAsync();
+        var stderr = await errors;
+        if (wrk.ExitCode != 0) throw new InvalidOperationException($"wrk failed ({wrk.ExitCode}): {stderr}");
+        var cpu = Regex.Match(stderr, @"cpu ([\d.]+) ([\d.]+)");
+        clientCpu += (double.Parse(cpu.Groups[1].Value, CultureInfo.InvariantCulture) + double.Parse(cpu.Groups[2].Value, CultureInfo.InvariantCulture)) * 1000;
+    }
+    serverCpu = replicas.Sum(y => ProcessCpu.Milliseconds(y.Pid)) - serverCpu;
+    long requests = 0, failed = 0;
+    var p50 = 0.0;
+    var p99 = 0.0;
+    foreach (var o in outputs)
+    {
+        requests += long.Parse(Regex.Match(o, @"(\d+) requests in").Groups[1].Value, CultureInfo.InvariantCulture);
+        if (Regex.Match(o, @"Non-2xx or 3xx responses: (\d+)") is { Success: true } non2xx) failed += long.Parse(non2xx.Groups[1].Value, CultureInfo.InvariantCulture);
+        p50 = Math.Max(p50, WrkMs(Regex.Match(o, @"50%\s+(\S+)").Groups[1].Value));
+        p99 = Math.Max(p99, WrkMs(Regex.Match(o, @"99%\s+(\S+)").Groups[1].Value));
+    }
+    var acked = requests - failed;
+    var stored = await StoredEvents(replicas[0]) - before;
+    Console.WriteLine($"ingest (wrk): {connections} senders x batches of 1: {acked / (double)seconds:F0} events/s durable ({acked} acknowledged, {failed} refused, {stored} stored: " +
+        $"{(stored >= acked ? "every acknowledged event is in the store" : "EVENTS MISSING")}); request p50 {p50:F2} ms, p99 {p99:F2} ms; " +
+        $"CPU per event: server {serverCpu * 1000 / Math.Max(acked, 1):F0} us, wrk {clientCpu * 1000 / Math.Max(acked, 1):F0} us");
+}
+
+// wrk prints latencies with their unit: 850.00us, 1.23ms, 1.05s.
+static double WrkMs(string value) =>
+    value.EndsWith("us", StringComparison.Ordinal) ? double.Parse(value[..^2], CultureInfo.InvariantCulture) / 1000
+    : value.EndsWith("ms", StringComparison.Ordinal) ? double.Parse(value[..^2], CultureInfo.InvariantCulture)
+    : double.Parse(value[..^1], CultureInfo.InvariantCulture) * 1000;
+
+// The store's event count, from the status report ("sqlite … (N KiB, M events, …)").
+static async Task<long> StoredEvents(Yard yard)
+{
+    using var http = new HttpClient { BaseAddress = yard.Url };
+    var status = (await http.GetFromJsonAsync<JsonObject>("/v1/status"))!["components"]!.AsArray()
+        .Single(c => (string?)c!["component"] == "store")!["detail"]!.GetValue<string>();
+    return long.Parse(Regex.Match(status, @"(\d+) events").Groups[1].Value, CultureInfo.InvariantCulture);
 }
 
 async Task Sleepers(int count)
