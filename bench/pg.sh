@@ -64,6 +64,16 @@ for replicas in ${BENCH_PG_REPLICAS:-1 3}; do
     # Durable runs: 3 steps at 1 and 32 in flight, ten parallel steps at 16 (C# SDK app, invokes spread over replicas).
     db="bench_runs_$replicas"
     "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -c "CREATE DATABASE $db" >/dev/null
+    if [ "${BENCH_PG_STATEMENTS:-0}" = 1 ]; then "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d "$db" -c "CREATE EXTENSION pg_stat_statements" >/dev/null; fi
     BENCH_STORE="postgres://postgres@127.0.0.1:$port/$db" BENCH_REPLICAS=$replicas BENCH_PG_DATA="$dir/data" bash bench/run.sh pgruns
+    if [ "${BENCH_PG_STATEMENTS:-0}" = 1 ]; then
+      # All three run workloads together, per run stored: the statements behind the "PostgreSQL CPU per run" column.
+      "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d "$db" -P pager=off -c "
+        WITH n AS (SELECT GREATEST(count(*), 1)::numeric AS runs FROM runs)
+        SELECT calls, round(calls / n.runs, 2) AS per_run, round(total_exec_time::numeric / n.runs * 1000, 1) AS us_per_run,
+               round(mean_exec_time::numeric * 1000, 1) AS mean_us, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS statement
+        FROM pg_stat_statements, n WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        ORDER BY total_exec_time DESC LIMIT 30;"
+    fi
   fi
 done
