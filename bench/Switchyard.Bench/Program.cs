@@ -279,7 +279,8 @@ static async Task<Result> DriveSpread(IReadOnlyList<Uri> baseUrls, string path, 
 // workload at 1 and 32 in flight and ten parallel steps at 16, with the C# SDK app of the side-by-side bench. Besides
 // the rate, each row gives costs that do not depend on the machine's load: CPU time per run of the replicas and of
 // PostgreSQL (BENCH_PG_DATA: the cluster's data directory, to find its processes), and the writer's round trips and
-// commits per run (the store's own counters, scraped from each replica's /metrics).
+// commits per run (the store's own counters, scraped from each replica's /metrics). BENCH_PGRUNS_ONLY="32 in flight"
+// runs the workloads whose name contains it.
 async Task PostgresRuns()
 {
     var store = Environment.GetEnvironmentVariable("BENCH_STORE") ?? throw new InvalidOperationException("set BENCH_STORE=postgres://… (bench/pg.sh runs does)");
@@ -302,7 +303,8 @@ async Task PostgresRuns()
         foreach (var r in replicas)
             while ((await http.GetFromJsonAsync<JsonObject>(new Uri(r.Url, "/v1/functions")))!["functions"]!.AsArray().Count < 2) await Task.Delay(100);
         Console.WriteLine($"pgruns: store {store}, {replicaCount} replica(s), {seconds} s per workload");
-        foreach (var (name, function, inFlight) in new[] { ("3 steps, 1 in flight", "bench-three-steps", 1), ("3 steps, 32 in flight", "bench-three-steps", 32), ("10 parallel steps, 16 in flight", "bench-ten-parallel", 16) })
+        foreach (var (name, function, inFlight) in new[] { ("3 steps, 1 in flight", "bench-three-steps", 1), ("3 steps, 32 in flight", "bench-three-steps", 32), ("10 parallel steps, 16 in flight", "bench-ten-parallel", 16) }
+            .Where(w => Environment.GetEnvironmentVariable("BENCH_PGRUNS_ONLY") is not { Length: > 0 } only || w.Item1.Contains(only, StringComparison.Ordinal)))
         {
             var cpuBefore = (Yard: replicas.Sum(r => ProcessCpu.Milliseconds(r.Pid)), Pg: PostgresCpu(pgData));
             var countersBefore = await StoreCountersAsync(http, replicas);

@@ -129,9 +129,12 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
         try
         {
             await Task.Yield();
-            if (item.Kind == QueueItemKind.Call && !await TryAcquireAsync(item, stoppingToken)) return;
+            // A run's concurrency keys are fixed when it is created (its flow), so a run without any never holds a
+            // slot, on any replica: its calls skip both the acquisition and the release (a round trip each).
+            var slots = item.Kind == QueueItemKind.Call ? RunFlow.FromJson((await store.Reader.GetRunAsync(item.RunId, stoppingToken))?.Flow).Concurrency : [];
+            if (slots.Count > 0 && !await TryAcquireAsync(item, slots, stoppingToken)) return;
             await executor.ExecuteAsync(item, stoppingToken);
-            if (item.Kind == QueueItemKind.Call) await ReleaseIfParkedAsync(item.RunId, stoppingToken);
+            if (slots.Count > 0) await ReleaseIfParkedAsync(item.RunId, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -149,11 +152,8 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
     }
 
     /// <summary>Takes the run's slots in one transaction (advisory lock per key), or parks the item on the full key.</summary>
-    private async Task<bool> TryAcquireAsync(QueueItem item, CancellationToken ct)
+    private async Task<bool> TryAcquireAsync(QueueItem item, IReadOnlyList<ConcurrencySlot> slots, CancellationToken ct)
     {
-        var run = await store.Reader.GetRunAsync(item.RunId, ct);
-        var slots = RunFlow.FromJson(run?.Flow).Concurrency;
-        if (slots.Count == 0) return true;
         await _acquisitions.WaitAsync(ct);
         try
         {
