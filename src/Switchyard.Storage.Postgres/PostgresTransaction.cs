@@ -181,12 +181,23 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
     public bool StepExists(string runId, string hash) =>
         Command("SELECT 1 FROM steps WHERE run_id = $1 AND hash = $2", S(runId), S(hash)).ExecuteScalar() is not null;
 
-    public bool InsertStep(string runId, string hash, string? name, string valueJson) => Command(
-        """
+    public IReadOnlySet<string> ExistingSteps(string runId, IReadOnlyCollection<string> hashes) => hashes.Count == 0
+        ? new HashSet<string>(StringComparer.Ordinal)
+        : Query("SELECT hash FROM steps WHERE run_id = $1 AND hash = ANY($2)", r => r.GetString(0),
+            S(runId), new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = hashes.ToArray() }).ToHashSet(StringComparer.Ordinal);
+
+    private const string InsertStepSql = """
         INSERT INTO steps(run_id, hash, seq, name, value)
         VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM steps WHERE run_id = $1), $3, $4)
         ON CONFLICT (run_id, hash) DO NOTHING
-        """, S(runId), S(hash), S(name), S(valueJson)).ExecuteNonQuery() > 0;
+        """;
+
+    public bool InsertStep(string runId, string hash, string? name, string valueJson) =>
+        Command(InsertStepSql, S(runId), S(hash), S(name), S(valueJson)).ExecuteNonQuery() > 0;
+
+    // Nobody reads the answer: deferred with the next round trip.
+    public void MemoizeStep(string runId, string hash, string? name, string valueJson) =>
+        Command(InsertStepSql, S(runId), S(hash), S(name), S(valueJson)).Defer();
 
     public void AppendHistory(HistoryEntry h) => Command(
         "INSERT INTO history(run_id, at, kind, step_hash, step_name, op, attempt, duration_ms, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -208,6 +219,8 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
     }
 
     public bool Dequeue(string itemId) => Command("DELETE FROM queue WHERE id = $1", S(itemId)).ExecuteNonQuery() > 0;
+
+    public void DropQueueItem(string itemId) => Command("DELETE FROM queue WHERE id = $1", S(itemId)).Defer();
 
     public bool HoldQueueItem(string runId, string itemId) =>
         Command("SELECT 1 FROM queue WHERE id = $1 AND run_id = $2 FOR UPDATE", S(itemId), S(runId)).ExecuteScalar() is not null;
@@ -344,11 +357,21 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
 
     // Telemetry
 
-    public bool InsertTelemetry(TelemetryRecord t) => Command("""
+    private const string InsertTelemetrySql = """
         INSERT INTO telemetry(id, ts, received_at, level, source, component, action, duration_ms, success, error, metadata, session_id, system_id, run_id, event_id)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (id) DO NOTHING
-        """, S(t.Id), L(t.Timestamp), L(t.ReceivedAt), S(t.Level), S(t.Source), S(t.Component), S(t.Action), D(t.DurationMs),
-        I(t.Success is { } ok ? (ok ? 1 : 0) : null), S(t.Error), S(t.Metadata), S(t.SessionId), S(t.SystemId), S(t.RunId), S(t.EventId)).ExecuteNonQuery() > 0;
+        """;
+
+    private static NpgsqlParameter[] TelemetryArgs(TelemetryRecord t) =>
+    [
+        S(t.Id), L(t.Timestamp), L(t.ReceivedAt), S(t.Level), S(t.Source), S(t.Component), S(t.Action), D(t.DurationMs),
+        I(t.Success is { } ok ? (ok ? 1 : 0) : null), S(t.Error), S(t.Metadata), S(t.SessionId), S(t.SystemId), S(t.RunId), S(t.EventId),
+    ];
+
+    public bool InsertTelemetry(TelemetryRecord t) => Command(InsertTelemetrySql, TelemetryArgs(t)).ExecuteNonQuery() > 0;
+
+    // The engine's own telemetry (TelemetrySink) does not read the answer: deferred, a flush is one round trip.
+    public void AppendTelemetry(TelemetryRecord t) => Command(InsertTelemetrySql, TelemetryArgs(t)).Defer();
 
     public int PruneTelemetry(long beforeMs, int limit) =>
         Command("DELETE FROM telemetry WHERE seq IN (SELECT seq FROM telemetry WHERE received_at < $1 LIMIT $2)", L(beforeMs), I(limit)).ExecuteNonQuery();

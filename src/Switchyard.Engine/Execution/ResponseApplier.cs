@@ -60,7 +60,8 @@ public sealed class ResponseApplier(
         if (run is null || RunStatuses.IsTerminal(run.Status)) return false;
         run = Start(tx, run, 0);
         // A retried checkpoint (its reply was lost) must not record the same steps twice.
-        StoreRanSteps(tx, run, steps.Where(o => !tx.StepExists(runId, o.Id)).DistinctBy(o => o.Id).ToList(), 0);
+        var stored = tx.ExistingSteps(runId, [.. steps.Select(o => o.Id).Distinct()]);
+        StoreRanSteps(tx, run, steps.Where(o => !stored.Contains(o.Id)).DistinctBy(o => o.Id).ToList(), 0);
         return true;
     }
 
@@ -73,7 +74,7 @@ public sealed class ResponseApplier(
         var run = tx.GetRun(item.RunId);
         if (run is null || RunStatuses.IsTerminal(run.Status))
         {
-            tx.Dequeue(item.Id);
+            tx.DropQueueItem(item.Id);
             return false;
         }
         Start(tx, run, item.Attempt);
@@ -86,7 +87,7 @@ public sealed class ResponseApplier(
         if (run.Status != RunStatus.Queued) return run;
         run = run with { Status = RunStatus.Running, StartedAt = tx.Now };
         lifecycle.Record(tx, run, HistoryEntries.Step(tx, run.Id, HistoryKind.RunStarted, null, null, attempt: attempt));
-        tx.Dequeue(QueueItemIds.StartTimeout(run.Id));
+        tx.DropQueueItem(QueueItemIds.StartTimeout(run.Id));
         if (registry.Current.Function(run.FunctionId)?.Flow.FinishTimeout is { } finish)
             queue.Enqueue(tx, new QueueItem(QueueItemIds.FinishTimeout(run.Id), run.Id, QueueItemKind.Timeout, "finish", 0, tx.Now + (long)finish.TotalMilliseconds));
         tx.UpdateRun(run);
@@ -163,7 +164,8 @@ public sealed class ResponseApplier(
         // pending) is in flight: planning it twice would run it twice, or invoke a second child.
         // A step that settled after this call read the run's state (race-mode runs have several calls in flight) is
         // done: planning it again would run it twice, or invoke a second child.
-        var fresh = ops.Where(o => !pending.Contains(o.Id) && !tx.StepExists(run.Id, o.Id)).ToList();
+        var stored = tx.ExistingSteps(run.Id, [.. ops.Select(o => o.Id).Where(id => !pending.Contains(id)).Distinct()]);
+        var fresh = ops.Where(o => !pending.Contains(o.Id) && !stored.Contains(o.Id)).ToList();
         pending.AddRange(fresh.Select(o => o.Id).Distinct());
         run = run with { Pending = pending, ForcePlan = run.ForcePlan || parallel };
         tx.UpdateRun(run);

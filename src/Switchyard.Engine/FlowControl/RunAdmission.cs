@@ -127,7 +127,7 @@ public sealed class RunAdmission(RunStarter starter, FlowKeys keys, WorkQueue qu
         if (state.Seqs.Count >= batch.MaxSize)
         {
             tx.KvDelete(BatchNs, kvKey);
-            tx.Dequeue(QueueItemIds.Batch(state.RunId));
+            tx.DropQueueItem(QueueItemIds.Batch(state.RunId));
             var first = state.Seqs[0] == ev.Seq ? ev : tx.EventBySeq(state.Seqs[0])!;
             StartRun(tx, first, JsonNode.Parse(first.Body)!.AsObject(), fn, $"batch full ({batch.MaxSize} events)", state.RunId, state.Seqs, out _);
             return new AdmissionResult(DecisionOutcome.Batched, $"batched into run {state.RunId}, which started with {state.Seqs.Count} event(s) (batch full)", state.RunId);

@@ -21,7 +21,7 @@ public sealed class RunAdvancer(WorkQueue queue)
     /// <returns>The updated run (saved when it changed).</returns>
     public RunRecord Memoize(IStoreTransaction tx, RunRecord run, IReadOnlyList<(string Hash, string? Name, string ValueJson)> steps, bool continueRun)
     {
-        foreach (var (hash, name, valueJson) in steps) tx.InsertStep(run.Id, hash, name, valueJson);
+        foreach (var (hash, name, valueJson) in steps) tx.MemoizeStep(run.Id, hash, name, valueJson);
         var pending = run.Pending.Where(p => !steps.Any(s => s.Hash == p)).ToList();
         var updated = run with { Pending = pending };
         // A race-mode run also continues while other steps are pending, once something new settled.

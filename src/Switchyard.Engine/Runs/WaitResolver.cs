@@ -72,7 +72,7 @@ public sealed class WaitResolver(RunAdvancer advancer, ExpressionEvaluator expre
     private void Resolve(IStoreTransaction tx, WaitRecord wait, StoredEvent stored)
     {
         if (!tx.DeleteWait(wait.Id)) return;
-        tx.Dequeue(QueueItemIds.WaitTimeout(wait.Id));
+        tx.DropQueueItem(QueueItemIds.WaitTimeout(wait.Id));
         var run = tx.GetRun(wait.RunId);
         if (run is null || RunStatuses.IsTerminal(run.Status)) return;
         lifecycle.Record(tx, run, HistoryEntries.Step(tx, run.Id, HistoryKind.WaitResolved, wait.StepHash,

@@ -73,6 +73,13 @@ public interface IStoreTransaction
     bool InsertStep(string runId, string hash, string? name, string valueJson);
     /// <summary>Whether a step already has a memoized value.</summary>
     bool StepExists(string runId, string hash);
+    /// <summary>Memoizes a step value unless the step already has one, without asking which; a store may send it with
+    /// its next round trip instead of waiting for an answer.</summary>
+    void MemoizeStep(string runId, string hash, string? name, string valueJson) => InsertStep(runId, hash, name, valueJson);
+    /// <summary>Which of <paramref name="hashes"/> already have a memoized value, as <see cref="StepExists"/> would say
+    /// for each; a store may answer them all in one round trip.</summary>
+    IReadOnlySet<string> ExistingSteps(string runId, IReadOnlyCollection<string> hashes) =>
+        hashes.Where(h => StepExists(runId, h)).ToHashSet(StringComparer.Ordinal);
     /// <summary>Appends to a run's history.</summary>
     void AppendHistory(HistoryEntry entry);
     /// <summary>Records a trigger decision.</summary>
@@ -83,6 +90,9 @@ public interface IStoreTransaction
     void Enqueue(QueueItem item);
     /// <summary>Removes a queue item; false when it was already gone (the work was applied before).</summary>
     bool Dequeue(string itemId);
+    /// <summary>Removes a queue item when the caller need not know whether it was there (a timeout that may never have
+    /// been queued); a store may send it with its next round trip instead of waiting for an answer.</summary>
+    void DropQueueItem(string itemId) => Dequeue(itemId);
     /// <summary>True when queue item <paramref name="itemId"/> of run <paramref name="runId"/> is still there (its work
     /// not applied yet); on stores with several writers the row stays locked until the transaction ends, so the item
     /// cannot be applied in between.</summary>

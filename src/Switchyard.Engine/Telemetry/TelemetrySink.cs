@@ -39,7 +39,7 @@ public sealed class TelemetrySink(IStore store, ILogger<TelemetrySink> logger) :
                 while (batch.Count < MaxBatch && _pending.TryDequeue(out var record)) batch.Add(record);
                 await store.WriteTelemetryAsync(tx =>
                 {
-                    foreach (var record in batch) tx.InsertTelemetry(record);
+                    foreach (var record in batch) tx.AppendTelemetry(record);
                     return 0;
                 }, CancellationToken.None);
             }
