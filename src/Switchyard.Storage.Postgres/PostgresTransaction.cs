@@ -162,6 +162,28 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
     public RunRecord? GetRun(string runId) =>
         Query($"SELECT {StoreRows.RunColumns} FROM runs WHERE id = $1 FOR UPDATE", StoreRows.Run, S(runId)).FirstOrDefault();
 
+    public RunRecord? DequeueWithRun(string itemId, string runId) =>
+        WithRun("DELETE FROM queue WHERE id = $1 RETURNING 1", [S(itemId)], runId);
+
+    public RunRecord? HoldQueueItemWithRun(string runId, string itemId) =>
+        WithRun("SELECT 1 FROM queue WHERE id = $1 AND run_id = $2 FOR UPDATE", [S(itemId), S(runId)], runId);
+
+    /// <summary>Runs <paramref name="itemSql"/> (a row when the queue item is there) and the run's locking read in one
+    /// round trip, in that order, so locks are taken as the two separate calls take them. The run is read (and locked)
+    /// even when the item is gone, which only holds its lock until the commit.</summary>
+    private RunRecord? WithRun(string itemSql, NpgsqlParameter[] itemArgs, string runId)
+    {
+        Queue(itemSql, itemArgs, returnsRows: true);
+        return Run($"SELECT {StoreRows.RunColumns} FROM runs WHERE id = $1 FOR UPDATE", [S(runId)], batch =>
+        {
+            using var reader = batch.ExecuteReader();
+            for (var i = 0; i < _sentRowSets - 1; i++) reader.NextResult();
+            var itemThere = reader.Read();
+            reader.NextResult();
+            return itemThere && reader.Read() ? StoreRows.Run(reader) : null;
+        });
+    }
+
     public void UpdateRun(RunRecord r)
     {
         Command(
@@ -226,6 +248,8 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
         Command("SELECT 1 FROM queue WHERE id = $1 AND run_id = $2 FOR UPDATE", S(itemId), S(runId)).ExecuteScalar() is not null;
 
     public IReadOnlyList<string> DequeueRun(string runId) => Query("DELETE FROM queue WHERE run_id = $1 RETURNING id", r => r.GetString(0), S(runId));
+
+    public void DropRunQueue(string runId) => Command("DELETE FROM queue WHERE run_id = $1", S(runId)).Defer();
 
     // Work queue
 

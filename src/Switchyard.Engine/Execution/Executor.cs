@@ -72,8 +72,7 @@ public sealed class Executor(
     /// <summary>A start or finish timeout fired: cancel the run if it has not started (or finished) yet.</summary>
     private void TimeOut(IStoreTransaction tx, QueueItem item)
     {
-        if (!tx.Dequeue(item.Id)) return;
-        var run = tx.GetRun(item.RunId);
+        var run = tx.DequeueWithRun(item.Id, item.RunId);
         if (run is null || RunStatuses.IsTerminal(run.Status)) return;
         var spec = registry.Current.Function(run.FunctionId)?.Flow;
         if (item.StepId == "start" && run.Status == RunStatus.Queued)

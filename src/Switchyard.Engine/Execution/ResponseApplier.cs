@@ -25,8 +25,7 @@ public sealed class ResponseApplier(
     /// <summary>Applies <paramref name="outcome"/> of the call made for <paramref name="item"/>.</summary>
     public void Apply(IStoreTransaction tx, QueueItem item, CallOutcome outcome, long watermark, int maxAttempts)
     {
-        if (!tx.Dequeue(item.Id)) return;
-        var run = tx.GetRun(item.RunId);
+        var run = tx.DequeueWithRun(item.Id, item.RunId);
         if (run is null || RunStatuses.IsTerminal(run.Status)) return;
         lifecycle.Record(tx, run, HistoryEntries.Step(tx, run.Id, HistoryKind.Call, CallStep(item),
             RunAdvancer.Detail(new { status = outcome.Status, stepId = item.StepId }), attempt: item.Attempt, durationMs: outcome.DurationMs));
@@ -55,8 +54,7 @@ public sealed class ResponseApplier(
     /// or the run ended; nothing is written then.</returns>
     public bool Checkpoint(IStoreTransaction tx, string runId, string queueItemId, IReadOnlyList<Op> steps)
     {
-        if (!tx.HoldQueueItem(runId, queueItemId)) return false;
-        var run = tx.GetRun(runId);
+        var run = tx.HoldQueueItemWithRun(runId, queueItemId);
         if (run is null || RunStatuses.IsTerminal(run.Status)) return false;
         run = Start(tx, run, 0);
         // A retried checkpoint (its reply was lost) must not record the same steps twice.
@@ -249,8 +247,7 @@ public sealed class ResponseApplier(
     /// or replica retries it at once instead of waiting for a lease to lapse. A no-op when the item was applied already.</summary>
     public void CutOff(IStoreTransaction tx, QueueItem item)
     {
-        if (!tx.Dequeue(item.Id)) return;
-        var run = tx.GetRun(item.RunId);
+        var run = tx.DequeueWithRun(item.Id, item.RunId);
         if (run is null || RunStatuses.IsTerminal(run.Status)) return;
         var next = item.Attempt + 1;
         queue.Enqueue(tx, item with { Id = QueueItemIds.Fresh(run.Id, item.StepId), Attempt = next, DueAt = tx.Now });

@@ -73,13 +73,15 @@ public sealed class RunFinisher(RunAdvancer advancer, RunLifecycle lifecycle)
     {
         var ended = run with { EndedAt = tx.Now, StartedAt = run.StartedAt ?? tx.Now, Pending = [], ForcePlan = false };
         tx.UpdateRun(ended);
-        tx.DequeueRun(run.Id);
+        tx.DropRunQueue(run.Id);
         tx.DeleteWaits(run.Id);
         lifecycle.Record(tx, ended, HistoryEntries.RunEnded(tx, run, kind, detail));
     }
 
     private void ResumeParent(IStoreTransaction tx, RunRecord child, string memoized)
     {
+        // Only an invoke step waits for a run, and the run it starts always names its parent (ResponseApplier).
+        if (child.ParentRunId is null) return;
         var wait = tx.WaitForChild(child.Id);
         if (wait is null || !tx.DeleteWait(wait.Id)) return;
         var parent = tx.GetRun(wait.RunId);

@@ -93,12 +93,23 @@ public interface IStoreTransaction
     /// <summary>Removes a queue item when the caller need not know whether it was there (a timeout that may never have
     /// been queued); a store may send it with its next round trip instead of waiting for an answer.</summary>
     void DropQueueItem(string itemId) => Dequeue(itemId);
+    /// <summary><see cref="Dequeue"/>, then — when the item was there — <see cref="GetRun"/>; a store may do both in one
+    /// round trip (taking the item's lock before the run's, as the two calls would).</summary>
+    /// <returns>The run, or null when the item was gone (its work was applied before) or the run does not exist.</returns>
+    RunRecord? DequeueWithRun(string itemId, string runId) => Dequeue(itemId) ? GetRun(runId) : null;
     /// <summary>True when queue item <paramref name="itemId"/> of run <paramref name="runId"/> is still there (its work
     /// not applied yet); on stores with several writers the row stays locked until the transaction ends, so the item
     /// cannot be applied in between.</summary>
     bool HoldQueueItem(string runId, string itemId);
+    /// <summary><see cref="HoldQueueItem"/>, then — when the item was there — <see cref="GetRun"/>; a store may do both
+    /// in one round trip (taking the item's lock before the run's, as the two calls would).</summary>
+    /// <returns>The run, or null when the item was gone or the run does not exist.</returns>
+    RunRecord? HoldQueueItemWithRun(string runId, string itemId) => HoldQueueItem(runId, itemId) ? GetRun(runId) : null;
     /// <summary>Removes all queue items of a run and returns their ids.</summary>
     IReadOnlyList<string> DequeueRun(string runId);
+    /// <summary>Removes every queue item of a run, as <see cref="DequeueRun"/>, without asking which; a store may send
+    /// it with its next round trip instead of waiting for an answer.</summary>
+    void DropRunQueue(string runId) => DequeueRun(runId);
 
     // Work queue (yard queue): durable items of the declared families
     /// <summary>Stores a work-queue item.</summary>

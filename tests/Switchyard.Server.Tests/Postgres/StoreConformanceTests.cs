@@ -247,6 +247,58 @@ public abstract class StoreConformanceTests : StoreTests
     }
 
     [Fact]
+    public async Task Queue_items_are_taken_with_their_run_only_while_they_are_queued()
+    {
+        await W(tx => { tx.InsertRun(Run("r1")); tx.Enqueue(new QueueItem("q1", "r1", QueueItemKind.Call, "step", 0, 5, null)); return 0; });
+
+        // Held (not removed) with its run, then removed with it; once removed, neither gives the run.
+        Assert.Equal("r1", (await W(tx => tx.HoldQueueItemWithRun("r1", "q1")))?.Id);
+        Assert.Null(await W(tx => tx.HoldQueueItemWithRun("r-other", "q1")));
+        Assert.Equal("r1", (await W(tx => tx.DequeueWithRun("q1", "r1")))?.Id);
+        Assert.Null(await W(tx => tx.DequeueWithRun("q1", "r1")));
+        Assert.Null(await W(tx => tx.HoldQueueItemWithRun("r1", "q1")));
+        // A queued item of a run that is not stored gives no run either.
+        await W(tx => { tx.Enqueue(new QueueItem("q2", "gone", QueueItemKind.Call, "step", 0, 5, null)); return 0; });
+        Assert.Null(await W(tx => tx.DequeueWithRun("q2", "gone")));
+        Assert.Empty(await Store.Reader.LoadQueueAsync(default));
+    }
+
+    [Fact]
+    public async Task Writes_whose_answer_nobody_reads_are_stored_like_the_answered_ones()
+    {
+        await W(tx =>
+        {
+            tx.InsertRun(Run("r1"));
+            tx.Enqueue(new QueueItem("q1", "r1", QueueItemKind.Call, "step", 0, 5, null));
+            tx.Enqueue(new QueueItem("q2", "r1", QueueItemKind.Timeout, "finish", 0, 5, null));
+            tx.Enqueue(new QueueItem("q3", "r2", QueueItemKind.Call, "step", 0, 5, null));
+            return 0;
+        });
+        await W(tx =>
+        {
+            tx.MemoizeStep("r1", "h1", "one", "{\"data\":1}");
+            tx.MemoizeStep("r1", "h1", "one", "{\"data\":99}");
+            tx.MemoizeStep("r1", "h2", null, "null");
+            tx.DropQueueItem("q3");
+            tx.DropQueueItem("never-queued");
+            tx.DropRunQueue("r1");
+            return 0;
+        });
+
+        var steps = await Store.Reader.GetStepsAsync("r1", default);
+        Assert.Equal(["h1", "h2"], steps.Select(s => s.Hash));
+        Assert.Equal("{\"data\":1}", steps[0].Value);
+        Assert.Equal(["h1", "h2"], (await W(tx => tx.ExistingSteps("r1", ["h0", "h1", "h2", "h3"]))).Order());
+        Assert.Empty(await W(tx => tx.ExistingSteps("r1", [])));
+        Assert.Empty(await Store.Reader.LoadQueueAsync(default));
+
+        var record = new Switchyard.Engine.Model.TelemetryRecord("t-append", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0, "info", "svc", "c", "did.thing", null, true,
+            null, "{}", null, null, "r1", null);
+        await Store.WriteTelemetryAsync(tx => { tx.AppendTelemetry(record with { ReceivedAt = tx.Now }); tx.AppendTelemetry(record with { ReceivedAt = tx.Now }); return 0; });
+        Assert.Equal("t-append", (await Store.Reader.TelemetryForAsync([], ["r1"], 10, default)).Single().Id);
+    }
+
+    [Fact]
     public async Task Waits_are_found_by_event_name_or_child_and_deleted_once()
     {
         await W(tx =>
