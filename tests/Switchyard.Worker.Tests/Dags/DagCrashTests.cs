@@ -42,30 +42,31 @@ public sealed class DagCrashTests
                 if (i % 10 == 9) await Task.Delay(300);
             }
 
-            // Each kill lands while runs are mid-flight: some shell nodes done, DAG runs still running.
-            // Each kill waits for 20 more shell executions since the last one.
-            async Task KillWhenBusyAsync(Func<Task> kill)
+            // Each kill lands while runs are mid-flight: some DAG runs done, the rest still running. Each waits for a
+            // share of the runs to complete (not for a count of shell executions, which a fast machine could reach only
+            // after every run had ended), so at least 40 of the 100 are still in flight when it lands.
+            async Task KillWhenBusyAsync(int completed, Func<Task> kill)
             {
-                var atLeast = Directory.GetFiles(effects).Length + 20;
-                await Eventually.TrueAsync(() => Task.FromResult(Directory.GetFiles(effects).Length >= atLeast), $"{atLeast} shell executions", TimeSpan.FromSeconds(90));
+                await Eventually.TrueAsync(async () => (await client.ListDagRunsAsync(status: "completed", count: Dags)).Runs.Count >= completed,
+                    $"{completed} DAG runs completed", TimeSpan.FromSeconds(90));
                 var running = (await client.ListDagRunsAsync(status: "running", count: Dags)).Runs.Count;
                 Assert.True(running > 0, "the kill must hit DAG runs in flight");
                 await kill();
             }
 
-            await KillWhenBusyAsync(async () =>
+            await KillWhenBusyAsync(10, async () =>
             {
                 server.Kill();
                 await server.DisposeAsync();
                 server = await YardProcess.StartDevAsync(data, port);
             });
-            await KillWhenBusyAsync(async () =>
+            await KillWhenBusyAsync(30, async () =>
             {
                 worker.Kill();
                 await worker.DisposeAsync();
                 worker = StartWorker(server.Url, workerPort);
             });
-            await KillWhenBusyAsync(async () =>
+            await KillWhenBusyAsync(50, async () =>
             {
                 server.Kill();
                 await server.DisposeAsync();
