@@ -59,11 +59,21 @@ internal sealed class PostgresReader(NpgsqlDataSource dataSource, TimeProvider t
     public async Task<CallState?> LoadCallStateAsync(string runId, CancellationToken ct)
     {
         var position = time.GetUtcNow().ToUnixTimeMilliseconds() - (long)LookbackMargin.TotalMilliseconds;
-        var run = await GetRunAsync(runId, ct);
-        if (run is null) return null;
-        var trigger = await GetEventBySeqAsync(run.EventSeq, ct);
-        var steps = await GetStepsAsync(runId, ct);
-        return new CallState(run, trigger, steps, position);
+        // The run, its trigger and its steps in one round trip (every call of every run reads them): three statements
+        // of one batch, each seeing what was committed when it starts, as three separate reads would.
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT {StoreRows.RunColumns} FROM runs WHERE id = $1") { Parameters = { S(runId) } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT {StoreRows.EventColumns} FROM events WHERE seq = (SELECT event_seq FROM runs WHERE id = $1)") { Parameters = { S(runId) } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT hash, name, value, seq FROM steps WHERE run_id = $1 ORDER BY seq") { Parameters = { S(runId) } });
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var run = await reader.ReadAsync(ct) ? StoreRows.Run(reader) : null;
+        await reader.NextResultAsync(ct);
+        var trigger = await reader.ReadAsync(ct) ? StoreRows.Event(reader) : null;
+        await reader.NextResultAsync(ct);
+        var steps = new List<MemoizedStep>();
+        while (await reader.ReadAsync(ct))
+            steps.Add(new MemoizedStep(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+        return run is null ? null : new CallState(run, trigger, steps, position);
     }
 
     public Task<IReadOnlyList<MemoizedStep>> GetStepsAsync(string runId, CancellationToken ct) =>

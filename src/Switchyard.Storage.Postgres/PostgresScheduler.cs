@@ -61,7 +61,7 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
         _ = RenewLeasesAsync(_running.Aborted);
         while (!stoppingToken.IsCancellationRequested)
         {
-            IReadOnlyList<QueueItem> claimed = [];
+            IReadOnlyList<(QueueItem Item, IReadOnlyList<ConcurrencySlot> Slots)> claimed = [];
             try
             {
                 var free = Math.Max(0, _calls.CurrentCount);
@@ -71,13 +71,13 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
             {
                 logger.LogWarning("claiming queue items failed: {Error}", ex.Message);
             }
-            foreach (var item in claimed)
+            foreach (var (item, slots) in claimed)
             {
                 await _calls.WaitAsync(stoppingToken);
                 lock (_lock) _inFlight.Add(item.Id);
                 // Items run on the in-flight token, not the stopping one: a stop ends claiming at once, but lets
                 // running calls finish within shutdown_grace (StopAsync).
-                _running.Track(RunAsync(item, _running.Aborted));
+                _running.Track(RunAsync(item, slots, _running.Aborted));
             }
             if (claimed.Count == 0)
             {
@@ -87,7 +87,10 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
         }
     }
 
-    private async Task<IReadOnlyList<QueueItem>> ClaimAsync(int count, CancellationToken ct)
+    /// <summary>Leases up to <paramref name="count"/> due items, each with its run's concurrency keys (from the run's
+    /// flow, fixed when the run was created; read in the same statement, so a call needs no read of its own to know
+    /// whether it must take slots).</summary>
+    private async Task<IReadOnlyList<(QueueItem Item, IReadOnlyList<ConcurrencySlot> Slots)>> ClaimAsync(int count, CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var cmd = DataSource.CreateCommand($"""
@@ -96,7 +99,7 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
             FROM (SELECT id FROM queue WHERE due_at <= $3 AND lease_until < $3 AND blocked_on IS NULL
                   ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) due
             WHERE q.id = due.id
-            RETURNING q.{StoreRows.QueueColumns.Replace(", ", ", q.", StringComparison.Ordinal)}
+            RETURNING q.{StoreRows.QueueColumns.Replace(", ", ", q.", StringComparison.Ordinal)}, (SELECT r.flow FROM runs r WHERE r.id = q.run_id)
             """);
         // A lease that expired belonged to a replica that died mid-call: the retry counts as a new attempt.
         cmd.Parameters.Add(L(now + (long)Lease.TotalMilliseconds));
@@ -104,8 +107,13 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
         cmd.Parameters.Add(L(now));
         cmd.Parameters.Add(I(count));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var items = new List<QueueItem>();
-        while (await reader.ReadAsync(ct)) items.Add(StoreRows.Queue(reader));
+        var items = new List<(QueueItem, IReadOnlyList<ConcurrencySlot>)>();
+        var flow = reader.FieldCount - 1;
+        while (await reader.ReadAsync(ct))
+        {
+            var item = StoreRows.Queue(reader);
+            items.Add((item, item.Kind == QueueItemKind.Call ? RunFlow.FromJson(reader.IsDBNull(flow) ? null : reader.GetString(flow)).Concurrency : []));
+        }
         return items;
     }
 
@@ -124,14 +132,13 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
         base.Dispose();
     }
 
-    private async Task RunAsync(QueueItem item, CancellationToken stoppingToken)
+    private async Task RunAsync(QueueItem item, IReadOnlyList<ConcurrencySlot> slots, CancellationToken stoppingToken)
     {
         try
         {
             await Task.Yield();
             // A run's concurrency keys are fixed when it is created (its flow), so a run without any never holds a
             // slot, on any replica: its calls skip both the acquisition and the release (a round trip each).
-            var slots = item.Kind == QueueItemKind.Call ? RunFlow.FromJson((await store.Reader.GetRunAsync(item.RunId, stoppingToken))?.Flow).Concurrency : [];
             if (slots.Count > 0 && !await TryAcquireAsync(item, slots, stoppingToken)) return;
             await executor.ExecuteAsync(item, stoppingToken);
             if (slots.Count > 0) await ReleaseIfParkedAsync(item.RunId, stoppingToken);

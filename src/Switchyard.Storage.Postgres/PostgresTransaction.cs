@@ -186,9 +186,20 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
 
     public void UpdateRun(RunRecord r)
     {
-        Command(
-            "UPDATE runs SET status = $2, started_at = $3, ended_at = $4, output = $5, error = $6, version = $7, force_plan = $8, pending = $9 WHERE id = $1",
-            S(r.Id), S(r.Status.ToWire()), L(r.StartedAt), L(r.EndedAt), S(r.Output), S(r.Error), I(r.Version), I(r.ForcePlan ? 1 : 0), S(StoreRows.Pending(r.Pending))).Defer();
+        var update = new NpgsqlBatchCommand("UPDATE runs SET status = $2, started_at = $3, ended_at = $4, output = $5, error = $6, version = $7, force_plan = $8, pending = $9 WHERE id = $1");
+        update.Parameters.AddRange(new NpgsqlParameter[] { S(r.Id), S(r.Status.ToWire()), L(r.StartedAt), L(r.EndedAt), S(r.Output), S(r.Error), I(r.Version), I(r.ForcePlan ? 1 : 0), S(StoreRows.Pending(r.Pending)) });
+        // An update sets every mutable field, so a later one of the same run supersedes an earlier one still deferred
+        // in this work (a call's answer starts the run, memoizes its steps and completes it: three updates): it takes
+        // the earlier one's place. No deferred statement reads runs, and a read of one sends what is deferred first
+        // (which forgets these places), so nothing can see the run between the two. Each update of an indexed status
+        // is a new row version in all six of the table's indexes; one instead of three per run.
+        if (_runUpdates.TryGetValue(r.Id, out var at) && at >= _workStart && at < _pending.Count)
+            _pending[at] = update;
+        else
+        {
+            _runUpdates[r.Id] = _pending.Count;
+            _pending.Add(update);
+        }
         // A caller waiting for this run (an invoke, `?wait`) may be on another replica: tell every replica when the
         // run ends. PostgreSQL delivers the notification at commit and drops it with a rolled-back savepoint, and it
         // travels with the work's other deferred writes, so it costs no round trip.
@@ -221,9 +232,8 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
     public void MemoizeStep(string runId, string hash, string? name, string valueJson) =>
         Command(InsertStepSql, S(runId), S(hash), S(name), S(valueJson)).Defer();
 
-    public void AppendHistory(HistoryEntry h) => Command(
-        "INSERT INTO history(run_id, at, kind, step_hash, step_name, op, attempt, duration_ms, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        S(h.RunId), L(h.At), S(h.Kind.ToWire()), S(h.StepHash), S(h.StepName), S(h.Op), I(h.Attempt), D(h.DurationMs), S(h.Detail)).Defer();
+    public void AppendHistory(HistoryEntry h) =>
+        QueueRow(_historyRows, h.RunId, h.At, h.Kind.ToWire(), h.StepHash, h.StepName, h.Op, h.Attempt, h.DurationMs, h.Detail);
 
     public void InsertDecision(Decision d) =>
         QueueRow(_decisionRows, d.EventId, d.EventSeq, d.FunctionId, d.Outcome.ToWire(), d.Reason, d.RunId, d.At);
@@ -395,7 +405,8 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
     public bool InsertTelemetry(TelemetryRecord t) => Command(InsertTelemetrySql, TelemetryArgs(t)).ExecuteNonQuery() > 0;
 
     // The engine's own telemetry (TelemetrySink) does not read the answer: deferred, a flush is one round trip.
-    public void AppendTelemetry(TelemetryRecord t) => Command(InsertTelemetrySql, TelemetryArgs(t)).Defer();
+    public void AppendTelemetry(TelemetryRecord t) => QueueRow(_telemetryRows, t.Id, t.Timestamp, t.ReceivedAt, t.Level, t.Source, t.Component, t.Action,
+        t.DurationMs, t.Success is { } ok ? (ok ? 1 : 0) : null, t.Error, t.Metadata, t.SessionId, t.SystemId, t.RunId, t.EventId);
 
     public int PruneTelemetry(long beforeMs, int limit) =>
         Command("DELETE FROM telemetry WHERE seq IN (SELECT seq FROM telemetry WHERE received_at < $1 LIMIT $2)", L(beforeMs), I(limit)).ExecuteNonQuery();
@@ -459,12 +470,24 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
     /// <summary>Deferred statements, in order. Writes whose result nobody reads wait here and travel with the next
     /// statement that needs an answer, so a caller's writes cost one round trip instead of one each.</summary>
     private readonly List<NpgsqlBatchCommand> _pending = [];
-    // Events and decisions deferred together go in one multi-row statement each, queued where the first row was:
-    // nothing deferred reads those tables, so the later rows moving up to it changes no outcome.
+    // Events, decisions, history and the engine's telemetry deferred together go in one multi-row statement each,
+    // queued where the first row was: no deferred statement reads or deletes from those tables (retention's deletes
+    // are answered, so the rows before them are sent first), so the later rows moving up to it changes no outcome.
+    // One statement instead of one per row: a run's seven history rows cost PostgreSQL one bind and execute.
     private readonly UnnestInsert _eventRows = new("events", StoreRows.EventColumns,
         NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text);
     private readonly UnnestInsert _decisionRows = new("decisions", StoreRows.DecisionColumns,
         NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint);
+    private readonly UnnestInsert _historyRows = new("history", "run_id, at, kind, step_hash, step_name, op, attempt, duration_ms, detail",
+        NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Integer, NpgsqlDbType.Double, NpgsqlDbType.Text);
+    private readonly UnnestInsert _telemetryRows = new("telemetry",
+        "id, ts, received_at, level, source, component, action, duration_ms, success, error, metadata, session_id, system_id, run_id, event_id",
+        [NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Double,
+         NpgsqlDbType.Integer, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text],
+        onConflict: "ON CONFLICT (id) DO NOTHING");
+    private UnnestInsert[] RowSets => field ??= [_eventRows, _decisionRows, _historyRows, _telemetryRows];
+    // Where a run's update waits in _pending (see UpdateRun); forgotten whenever _pending is sent or cut.
+    private readonly Dictionary<string, int> _runUpdates = new(StringComparer.Ordinal);
     private int _pendingRowSets;
     private int _sentRowSets;
     private bool _savepointSent;
@@ -486,11 +509,11 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
     /// <summary>A batch of everything deferred, then <paramref name="sql"/>; the caller executes it (one round trip).</summary>
     private NpgsqlBatch Send(string? sql, NpgsqlParameter[] args)
     {
-        _eventRows.Close();
-        _decisionRows.Close();
+        foreach (var rows in RowSets) rows.Close();
         var batch = new NpgsqlBatch(connection, Transaction);
         foreach (var c in _pending) batch.BatchCommands.Add(c);
         _pending.Clear();
+        _runUpdates.Clear();
         _sentRowSets = _pendingRowSets;
         _pendingRowSets = 0;
         _workStart = 0;
@@ -516,9 +539,9 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
 
     private void DropPending()
     {
-        _eventRows.Drop();
-        _decisionRows.Drop();
+        foreach (var rows in RowSets) rows.Drop();
         _pending.Clear();
+        _runUpdates.Clear();
         _pendingRowSets = 0;
         _workStart = 0;
         _workRowSets = 0;
@@ -528,9 +551,9 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
     /// are the only ones still collecting: a release closes the multi-row inserts.</summary>
     private void DropWork()
     {
-        _eventRows.Drop();
-        _decisionRows.Drop();
+        foreach (var rows in RowSets) rows.Drop();
         _pending.RemoveRange(_workStart, _pending.Count - _workStart);
+        _runUpdates.Clear();
         _pendingRowSets = _workRowSets;
     }
 
@@ -556,6 +579,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
         _notifiedAtSavepoint = _notified;
         _workStart = _pending.Count;
         _workRowSets = _pendingRowSets;
+        _runUpdates.Clear();
         Queue("SAVEPOINT w", []);
     }
 
@@ -578,8 +602,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
             return;
         }
         // The next work's rows must not join this work's multi-row inserts: its undo drops only its own statements.
-        _eventRows.Close();
-        _decisionRows.Close();
+        foreach (var rows in RowSets) rows.Close();
         _released = true;
     }
 

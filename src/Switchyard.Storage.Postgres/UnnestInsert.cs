@@ -15,13 +15,18 @@ internal sealed class UnnestInsert
     private readonly List<object?>[] _columns;
 
     /// <summary>An insert into <paramref name="table"/>'s <paramref name="columns"/> (comma-separated), typed
-    /// <paramref name="types"/> in the same order (<c>Bigint</c>, <c>Integer</c> or <c>Text</c>).</summary>
-    public UnnestInsert(string table, string columns, params NpgsqlDbType[] types)
+    /// <paramref name="types"/> in the same order (<c>Bigint</c>, <c>Integer</c>, <c>Double</c> or <c>Text</c>).</summary>
+    public UnnestInsert(string table, string columns, params NpgsqlDbType[] types) : this(table, columns, types, onConflict: null)
+    {
+    }
+
+    /// <summary>As the other constructor, with an <c>ON CONFLICT</c> clause (e.g. <c>ON CONFLICT (id) DO NOTHING</c>).</summary>
+    public UnnestInsert(string table, string columns, NpgsqlDbType[] types, string? onConflict)
     {
         _types = types;
         _columns = [.. types.Select(_ => new List<object?>())];
         var arrays = string.Join(", ", types.Select((t, i) => $"${i + 1}::{SqlType(t)}[]"));
-        _sql = $"INSERT INTO {table}({columns}) SELECT * FROM unnest({arrays})";
+        _sql = $"INSERT INTO {table}({columns}) SELECT * FROM unnest({arrays}){(onConflict is null ? "" : " " + onConflict)}";
     }
 
     /// <summary>The command collecting rows, or null when none is open.</summary>
@@ -56,6 +61,7 @@ internal sealed class UnnestInsert
     {
         NpgsqlDbType.Bigint => _columns[i].Select(v => (long?)v).ToArray(),
         NpgsqlDbType.Integer => _columns[i].Select(v => (int?)v).ToArray(),
+        NpgsqlDbType.Double => _columns[i].Select(v => (double?)v).ToArray(),
         _ => _columns[i].Select(v => (string?)v).ToArray(),
     };
 
@@ -64,6 +70,7 @@ internal sealed class UnnestInsert
         NpgsqlDbType.Bigint => "bigint",
         NpgsqlDbType.Integer => "int",
         NpgsqlDbType.Text => "text",
-        _ => throw new ArgumentOutOfRangeException(nameof(t), t, "only bigint, int and text columns are collected"),
+        NpgsqlDbType.Double => "double precision",
+        _ => throw new ArgumentOutOfRangeException(nameof(t), t, "only bigint, int, double and text columns are collected"),
     };
 }

@@ -299,6 +299,39 @@ public abstract class StoreConformanceTests : StoreTests
     }
 
     [Fact]
+    public async Task A_runs_last_update_in_a_write_wins_and_an_undone_write_keeps_the_one_before()
+    {
+        var run = Run("r1");
+        await W(tx => { tx.InsertRun(run); return 0; });
+        // Three updates in one write, history rows between them (with and without their optional fields).
+        await W(tx =>
+        {
+            tx.UpdateRun(run with { Status = RunStatus.Running, StartedAt = 10, Pending = ["h1"] });
+            tx.AppendHistory(new HistoryEntry(0, "r1", 11, HistoryKind.StepCompleted, "h1", "one", "StepRun", 2, 12.5, "{\"a\":1}"));
+            tx.UpdateRun(run with { Status = RunStatus.Running, StartedAt = 10, Pending = [] });
+            tx.AppendHistory(new HistoryEntry(0, "r1", 12, HistoryKind.RunCompleted, null, null, null, 0, null, null));
+            tx.UpdateRun(run with { Status = RunStatus.Completed, StartedAt = 10, EndedAt = 12, Output = "42", Pending = [] });
+            return 0;
+        });
+        var read = (await Store.Reader.GetRunAsync("r1", default))!;
+        Assert.Equal((RunStatus.Completed, 10L, 12L, "42"), (read.Status, read.StartedAt, read.EndedAt, read.Output));
+        Assert.Empty(read.Pending);
+        var history = await Store.Reader.GetHistoryAsync("r1", default);
+        Assert.Equal([HistoryKind.StepCompleted, HistoryKind.RunCompleted], history.Select(h => h.Kind));
+        Assert.Equal(("h1", "one", "StepRun", 2, 12.5, "{\"a\":1}"), (history[0].StepHash, history[0].StepName, history[0].Op, history[0].Attempt, history[0].DurationMs, history[0].Detail));
+        Assert.Equal((null, null, null, 0, null, null), (history[1].StepHash, history[1].StepName, history[1].Op, history[1].Attempt, history[1].DurationMs, history[1].Detail));
+
+        // A write that updates the run and then fails is undone; the update of the write before it stays.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => W<int>(tx =>
+        {
+            tx.UpdateRun(run with { Status = RunStatus.Failed, Error = "no" });
+            tx.UpdateRun(run with { Status = RunStatus.Cancelled, Error = "no" });
+            throw new InvalidOperationException("refused");
+        }));
+        Assert.Equal(RunStatus.Completed, (await Store.Reader.GetRunAsync("r1", default))!.Status);
+    }
+
+    [Fact]
     public async Task Waits_are_found_by_event_name_or_child_and_deleted_once()
     {
         await W(tx =>
