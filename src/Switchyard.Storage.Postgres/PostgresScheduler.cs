@@ -61,7 +61,7 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
         _ = RenewLeasesAsync(_running.Aborted);
         while (!stoppingToken.IsCancellationRequested)
         {
-            IReadOnlyList<(QueueItem Item, IReadOnlyList<ConcurrencySlot> Slots)> claimed = [];
+            IReadOnlyList<(QueueItem Item, string? Flow)> claimed = [];
             try
             {
                 var free = Math.Max(0, _calls.CurrentCount);
@@ -71,13 +71,13 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
             {
                 logger.LogWarning("claiming queue items failed: {Error}", ex.Message);
             }
-            foreach (var (item, slots) in claimed)
+            foreach (var (item, flow) in claimed)
             {
                 await _calls.WaitAsync(stoppingToken);
                 lock (_lock) _inFlight.Add(item.Id);
                 // Items run on the in-flight token, not the stopping one: a stop ends claiming at once, but lets
                 // running calls finish within shutdown_grace (StopAsync).
-                _running.Track(RunAsync(item, slots, _running.Aborted));
+                _running.Track(RunAsync(item, flow, _running.Aborted));
             }
             if (claimed.Count == 0)
             {
@@ -87,10 +87,9 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
         }
     }
 
-    /// <summary>Leases up to <paramref name="count"/> due items, each with its run's concurrency keys (from the run's
-    /// flow, fixed when the run was created; read in the same statement, so a call needs no read of its own to know
-    /// whether it must take slots).</summary>
-    private async Task<IReadOnlyList<(QueueItem Item, IReadOnlyList<ConcurrencySlot> Slots)>> ClaimAsync(int count, CancellationToken ct)
+    /// <summary>Leases up to <paramref name="count"/> due items, each with its run's flow (fixed when the run was
+    /// created; read in the same statement, so a call needs no read of its own to know whether it must take slots).</summary>
+    private async Task<IReadOnlyList<(QueueItem Item, string? Flow)>> ClaimAsync(int count, CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var cmd = DataSource.CreateCommand($"""
@@ -107,13 +106,9 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
         cmd.Parameters.Add(L(now));
         cmd.Parameters.Add(I(count));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var items = new List<(QueueItem, IReadOnlyList<ConcurrencySlot>)>();
+        var items = new List<(QueueItem, string?)>();
         var flow = reader.FieldCount - 1;
-        while (await reader.ReadAsync(ct))
-        {
-            var item = StoreRows.Queue(reader);
-            items.Add((item, item.Kind == QueueItemKind.Call ? RunFlow.FromJson(reader.IsDBNull(flow) ? null : reader.GetString(flow)).Concurrency : []));
-        }
+        while (await reader.ReadAsync(ct)) items.Add((StoreRows.Queue(reader), reader.IsDBNull(flow) ? null : reader.GetString(flow)));
         return items;
     }
 
@@ -132,13 +127,15 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
         base.Dispose();
     }
 
-    private async Task RunAsync(QueueItem item, IReadOnlyList<ConcurrencySlot> slots, CancellationToken stoppingToken)
+    private async Task RunAsync(QueueItem item, string? flow, CancellationToken stoppingToken)
     {
         try
         {
             await Task.Yield();
             // A run's concurrency keys are fixed when it is created (its flow), so a run without any never holds a
-            // slot, on any replica: its calls skip both the acquisition and the release (a round trip each).
+            // slot, on any replica: its calls skip both the acquisition and the release (a round trip each). Parsed
+            // here, so a flow that cannot be read fails this item alone (retried when its lease lapses).
+            var slots = item.Kind == QueueItemKind.Call ? RunFlow.FromJson(flow).Concurrency : [];
             if (slots.Count > 0 && !await TryAcquireAsync(item, slots, stoppingToken)) return;
             await executor.ExecuteAsync(item, stoppingToken);
             if (slots.Count > 0) await ReleaseIfParkedAsync(item.RunId, stoppingToken);
@@ -280,7 +277,10 @@ public sealed class PostgresScheduler(PostgresStore store, Executor executor, Wo
         {
             try
             {
-                await using var connection = await DataSource.OpenConnectionAsync(ct);
+                // Its own connection, outside the pool: no connection is reset when it returns to the pool (No Reset On
+                // Close), and one left listening would keep receiving every notification.
+                await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(store.ConnectionString) { Pooling = false }.ConnectionString);
+                await connection.OpenAsync(ct);
                 // Queue notifications wake the claim loop; run-end notifications release the callers waiting here for
                 // a run another replica finished, which would otherwise see it only at their next re-read.
                 connection.Notification += (_, e) =>

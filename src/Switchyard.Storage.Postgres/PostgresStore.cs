@@ -32,8 +32,8 @@ public sealed class PostgresStore : GroupCommitWriter, IStore
         // pg_advisory_unlock_all, …), a round trip and ~140 us of PostgreSQL CPU for every reader and scheduler
         // operation: 8.5 per durable run in bench/pg.sh runs. Nothing here leaves session state on a pooled
         // connection: locks are transaction-scoped (the migration's session lock is unlocked in a finally, on the
-        // writer's own connection), nothing SETs a session setting, and LISTEN is on the listener's own connection
-        // (one that fails is broken and not pooled again).
+        // writer's own connection), nothing SETs a session setting, and LISTEN is on the listener's own unpooled
+        // connection (PostgresScheduler).
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
             builder.NoResetOnClose = true;
         ConnectionString = builder.ConnectionString;

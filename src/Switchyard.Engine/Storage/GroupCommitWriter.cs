@@ -187,7 +187,7 @@ public abstract class GroupCommitWriter : IAsyncDisposable
     /// already failed on their own stay failed (their callers were answered); the rest run from the start.</summary>
     private void RunAgain(List<IWork> batch, List<IWork> done, Exception cause)
     {
-        _logger.LogDebug(cause, "a round trip carrying released works' writes failed; running the batch of {Count} again", batch.Count);
+        _logger.LogInformation("a round trip carrying released works' writes failed ({Cause}); running the batch of {Count} again, one work at a time", cause.InnerException?.Message ?? cause.Message, batch.Count);
         try { Rollback(); } catch (Exception ex) { _logger.LogDebug(ex, "rollback before running a batch again failed"); }
         TruncateCallbacks(0);
         Transaction.TakeRaised();

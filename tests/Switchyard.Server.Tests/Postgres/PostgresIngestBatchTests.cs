@@ -201,6 +201,33 @@ public sealed class PostgresIngestBatchTests(PostgresServer postgres) : IAsyncLi
     }
 
     [Fact]
+    public async Task A_work_that_failed_on_its_own_is_not_run_again_when_its_batch_is()
+    {
+        await _store.WriteAsync(tx => { tx.InsertRun(Run("taken")); return 0; });
+        var thrown = 0;
+        var works = await InOneTransactionAsync(
+            tx => tx.InsertEvent(Event("kept", tx.Now)),
+            tx =>
+            {
+                Interlocked.Increment(ref thrown);
+                tx.InsertEvent(Event("refused", tx.Now));
+                throw new InvalidOperationException("refused");
+            },
+            // Fails only when its deferred insert reaches PostgreSQL with the first work's writes: the batch runs again.
+            tx =>
+            {
+                tx.InsertRun(Run("taken"));
+                return 0;
+            });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => works[1]);
+        await Assert.ThrowsAnyAsync<Npgsql.PostgresException>(() => works[2]);
+        Assert.Equal("kept", (await _store.Reader.GetEventBySeqAsync(await works[0], default))!.Id);
+        Assert.Equal(1, thrown);
+        Assert.Null(await _store.Reader.GetEventAsync("refused", default));
+    }
+
+    [Fact]
     public async Task A_work_that_throws_after_deferring_writes_drops_only_its_own()
     {
         var works = await InOneTransactionAsync(
