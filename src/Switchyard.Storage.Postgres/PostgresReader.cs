@@ -64,21 +64,22 @@ internal sealed class PostgresReader(NpgsqlDataSource dataSource, TimeProvider t
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT {StoreRows.RunColumns} FROM runs WHERE id = $1") { Parameters = { S(runId) } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT {StoreRows.EventColumns} FROM events WHERE seq = (SELECT event_seq FROM runs WHERE id = $1)") { Parameters = { S(runId) } });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT hash, name, value, seq FROM steps WHERE run_id = $1 ORDER BY seq") { Parameters = { S(runId) } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(StepsOfRunSql) { Parameters = { S(runId) } });
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var run = await reader.ReadAsync(ct) ? StoreRows.Run(reader) : null;
         await reader.NextResultAsync(ct);
         var trigger = await reader.ReadAsync(ct) ? StoreRows.Event(reader) : null;
         await reader.NextResultAsync(ct);
         var steps = new List<MemoizedStep>();
-        while (await reader.ReadAsync(ct))
-            steps.Add(new MemoizedStep(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+        while (await reader.ReadAsync(ct)) steps.Add(Step(reader));
         return run is null ? null : new CallState(run, trigger, steps, position);
     }
 
-    public Task<IReadOnlyList<MemoizedStep>> GetStepsAsync(string runId, CancellationToken ct) =>
-        QueryAsync("SELECT hash, name, value, seq FROM steps WHERE run_id = $1 ORDER BY seq",
-            r => new MemoizedStep(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetInt64(3)), ct, S(runId));
+    private const string StepsOfRunSql = "SELECT hash, name, value, seq FROM steps WHERE run_id = $1 ORDER BY seq";
+
+    private static MemoizedStep Step(DbDataReader r) => new(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetInt64(3));
+
+    public Task<IReadOnlyList<MemoizedStep>> GetStepsAsync(string runId, CancellationToken ct) => QueryAsync(StepsOfRunSql, Step, ct, S(runId));
 
     public Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string runId, CancellationToken ct) =>
         QueryAsync($"SELECT {StoreRows.HistoryColumns} FROM history WHERE run_id = $1 ORDER BY seq", StoreRows.History, ct, S(runId));

@@ -391,18 +391,15 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
 
     // Telemetry
 
-    private const string InsertTelemetrySql = """
-        INSERT INTO telemetry(id, ts, received_at, level, source, component, action, duration_ms, success, error, metadata, session_id, system_id, run_id, event_id)
+    // The columns a telemetry record is inserted into (InsertTelemetry, and AppendTelemetry's multi-row insert).
+    private const string TelemetryInsertColumns =
+        "id, ts, received_at, level, source, component, action, duration_ms, success, error, metadata, session_id, system_id, run_id, event_id";
+
+    public bool InsertTelemetry(TelemetryRecord t) => Command($"""
+        INSERT INTO telemetry({TelemetryInsertColumns})
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (id) DO NOTHING
-        """;
-
-    private static NpgsqlParameter[] TelemetryArgs(TelemetryRecord t) =>
-    [
-        S(t.Id), L(t.Timestamp), L(t.ReceivedAt), S(t.Level), S(t.Source), S(t.Component), S(t.Action), D(t.DurationMs),
-        I(t.Success is { } ok ? (ok ? 1 : 0) : null), S(t.Error), S(t.Metadata), S(t.SessionId), S(t.SystemId), S(t.RunId), S(t.EventId),
-    ];
-
-    public bool InsertTelemetry(TelemetryRecord t) => Command(InsertTelemetrySql, TelemetryArgs(t)).ExecuteNonQuery() > 0;
+        """, S(t.Id), L(t.Timestamp), L(t.ReceivedAt), S(t.Level), S(t.Source), S(t.Component), S(t.Action), D(t.DurationMs),
+        I(t.Success is { } ok ? (ok ? 1 : 0) : null), S(t.Error), S(t.Metadata), S(t.SessionId), S(t.SystemId), S(t.RunId), S(t.EventId)).ExecuteNonQuery() > 0;
 
     // The engine's own telemetry (TelemetrySink) does not read the answer: deferred, a flush is one round trip.
     public void AppendTelemetry(TelemetryRecord t) => QueueRow(_telemetryRows, t.Id, t.Timestamp, t.ReceivedAt, t.Level, t.Source, t.Component, t.Action,
@@ -480,8 +477,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
         NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint);
     private readonly UnnestInsert _historyRows = new("history", "run_id, at, kind, step_hash, step_name, op, attempt, duration_ms, detail",
         NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Integer, NpgsqlDbType.Double, NpgsqlDbType.Text);
-    private readonly UnnestInsert _telemetryRows = new("telemetry",
-        "id, ts, received_at, level, source, component, action, duration_ms, success, error, metadata, session_id, system_id, run_id, event_id",
+    private readonly UnnestInsert _telemetryRows = new("telemetry", TelemetryInsertColumns,
         [NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Double,
          NpgsqlDbType.Integer, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text],
         onConflict: "ON CONFLICT (id) DO NOTHING");
@@ -621,7 +617,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, string lo
         _undone = true;
     }
 
-    /// <summary>Commits: anything deferred is sent first (normally nothing: each work's RELEASE sent it).</summary>
+    /// <summary>Commits: anything deferred is sent first (with PipelineWorks, normally the last works' writes and RELEASEs).</summary>
     public void Commit()
     {
         Flush();
